@@ -1,0 +1,185 @@
+"""Rapport's command line: parse arguments, read settings, build the parts, start.
+
+python app.py db upgrade
+python app.py import FILE.csv|DIR [--dry-run] [--team T…] [--currency USD] [--dayfirst]
+python app.py export DIR [--team T…]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy.orm import Session, sessionmaker
+from tqdm import tqdm
+
+from bot.clock import SystemClock
+from bot.domain import Actor
+from bot.errors import RapportError
+from bot.services import exporting
+from bot.services.importing import Importer, ImportReport
+from bot.settings import Settings, SettingsError, read_dotenv
+from bot.transfer.reader import read_records
+from bot.transfer.records import ImportFile
+from bot.transfer.writer import EXPORT_FILES
+from storage import migrate
+from storage.database import create_database_engine, create_session_factory
+from storage.unit_of_work import team_ids, unit_of_work
+
+EXIT_USAGE = 2
+PROGRESS_THRESHOLD = 2_000  # rows; smaller files finish before a bar would help
+IMPORT_ACTOR = "import"
+
+
+class UsageError(Exception):
+    """A command-line mistake: one line to the user, exit code 2."""
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO = sys.stdout) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env(os.environ, read_dotenv(Path.cwd()))
+        _configure_logging(settings.log_level)
+        command: Callable[[argparse.Namespace, Settings, TextIO], int] = arguments.command
+        return command(arguments, settings, out)
+    except (SettingsError, UsageError, migrate.SchemaOutdated) as problem:
+        print(f"rapport: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if level != "DEBUG":
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="app.py", description="Rapport, the Slack CRM.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    db = commands.add_parser("db", help="database migrations")
+    db.add_argument("action", choices=["upgrade"], help="bring the schema up to date")
+    db.set_defaults(command=_db)
+
+    importing = commands.add_parser("import", help="import a CRM export or a Rapport export")
+    importing.add_argument("path", type=Path, help="a CSV file, or a directory `export` wrote")
+    importing.add_argument("--dry-run", action="store_true", help="show what would change")
+    importing.add_argument("--team", help="the workspace (T…) to import into")
+    importing.add_argument("--currency", default="USD", help="for values without one")
+    importing.add_argument("--dayfirst", action="store_true", help="read 03/04/2027 as 3 April")
+    importing.set_defaults(command=_import)
+
+    exporting_ = commands.add_parser("export", help="write every record as CSV files")
+    exporting_.add_argument("directory", type=Path)
+    exporting_.add_argument("--team", help="the workspace (T…) to export")
+    exporting_.set_defaults(command=_export)
+    return parser
+
+
+def _sessions(settings: Settings) -> sessionmaker[Session]:
+    migrate.prepare(settings.database_url)
+    return create_session_factory(create_database_engine(settings.database_url))
+
+
+def _team(sessions: sessionmaker[Session], team: str | None) -> str:
+    """The workspace named, else the only one in the database."""
+    if team:
+        return team
+    known = team_ids(sessions)
+    if len(known) == 1:
+        return known[0]
+    if not known:
+        raise UsageError("the database has no workspace yet; name one with --team T…")
+    raise UsageError(
+        "the database holds several workspaces (" + ", ".join(known) + "); pick one with --team"
+    )
+
+
+def _db(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    migrate.upgrade(settings.database_url)
+    print("The database schema is up to date.", file=out)
+    return 0
+
+
+def _import_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        files = [path / name for name, _kind in EXPORT_FILES if (path / name).is_file()]
+        if not files:
+            raise UsageError(f"{path} holds none of the files `export` writes")
+        return files
+    if not path.is_file():
+        raise UsageError(f"there is no file {path}")
+    return [path]
+
+
+def _import(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    files = _import_files(arguments.path)
+    sessions = _sessions(settings)
+    team_id = _team(sessions, arguments.team)
+    actor = Actor(team_id=team_id, user_id=IMPORT_ACTOR)
+    now = SystemClock().now()
+    skipped = 0
+    for path in files:
+        data = read_records(path.read_bytes(), dayfirst=arguments.dayfirst)
+        try:
+            with unit_of_work(sessions, team_id, dry_run=arguments.dry_run) as work:
+                importer = Importer(work, actor, now, default_currency=arguments.currency)
+                report = _run_with_progress(importer, data)
+        except RapportError as refused:
+            raise UsageError(refused.message) from None
+        _print_report(path, report, arguments.dry_run, out)
+        skipped += len(report.skipped)
+    return 1 if skipped else 0
+
+
+def _run_with_progress(importer: Importer, data: ImportFile) -> ImportReport:
+    if len(data.rows) < PROGRESS_THRESHOLD:
+        return importer.run(data)
+    with tqdm(total=len(data.rows), unit="row", file=sys.stderr) as bar:
+        return importer.run(data, progress=bar.update)
+
+
+def _print_report(path: Path, report: ImportReport, dry_run: bool, out: TextIO) -> None:
+    verb = "would be" if dry_run else "were"
+    print(f"{path.name} ({report.kind.value}):", file=out)
+    for note in report.notes:
+        print(f"  note: {note}", file=out)
+    for change in report.changes:
+        print(f"  {change}", file=out)
+    print(
+        f"  {report.created} {verb} created, {report.updated} {verb} updated, "
+        f"{report.unchanged} unchanged, {len(report.skipped)} skipped.",
+        file=out,
+    )
+    for error in report.skipped:
+        print(f"  skipped {error}", file=out)
+    if report.unresolved_owners:
+        print(
+            f"  {len(report.unresolved_owners)} owners are not Slack users yet; they stay "
+            "visible with `/crm find owner:unresolved` and can be assigned with `/crm assign`:",
+            file=out,
+        )
+        for account, owner in sorted(report.unresolved_owners.items()):
+            print(f"    {account}: {owner}", file=out)
+    if dry_run:
+        print("  Dry run: nothing was saved.", file=out)
+
+
+def _export(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    sessions = _sessions(settings)
+    team_id = _team(sessions, arguments.team)
+    with unit_of_work(sessions, team_id, dry_run=True) as work:
+        export = exporting.collect(work)
+    counts = exporting.write_files(export, arguments.directory)
+    for name, count in counts.items():
+        print(f"{arguments.directory / name}: {count} rows", file=out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

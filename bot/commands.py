@@ -1,0 +1,284 @@
+"""Typed commands: what a line of `/crm …` text means, before anything is looked up or stored.
+
+The parser (``bot.parser``) turns text into one of these or into a ``ParseError``; the
+executor (``bot.execute``) runs them through the services.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import time
+from decimal import Decimal
+from typing import Literal
+
+from bot.dates import When
+from bot.domain import AccountKind, AccountStatus, InteractionKind, NudgeMode
+
+
+class Scope(enum.StrEnum):
+    """Whose items a list shows: the caller's, a named user's, or everyone's."""
+
+    MINE = "mine"
+    USER = "user"
+    ALL = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class Help:
+    topic: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AddAccount:
+    name: str
+    kind: AccountKind | None = None
+    owner_id: str | None = None
+    tier: str | None = None
+    cadence_days: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RenameAccount:
+    account: str
+    new_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveAccount:
+    account: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetStatus:
+    account: str
+    status: AccountStatus
+
+
+@dataclass(frozen=True, slots=True)
+class TagAccount:
+    account: str
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UntagAccount:
+    account: str
+    tag: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetContract:
+    account: str
+    value: Decimal
+    currency: str
+    renews: When
+    notice_days: int | None = None
+    auto_renew: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpSpec:
+    """The `follow up <when>[: <text>]` tail of a `log` line; no text means the summary's."""
+
+    when: When
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LogInteraction:
+    kind: InteractionKind
+    account: str
+    summary: str
+    when: When | None = None
+    follow_up: FollowUpSpec | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CreateFollowUp:
+    account: str
+    when: When
+    text: str
+    owner_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompleteFollowUp:
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class SnoozeFollowUp:
+    number: int
+    until: When
+
+
+@dataclass(frozen=True, slots=True)
+class CancelFollowUp:
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class FindAccounts:
+    query: str
+    include_archived: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ShowAccount:
+    account: str
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    account: str
+    limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WhoOwns:
+    account: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssignAccount:
+    account: str
+    user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddContact:
+    account: str
+    name: str
+    title: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mine:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Overdue:
+    scope: Scope = Scope.MINE
+    user_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    period: Literal["today", "this week"] = "today"
+
+
+@dataclass(frozen=True, slots=True)
+class Renewals:
+    within_days: int | None = None  # None and not this_quarter: the default window (90 days)
+    this_quarter: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Stale:
+    scope: Scope = Scope.MINE
+    user_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordOutcome:
+    """`renewed <account>` or `churned <account>` ("not renewing")."""
+
+    account: str
+    renewed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ShowSettings:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SetTimezone:
+    timezone: str  # a valid IANA name, checked by the parser
+
+
+@dataclass(frozen=True, slots=True)
+class SetDigestTime:
+    at: time
+
+
+@dataclass(frozen=True, slots=True)
+class SetNudgeMode:
+    mode: NudgeMode
+
+
+@dataclass(frozen=True, slots=True)
+class SetWorkdays:
+    days: frozenset[int]  # Monday is 0
+
+
+@dataclass(frozen=True, slots=True)
+class SetHours:
+    start: time
+    end: time  # after start
+
+
+@dataclass(frozen=True, slots=True)
+class SetDayFirst:
+    enabled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SetEscalationChannel:
+    channel_id: str  # as Slack sends it: C…; the parser accepts <#C123|name> and <#C123>
+
+
+@dataclass(frozen=True, slots=True)
+class SetRenewalLadder:
+    days: tuple[int, ...]  # descending, positive, unique
+
+
+@dataclass(frozen=True, slots=True)
+class ParseError:
+    """Text the parser could not read: what was not understood, the usage line, an example."""
+
+    message: str
+    usage: str | None = None
+    example: str | None = None
+
+
+Command = (
+    Help
+    | AddAccount
+    | RenameAccount
+    | ArchiveAccount
+    | SetStatus
+    | TagAccount
+    | UntagAccount
+    | SetContract
+    | LogInteraction
+    | CreateFollowUp
+    | CompleteFollowUp
+    | SnoozeFollowUp
+    | CancelFollowUp
+    | FindAccounts
+    | ShowAccount
+    | History
+    | WhoOwns
+    | AssignAccount
+    | AddContact
+    | Mine
+    | Overdue
+    | Due
+    | Renewals
+    | Stale
+    | RecordOutcome
+    | ShowSettings
+    | SetTimezone
+    | SetDigestTime
+    | SetNudgeMode
+    | SetWorkdays
+    | SetHours
+    | SetDayFirst
+    | SetEscalationChannel
+    | SetRenewalLadder
+)

@@ -1,0 +1,250 @@
+"""Domain values: what Rapport knows about accounts, people, touches, follow-ups and contracts.
+
+Every value belongs to one workspace (``team_id``). Datetimes are aware and in UTC;
+renewal and notice dates are calendar dates.
+"""
+
+from __future__ import annotations
+
+import enum
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+MAX_NAME_LENGTH = 200
+MAX_SUMMARY_LENGTH = 10_000
+MAX_FOLLOW_UP_TEXT_LENGTH = 2_000
+MAX_TAG_LENGTH = 50
+MAX_TIER_LENGTH = 50
+MAX_CONTRACT_VALUE = Decimal("1000000000000")  # one trillion in any currency is a typo
+MAX_CADENCE_DAYS = 3_660
+MAX_NOTICE_DAYS = 3_660
+DEFAULT_WORKDAY_START = time(9, 0)
+
+
+class AccountKind(enum.StrEnum):
+    CUSTOMER = "customer"
+    PROSPECT = "prospect"
+    PARTNER = "partner"
+    VENDOR = "vendor"
+    SUPPLIER = "supplier"
+    DISTRIBUTOR = "distributor"
+    RESELLER = "reseller"
+
+    @property
+    def default_cadence_days(self) -> int:
+        return {AccountKind.CUSTOMER: 30, AccountKind.PROSPECT: 14}.get(self, 90)
+
+    @property
+    def contract_direction(self) -> ContractDirection:
+        """We buy from vendors and suppliers; everyone else buys from us."""
+        if self in (AccountKind.VENDOR, AccountKind.SUPPLIER):
+            return ContractDirection.WE_BUY
+        return ContractDirection.WE_SELL
+
+
+class AccountStatus(enum.StrEnum):
+    ACTIVE = "active"
+    AT_RISK = "at_risk"
+    CHURNED = "churned"
+    ARCHIVED = "archived"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class InteractionKind(enum.StrEnum):
+    CALL = "call"
+    MEETING = "meeting"
+    EMAIL = "email"
+    NOTE = "note"
+    MESSAGE = "message"
+    DEMO = "demo"
+    QBR = "qbr"
+    SUPPORT = "support"
+
+
+class FollowUpStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class ContractDirection(enum.StrEnum):
+    WE_SELL = "we_sell"
+    WE_BUY = "we_buy"
+
+
+class RenewalOutcome(enum.StrEnum):
+    RENEWED = "renewed"
+    CHURNED = "churned"
+    CANCELLED = "cancelled"
+
+
+class NudgeMode(enum.StrEnum):
+    DIGEST = "digest"
+    INSTANT = "instant"
+    OFF = "off"
+
+
+def name_key(name: str) -> str:
+    """The case- and spacing-insensitive key an account or contact name is unique by."""
+    normalized = unicodedata.normalize("NFKC", name)
+    return " ".join(normalized.casefold().split())
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Who owns an account: a Slack user, or a name or e-mail an import could not resolve yet."""
+
+    user_id: str | None = None
+    unresolved: str | None = None
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.user_id is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    team_id: str
+    name: str | None = None
+    dayfirst: bool = False
+    escalation_channel: str | None = None
+    renewal_ladder: tuple[int, ...] = (90, 60, 30, 14, 7, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class UserPreferences:
+    """A user's own settings; ``None`` means "not set": use the Slack profile or the default."""
+
+    team_id: str
+    user_id: str
+    timezone: str | None = None  # set by the user: wins over Slack's
+    slack_timezone: str | None = None  # from the Slack profile (users.info)
+    digest_time: time = time(9, 0)
+    nudge_mode: NudgeMode = NudgeMode.DIGEST
+    workdays: frozenset[int] = frozenset(range(5))  # Monday is 0
+    hours_start: time = DEFAULT_WORKDAY_START
+    hours_end: time = time(18, 0)
+
+    def zone_name(self, fallback: str) -> str:
+        """The zone this user's dates are read and shown in."""
+        return self.timezone or self.slack_timezone or fallback
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: int
+    team_id: str
+    name: str
+    kind: AccountKind
+    owner: Owner
+    tier: str | None
+    status: AccountStatus
+    cadence_days: int
+    tags: tuple[str, ...]
+    last_touch_at: datetime | None
+    next_touch_due: datetime
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def key(self) -> str:
+        return name_key(self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    id: int
+    team_id: str
+    account_id: int
+    name: str
+    title: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    slack_user_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    id: int
+    team_id: str
+    account_id: int
+    kind: InteractionKind
+    occurred_at: datetime
+    summary: str
+    logged_by: str
+    contact_id: int | None = None
+    permalink: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    id: int
+    team_id: str
+    number: int
+    account_id: int
+    owner_id: str
+    due_at: datetime
+    text: str
+    status: FollowUpStatus
+    created_by: str
+    created_at: datetime
+    snoozed_until: datetime | None = None
+    completed_by: str | None = None
+    completed_at: datetime | None = None
+
+    @property
+    def effective_due(self) -> datetime:
+        """When it is due now: the snooze wins over the original date."""
+        return self.snoozed_until or self.due_at
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    id: int
+    team_id: str
+    account_id: int
+    value: Decimal
+    currency: str
+    renewal_date: date
+    direction: ContractDirection
+    start_date: date | None = None
+    notice_days: int | None = None
+    auto_renew: bool = False
+    outcome: RenewalOutcome | None = None
+    outcome_at: datetime | None = None
+    outcome_by: str | None = None
+    previous_id: int | None = None
+
+    @property
+    def notice_deadline(self) -> date | None:
+        if self.notice_days is None:
+            return None
+        return self.renewal_date - timedelta(days=self.notice_days)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    team_id: str
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | str | None
+    at: datetime
+    before: dict[str, object] | None = None
+    after: dict[str, object] | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is asking, in which workspace, from which time zone."""
+
+    team_id: str
+    user_id: str
+    timezone: str = "UTC"
+    is_admin: bool = False

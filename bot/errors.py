@@ -1,0 +1,78 @@
+"""Refusals a person reads: each says what was wrong and what to do instead.
+
+Services raise these; the edge (Slack, console, command line) renders them and the
+unit of work rolls back, so a refused command changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class RapportError(Exception):
+    """A friendly refusal. ``message`` is one sentence; ``hint`` an example or usage line."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class InvalidInput(RapportError):
+    """A value the user gave is not acceptable (empty, too long, out of range)."""
+
+    def __init__(self, field: str, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.field = field
+
+
+class DateParseError(RapportError):
+    """A date or time that could not be understood; quotes the input and shows examples."""
+
+    EXAMPLES = ("tomorrow", "friday", "next friday 15:00", "in 3 days", "2027-03-31", "31 Mar")
+
+    def __init__(self, text: str, reason: str | None = None) -> None:
+        why = f" ({reason})" if reason else ""
+        super().__init__(
+            f"I couldn't read “{text}” as a date{why}.",
+            hint="Try: " + ", ".join(f"`{e}`" for e in self.EXAMPLES),
+        )
+        self.text = text
+        self.reason = reason
+
+
+class NotFound(RapportError):
+    """Something named or numbered does not exist in this workspace."""
+
+    def __init__(self, what: str, query: str, suggestions: Sequence[str] = ()) -> None:
+        self.what = what
+        self.query = query
+        self.suggestions = tuple(suggestions)
+        message = f"I don't know {what} “{query}”."
+        hint = None
+        if self.suggestions:
+            hint = "Did you mean " + " or ".join(f"“{s}”" for s in self.suggestions) + "?"
+        super().__init__(message, hint=hint)
+
+
+class AccountNotFound(NotFound):
+    def __init__(self, query: str, suggestions: Sequence[str] = ()) -> None:
+        super().__init__("an account called", query, suggestions)
+
+
+class FollowUpNotFound(NotFound):
+    def __init__(self, number: int) -> None:
+        super().__init__("a follow-up numbered", str(number))
+        self.number = number
+
+
+class AlreadyExists(RapportError):
+    """A name that must be unique is taken."""
+
+
+class PermissionDenied(RapportError):
+    """The caller may not do this (reassigning someone else's account, workspace settings)."""
+
+
+class NothingToDo(RapportError):
+    """The request is valid but there is nothing it could change (no open contract, …)."""

@@ -1,0 +1,236 @@
+"""What the core needs from storage, declared here and implemented in ``storage/``.
+
+Every repository is bound to one workspace when the unit of work is opened: no method
+takes a ``team_id``, so no code path can read or write another workspace's rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Protocol
+
+from bot.domain import (
+    Account,
+    AccountKind,
+    AccountStatus,
+    AuditEvent,
+    Contact,
+    Contract,
+    ContractDirection,
+    FollowUp,
+    Interaction,
+    InteractionKind,
+    Owner,
+    RenewalOutcome,
+    UserPreferences,
+    Workspace,
+)
+
+
+class WorkspaceRepository(Protocol):
+    team_id: str
+
+    def get_or_create(self, now: datetime) -> Workspace:
+        """This workspace's settings, creating the row on first use."""
+        ...
+
+    def save(self, workspace: Workspace) -> Workspace: ...
+
+    def next_follow_up_number(self) -> int:
+        """A short number no other follow-up in this workspace has had."""
+        ...
+
+
+class UserRepository(Protocol):
+    def preferences(self, user_id: str) -> UserPreferences | None: ...
+
+    def save_preferences(self, preferences: UserPreferences, now: datetime) -> UserPreferences: ...
+
+    def find_user_id(self, email_or_name: str) -> str | None:
+        """The Slack user known by this e-mail or display name, if exactly one is."""
+        ...
+
+
+class AccountRepository(Protocol):
+    def add(
+        self,
+        *,
+        name: str,
+        kind: AccountKind,
+        owner: Owner,
+        tier: str | None,
+        cadence_days: int,
+        now: datetime,
+        status: AccountStatus = AccountStatus.ACTIVE,
+        tags: Sequence[str] = (),
+        last_touch_at: datetime | None = None,
+    ) -> Account:
+        """A new account created at ``now``; next touch due one cadence after the last touch."""
+        ...
+
+    def get(self, account_id: int) -> Account | None: ...
+
+    def by_key(self, key: str) -> Account | None:
+        """The account whose ``name_key`` is ``key``."""
+        ...
+
+    def by_ids(self, ids: Iterable[int]) -> dict[int, Account]: ...
+
+    def names(self, *, include_archived: bool = True) -> list[str]:
+        """Every account name, for the parser's longest match and "did you mean"."""
+        ...
+
+    def save(self, account: Account) -> Account:
+        """Write every field of ``account`` (tags included) and return it as stored."""
+        ...
+
+    def search(self, text: str, *, include_archived: bool, limit: int) -> list[Account]:
+        """Accounts whose name or a tag contains ``text``, or that have a contact so named."""
+        ...
+
+    def owned_by(self, owner_id: str) -> list[Account]:
+        """Live (not archived or churned) accounts of one owner, by name."""
+        ...
+
+    def with_unresolved_owner(self) -> list[Account]: ...
+
+    def stale(self, now: datetime, owner_id: str | None) -> list[Account]:
+        """Live accounts past their next-touch date, longest overdue first."""
+        ...
+
+    def all(self) -> list[Account]: ...
+
+
+class ContactRepository(Protocol):
+    def add(
+        self,
+        *,
+        account_id: int,
+        name: str,
+        title: str | None,
+        email: str | None,
+        phone: str | None,
+        slack_user_id: str | None,
+        now: datetime,
+    ) -> Contact: ...
+
+    def for_account(self, account_id: int) -> list[Contact]: ...
+
+    def all(self) -> list[Contact]: ...
+
+
+class InteractionRepository(Protocol):
+    def add(
+        self,
+        *,
+        account_id: int,
+        kind: InteractionKind,
+        occurred_at: datetime,
+        summary: str,
+        logged_by: str,
+        contact_id: int | None,
+        permalink: str | None,
+        now: datetime,
+    ) -> Interaction: ...
+
+    def recent(self, account_id: int, limit: int) -> list[Interaction]:
+        """The newest ``limit`` interactions of an account, newest first."""
+        ...
+
+    def at(self, account_id: int, occurred_at: datetime) -> list[Interaction]:
+        """The account's interactions logged for exactly that moment (to spot re-imports)."""
+        ...
+
+    def all(self) -> list[Interaction]: ...
+
+
+class FollowUpRepository(Protocol):
+    def add(
+        self,
+        *,
+        number: int,
+        account_id: int,
+        owner_id: str,
+        due_at: datetime,
+        text: str,
+        created_by: str,
+        now: datetime,
+    ) -> FollowUp: ...
+
+    def by_number(self, number: int) -> FollowUp | None: ...
+
+    def save(self, follow_up: FollowUp, now: datetime) -> FollowUp: ...
+
+    def open_for_account(self, account_id: int) -> list[FollowUp]: ...
+
+    def open_due_before(self, moment: datetime, owner_id: str | None) -> list[FollowUp]:
+        """Open follow-ups due (snooze included) before ``moment``, earliest first."""
+        ...
+
+    def open_for_owner(self, owner_id: str) -> list[FollowUp]: ...
+
+    def for_account(self, account_id: int) -> list[FollowUp]:
+        """All of an account's follow-ups, closed ones too."""
+        ...
+
+    def all(self) -> list[FollowUp]: ...
+
+
+class ContractRepository(Protocol):
+    def add(
+        self,
+        *,
+        account_id: int,
+        value: Decimal,
+        currency: str,
+        renewal_date: date,
+        direction: ContractDirection,
+        start_date: date | None,
+        notice_days: int | None,
+        auto_renew: bool,
+        previous_id: int | None,
+        now: datetime,
+        outcome: RenewalOutcome | None = None,
+        outcome_at: datetime | None = None,
+        outcome_by: str | None = None,
+    ) -> Contract:
+        """A contract; open unless it is added with its outcome (as an import does)."""
+        ...
+
+    def open_for_account(self, account_id: int) -> Contract | None: ...
+
+    def for_account(self, account_id: int) -> list[Contract]:
+        """All of an account's contracts, oldest first."""
+        ...
+
+    def save(self, contract: Contract, now: datetime) -> Contract: ...
+
+    def open_renewing_by(self, last_day: date, owner_id: str | None) -> list[Contract]:
+        """Open contracts of live accounts renewing on or before ``last_day``, soonest first."""
+        ...
+
+    def all(self) -> list[Contract]: ...
+
+
+class AuditLog(Protocol):
+    def record(self, event: AuditEvent) -> None: ...
+
+    def for_entity(self, entity: str, entity_id: int | str) -> list[AuditEvent]: ...
+
+    def all(self) -> list[AuditEvent]: ...
+
+
+class UnitOfWork(Protocol):
+    """One workspace's repositories inside one transaction; the caller's boundary commits."""
+
+    team_id: str
+    workspaces: WorkspaceRepository
+    users: UserRepository
+    accounts: AccountRepository
+    contacts: ContactRepository
+    interactions: InteractionRepository
+    follow_ups: FollowUpRepository
+    contracts: ContractRepository
+    audit: AuditLog

@@ -1,0 +1,196 @@
+"""Accounts: add, rename, archive, status, tags, ownership, contacts."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain import (
+    Account,
+    AccountKind,
+    AccountStatus,
+    Actor,
+    Contact,
+    Owner,
+    name_key,
+)
+from bot.errors import AlreadyExists, InvalidInput, NothingToDo, PermissionDenied
+from bot.ports import UnitOfWork
+from bot.services import audit
+from bot.services.lookup import resolve_account
+from bot.validation import (
+    check_cadence,
+    check_email,
+    clean_name,
+    clean_tag,
+    clean_text,
+    clean_tier,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountChange:
+    """An account before and after a change, for the reply to say what happened."""
+
+    before: Account
+    after: Account
+
+
+def add_account(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    *,
+    name: str,
+    kind: AccountKind | None = None,
+    owner: Owner | None = None,
+    tier: str | None = None,
+    cadence_days: int | None = None,
+    tags: tuple[str, ...] = (),
+    action: str = "account.create",
+) -> Account:
+    """A new account, owned by the caller unless another owner is given."""
+    name = clean_name(name)
+    kind = kind or AccountKind.CUSTOMER
+    uow.workspaces.get_or_create(now)
+    existing = uow.accounts.by_key(name_key(name))
+    if existing is not None:
+        raise AlreadyExists(
+            f"There is already an account called “{existing.name}”.",
+            hint=f"See it with `show {existing.name}`.",
+        )
+    account = uow.accounts.add(
+        name=name,
+        kind=kind,
+        owner=owner or Owner(user_id=actor.user_id),
+        tier=clean_tier(tier),
+        cadence_days=check_cadence(cadence_days or kind.default_cadence_days),
+        tags=tuple(dict.fromkeys(clean_tag(t) for t in tags)),
+        now=now,
+    )
+    audit.record(uow, actor, now, action, entity="account", entity_id=account.id, after=account)
+    return account
+
+
+def _change(
+    uow: UnitOfWork, actor: Actor, now: datetime, action: str, before: Account, after: Account
+) -> AccountChange:
+    saved = uow.accounts.save(dataclasses.replace(after, updated_at=now))
+    audit.record(
+        uow, actor, now, action, entity="account", entity_id=saved.id, before=before, after=saved
+    )
+    return AccountChange(before=before, after=saved)
+
+
+def rename_account(
+    uow: UnitOfWork, actor: Actor, now: datetime, *, account: str, new_name: str
+) -> AccountChange:
+    current = resolve_account(uow, account)
+    new_name = clean_name(new_name)
+    clash = uow.accounts.by_key(name_key(new_name))
+    if clash is not None and clash.id != current.id:
+        raise AlreadyExists(f"There is already an account called “{clash.name}”.")
+    return _change(
+        uow, actor, now, "account.rename", current, dataclasses.replace(current, name=new_name)
+    )
+
+
+def set_status(
+    uow: UnitOfWork, actor: Actor, now: datetime, *, account: str, status: AccountStatus
+) -> AccountChange:
+    current = resolve_account(uow, account)
+    if current.status is status:
+        raise NothingToDo(f"“{current.name}” is already {status.label}.")
+    return _change(
+        uow, actor, now, "account.status", current, dataclasses.replace(current, status=status)
+    )
+
+
+def archive_account(uow: UnitOfWork, actor: Actor, now: datetime, *, account: str) -> AccountChange:
+    """Archived accounts leave lists and nudges and stay findable with `find … archived`."""
+    return set_status(uow, actor, now, account=account, status=AccountStatus.ARCHIVED)
+
+
+def tag_account(
+    uow: UnitOfWork, actor: Actor, now: datetime, *, account: str, tags: tuple[str, ...]
+) -> AccountChange:
+    current = resolve_account(uow, account)
+    if not tags:
+        raise InvalidInput("tag", "Which tags? For example: `tag Acme Corp emea enterprise`.")
+    known = {name_key(t) for t in current.tags}
+    added = [t for t in dict.fromkeys(clean_tag(t) for t in tags) if name_key(t) not in known]
+    if not added:
+        raise NothingToDo(f"“{current.name}” already has those tags.")
+    return _change(
+        uow,
+        actor,
+        now,
+        "account.tag",
+        current,
+        dataclasses.replace(current, tags=(*current.tags, *added)),
+    )
+
+
+def untag_account(
+    uow: UnitOfWork, actor: Actor, now: datetime, *, account: str, tag: str
+) -> AccountChange:
+    current = resolve_account(uow, account)
+    key = name_key(clean_tag(tag))
+    remaining = tuple(t for t in current.tags if name_key(t) != key)
+    if remaining == current.tags:
+        raise NothingToDo(f"“{current.name}” has no tag “{tag}”.")
+    return _change(
+        uow, actor, now, "account.untag", current, dataclasses.replace(current, tags=remaining)
+    )
+
+
+def assign_account(
+    uow: UnitOfWork, actor: Actor, now: datetime, *, account: str, user_id: str
+) -> AccountChange:
+    """Reassigning is for the owner or an admin; an account nobody owns yet anyone may assign."""
+    current = resolve_account(uow, account)
+    owner = current.owner.user_id
+    if owner is not None and owner != actor.user_id and not actor.is_admin:
+        raise PermissionDenied(
+            f"Only <@{owner}> (the owner) or an admin can reassign “{current.name}”.",
+            hint=f"Ask <@{owner}> to run `assign {current.name} <@{user_id}>`.",
+        )
+    if owner == user_id:
+        raise NothingToDo(f"<@{user_id}> already owns “{current.name}”.")
+    return _change(
+        uow,
+        actor,
+        now,
+        "account.assign",
+        current,
+        dataclasses.replace(current, owner=Owner(user_id=user_id)),
+    )
+
+
+def add_contact(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    *,
+    account: str,
+    name: str,
+    title: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    slack_user_id: str | None = None,
+) -> Contact:
+    current = resolve_account(uow, account)
+    contact = uow.contacts.add(
+        account_id=current.id,
+        name=clean_name(name, field="contact", what="A contact's name"),
+        title=clean_text(title, field="title", limit=200, what="A title") if title else None,
+        email=check_email(email),
+        phone=clean_text(phone, field="phone", limit=64, what="A phone number") if phone else None,
+        slack_user_id=slack_user_id,
+        now=now,
+    )
+    audit.record(
+        uow, actor, now, "contact.create", entity="contact", entity_id=contact.id, after=contact
+    )
+    return contact

@@ -1,0 +1,60 @@
+"""The audit trail: who changed what, when, before and after — for every write."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from bot.domain import Actor, AuditEvent
+from bot.ports import UnitOfWork
+
+Snapshot = dict[str, object]
+
+
+def snapshot(value: object) -> Snapshot:
+    """A JSON-safe copy of a domain dataclass's fields."""
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        raise TypeError(f"cannot snapshot {value!r}")
+    return {f.name: _json_safe(getattr(value, f.name)) for f in dataclasses.fields(value)}
+
+
+def _json_safe(value: object) -> object:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, tuple | list | frozenset | set):
+        items = [_json_safe(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, frozenset | set) else items
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return snapshot(value)
+    return value
+
+
+def record(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    action: str,
+    *,
+    entity: str,
+    entity_id: int | str | None,
+    before: object | None = None,
+    after: object | None = None,
+) -> None:
+    uow.audit.record(
+        AuditEvent(
+            team_id=uow.team_id,
+            actor=actor.user_id,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            at=now,
+            before=snapshot(before) if before is not None else None,
+            after=snapshot(after) if after is not None else None,
+        )
+    )

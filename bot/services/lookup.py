@@ -1,0 +1,35 @@
+"""Finding the thing a command names, or refusing with a helpful "did you mean"."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.domain import Account, Actor, FollowUp, name_key
+from bot.errors import AccountNotFound, FollowUpNotFound
+from bot.matching import suggest
+from bot.ports import UnitOfWork
+
+
+def resolve_account(uow: UnitOfWork, text: str) -> Account:
+    """The account named ``text`` (any case or spacing), archived ones included."""
+    account = uow.accounts.by_key(name_key(text))
+    if account is None:
+        raise AccountNotFound(text.strip(), suggest(text, uow.accounts.names()))
+    return account
+
+
+def resolve_follow_up(uow: UnitOfWork, number: int) -> FollowUp:
+    follow_up = uow.follow_ups.by_number(number)
+    if follow_up is None:
+        raise FollowUpNotFound(number)
+    return follow_up
+
+
+def user_zone(uow: UnitOfWork, actor: Actor, user_id: str) -> ZoneInfo:
+    """The zone a user's dates are read in: their setting, their Slack profile, else the actor's."""
+    if user_id == actor.user_id:
+        return ZoneInfo(actor.timezone)
+    preferences = uow.users.preferences(user_id)
+    if preferences is None:
+        return ZoneInfo(actor.timezone)
+    return ZoneInfo(preferences.zone_name(actor.timezone))

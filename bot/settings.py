@@ -1,0 +1,105 @@
+"""Configuration from the environment (and a `.env` file), checked once at start-up.
+
+A missing or malformed setting is one clear line naming it; the command line turns it into
+exit code 2.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+DEFAULT_DATABASE_URL = "sqlite:///rapport.db"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+class SettingsError(Exception):
+    """One setting is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    port: int = 3000
+    nudge_interval_seconds: int = 60
+    admins: frozenset[str] = field(default_factory=frozenset)
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str], dotenv: Mapping[str, str | None] | None = None
+    ) -> Settings:
+        """Read settings; the process environment wins over the `.env` file."""
+        values = {k: v for k, v in (dotenv or {}).items() if v is not None} | dict(environ)
+
+        def text(name: str) -> str | None:
+            value = values.get(name, "").strip()
+            return value or None
+
+        return cls(
+            database_url=text("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            slack_bot_token=text("SLACK_BOT_TOKEN"),
+            slack_signing_secret=text("SLACK_SIGNING_SECRET"),
+            slack_app_token=text("SLACK_APP_TOKEN"),
+            slack_api_url=_api_url(text("SLACK_API_URL")),
+            port=_integer("PORT", text("PORT"), 3000, low=1, high=65535),
+            nudge_interval_seconds=_integer(
+                "RAPPORT_NUDGE_INTERVAL", text("RAPPORT_NUDGE_INTERVAL"), 60, low=1, high=86400
+            ),
+            admins=_admins(text("RAPPORT_ADMINS")),
+            log_level=_log_level(text("LOG_LEVEL")),
+        )
+
+    def is_admin(self, user_id: str) -> bool:
+        return user_id in self.admins
+
+
+def read_dotenv(directory: Path) -> dict[str, str | None]:
+    """The `.env` file in ``directory``, if there is one."""
+    path = directory / ".env"
+    return dict(dotenv_values(path)) if path.is_file() else {}
+
+
+def _integer(name: str, raw: str | None, default: int, *, low: int, high: int) -> int:
+    if raw is None:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise SettingsError(f"{name} must be a whole number from {low} to {high}, not “{raw}”.")
+    return int(raw)
+
+
+def _api_url(raw: str | None) -> str:
+    if raw is None:
+        return DEFAULT_SLACK_API_URL
+    if not raw.startswith(("http://", "https://")):
+        raise SettingsError(f"SLACK_API_URL must be an http(s) URL, not “{raw}”.")
+    return raw if raw.endswith("/") else raw + "/"
+
+
+def _admins(raw: str | None) -> frozenset[str]:
+    if raw is None:
+        return frozenset()
+    ids = [part.strip() for part in re.split(r"[,\s]+", raw) if part.strip()]
+    bad = [i for i in ids if not _USER_ID.match(i)]
+    if bad:
+        raise SettingsError(
+            f"RAPPORT_ADMINS must list Slack user ids like U012ABCDEF, not “{', '.join(bad)}”."
+        )
+    return frozenset(ids)
+
+
+def _log_level(raw: str | None) -> str:
+    level = (raw or "INFO").upper()
+    if level not in logging.getLevelNamesMapping():
+        raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not “{raw}”.")
+    return level

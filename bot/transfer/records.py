@@ -1,0 +1,136 @@
+"""What an import file holds once read: typed rows, each with the line it starts on.
+
+Rows carry names, not ids (the account a contact belongs to is its account's name), and
+owners and authors exactly as the file gives them (a Slack user id, an e-mail or a full
+name): resolving them is the importer's job, which knows the workspace.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from bot.domain import (
+    AccountKind,
+    AccountStatus,
+    ContractDirection,
+    FollowUpStatus,
+    InteractionKind,
+    RenewalOutcome,
+)
+
+
+class RecordKind(enum.StrEnum):
+    """What one file holds; CRM exports (HubSpot, Salesforce) are always accounts."""
+
+    ACCOUNTS = "accounts"
+    CONTACTS = "contacts"
+    INTERACTIONS = "interactions"
+    FOLLOW_UPS = "follow_ups"
+    CONTRACTS = "contracts"
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRow:
+    line: int
+    name: str
+    owner: str | None
+    kind: AccountKind
+    tier: str | None
+    status: AccountStatus | None
+    cadence_days: int | None
+    tags: tuple[str, ...]
+    renewal_date: date | None
+    contract_value: Decimal | None
+    currency: str | None
+    notice_days: int | None
+    auto_renew: bool
+    created_at: datetime | None
+    # Our own export and HubSpot ("Last Activity Date") carry it; without it every
+    # imported account would look untouched since its creation.
+    last_touch_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRow:
+    line: int
+    account: str
+    name: str
+    title: str | None
+    email: str | None
+    phone: str | None
+    slack_user_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionRow:
+    line: int
+    account: str
+    kind: InteractionKind
+    occurred_at: datetime
+    summary: str
+    logged_by: str | None
+    contact: str | None
+    permalink: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpRow:
+    line: int
+    account: str
+    number: int | None
+    owner: str | None
+    due_at: datetime
+    text: str
+    status: FollowUpStatus
+    snoozed_until: datetime | None
+    created_by: str | None
+    created_at: datetime | None
+    completed_by: str | None
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContractRow:
+    line: int
+    account: str
+    value: Decimal
+    currency: str
+    start_date: date | None
+    renewal_date: date
+    notice_days: int | None
+    auto_renew: bool
+    direction: ContractDirection | None
+    outcome: RenewalOutcome | None
+    outcome_at: datetime | None
+
+
+Row = AccountRow | ContactRow | InteractionRow | FollowUpRow | ContractRow
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """A row that was skipped, or (on the header's line) a file that could not be read."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFile:
+    """One CSV file read: the rows that are valid and the reasons the others are not.
+
+    ``notes`` says what the reader assumed (an encoding other than UTF-8, a delimiter
+    other than a comma); ``ignored_headers`` lists columns that no field uses.
+    """
+
+    kind: RecordKind
+    rows: list[Row]
+    errors: list[RowError]
+    ignored_headers: list[str]
+    notes: list[str]

@@ -1,0 +1,270 @@
+"""Reading one cell: kinds, choices, amounts, whole numbers, flags, dates and tags.
+
+Each parser takes the cell's text (already stripped, never empty) and returns a value
+or raises ``CellError`` with a reason that quotes the text; the reader adds the column
+and the line. Nothing here guesses: a date is read only in a shape we know, with the
+order of day and month fixed by that shape (or by ``dayfirst`` for ``3/4/2027``).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import TypeVar
+
+from dateutil.parser import parse as dateutil_parse
+
+from bot.domain import MAX_CONTRACT_VALUE, MAX_TAG_LENGTH, AccountKind
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+class CellError(ValueError):
+    """A cell whose text cannot be the value its column holds."""
+
+
+def _key(text: str) -> str:
+    """``"Customer - Direct"``, ``"customer_direct"`` -> ``"customer direct"``."""
+    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
+
+
+# CRM account types, matched by ``_key``. An empty type is a customer.
+# Our own kind names (``AccountKind`` values) are accepted too.
+ACCOUNT_KIND_ALIASES: Mapping[str, AccountKind] = {
+    # HubSpot company types
+    "Prospect": AccountKind.PROSPECT,
+    "Partner": AccountKind.PARTNER,
+    "Reseller": AccountKind.RESELLER,
+    "Vendor": AccountKind.VENDOR,
+    "Other": AccountKind.CUSTOMER,
+    # Salesforce account types
+    "Customer - Direct": AccountKind.CUSTOMER,
+    "Customer - Channel": AccountKind.CUSTOMER,
+    "Channel Partner / Reseller": AccountKind.RESELLER,
+    "Installation Partner": AccountKind.PARTNER,
+    "Technology Partner": AccountKind.PARTNER,
+}
+_KIND_BY_KEY = {kind.value: kind for kind in AccountKind} | {
+    _key(alias): kind for alias, kind in ACCOUNT_KIND_ALIASES.items()
+}
+
+
+def parse_account_kind(text: str) -> AccountKind:
+    kind = _KIND_BY_KEY.get(_key(text))
+    if kind is None:
+        accepted = ", ".join(k.value for k in AccountKind)
+        raise CellError(
+            f"“{text}” is not a kind I know; use one of {accepted} "
+            "(HubSpot and Salesforce types such as Customer - Direct are understood too)"
+        )
+    return kind
+
+
+def parse_choice(text: str, choices: type[E]) -> E:
+    """One of an enum's values; case, spaces and hyphens do not matter (``At risk``)."""
+    wanted = _key(text).replace(" ", "_")
+    for member in choices:
+        if str(member.value) == wanted:
+            return member
+    accepted = ", ".join(str(m.value) for m in choices)
+    raise CellError(f"“{text}” is not one of: {accepted}")
+
+
+_FLAGS = {
+    "yes": True, "y": True, "true": True, "1": True, "on": True, "x": True,
+    "no": False, "n": False, "false": False, "0": False, "off": False,
+}  # fmt: skip
+
+
+def parse_flag(text: str) -> bool:
+    try:
+        return _FLAGS[text.casefold()]
+    except KeyError:
+        raise CellError(f"“{text}” is neither yes nor no") from None
+
+
+def parse_whole_number(text: str, *, minimum: int, maximum: int) -> int:
+    if not re.fullmatch(r"\d+", text):
+        raise CellError(f"“{text}” is not a whole number")
+    number = int(text)
+    if not minimum <= number <= maximum:
+        raise CellError(f"{number} is out of range ({minimum} to {maximum:,})")
+    return number
+
+
+def parse_currency(text: str) -> str:
+    if not re.fullmatch(r"[A-Za-z]{3}", text):
+        raise CellError(f"“{text}” is not a three-letter currency code such as EUR or USD")
+    return text.upper()
+
+
+_SYMBOL_CURRENCIES = {"€": "EUR", "£": "GBP", "$": None, "¥": None}  # "$" and "¥": which one?
+_AMOUNT = re.compile(
+    r"(?:(?P<before>[A-Za-z]{3}|[€£$¥])\s*)?(?P<number>[\d.,\s'’]*\d[\d.,\s'’]*?)"
+    r"(?:\s*(?P<after>[A-Za-z]{3}|[€£$¥]))?"
+)
+_SPACE_GROUPED = re.compile(r"(?P<whole>\d{1,3}(?:[\s'’]\d{3})+)(?:[.,](?P<fraction>\d+))?")
+
+
+def parse_amount(text: str, *, plain_first: bool = False) -> tuple[Decimal, str | None]:
+    """A non-negative amount below ``MAX_CONTRACT_VALUE`` and the currency written with it.
+
+    Thousands separators are read from the position of the last separator:
+    ``24,000.50`` and ``24.000,50`` are the same, so are ``24,000``, ``24.000`` and
+    ``24 000``; a single separator followed by other than three digits is the decimal
+    point (``118500.50``, ``24,5``). ``plain_first`` reads ``1.500`` as one and a half,
+    as our own export writes it.
+    """
+    if re.search(r"[-−(]", text):
+        raise CellError(f"“{text}” is negative")
+    match = _AMOUNT.fullmatch(text)
+    if match is None or (match["before"] and match["after"]):
+        raise CellError(f"“{text}” is not an amount")
+    if plain_first and re.fullmatch(r"\d+(?:\.\d+)?", match["number"]):
+        value = Decimal(match["number"])
+    else:
+        value = _grouped_number(match["number"], text)
+    if value >= MAX_CONTRACT_VALUE:
+        raise CellError(f"“{text}” is too large (the limit is {MAX_CONTRACT_VALUE:,})")
+    return value, _currency_of(match["before"] or match["after"])
+
+
+def _currency_of(mark: str | None) -> str | None:
+    if mark is None:
+        return None
+    if mark in _SYMBOL_CURRENCIES:
+        return _SYMBOL_CURRENCIES[mark]
+    return mark.upper()
+
+
+def _grouped_number(number: str, text: str) -> Decimal:
+    unreadable = CellError(f"“{text}” is not a number I can read without guessing")
+    if re.search(r"[\s'’]", number):
+        spaced = _SPACE_GROUPED.fullmatch(number)
+        if spaced is None:
+            raise unreadable
+        whole, fraction = re.sub(r"[\s'’]", "", spaced["whole"]), spaced["fraction"]
+    else:
+        last = max(number.rfind(","), number.rfind("."))
+        if last < 0:
+            whole, fraction, thousands = number, None, None
+        else:
+            mark = number[last]
+            other = "," if mark == "." else "."
+            head, tail = number[:last], number[last + 1 :]
+            grouped = number.count(mark) > 1 or (
+                len(tail) == 3 and 1 <= len(head) <= 3 and head != "0" and other not in number
+            )
+            if grouped:
+                whole, fraction, thousands = number, None, mark
+            else:
+                whole, fraction, thousands = head, tail, other
+        if thousands is not None and thousands in whole:
+            groups = whole.split(thousands)
+            if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+                raise unreadable
+            whole = whole.replace(thousands, "")
+    if not re.fullmatch(r"\d*", whole) or (fraction is not None and not fraction.isdigit()):
+        raise unreadable
+    try:
+        return Decimal(f"{whole or '0'}.{fraction}" if fraction else whole)
+    except InvalidOperation:
+        raise unreadable from None
+
+
+def split_tags(text: str) -> tuple[str, ...]:
+    """Tags separated by ``;``, ``,`` or ``|``; repeats (in any case) are dropped."""
+    tags: dict[str, str] = {}
+    for part in re.split(r"[;,|]", text):
+        tag = part.strip()
+        if len(tag) > MAX_TAG_LENGTH:
+            raise CellError(f"the tag “{tag}” is longer than {MAX_TAG_LENGTH} characters")
+        if tag:
+            tags.setdefault(tag.casefold(), tag)
+    return tuple(tags.values())
+
+
+# Date shapes we read, each fixing the order of its numbers; a time may follow any of
+# them, and after the time Z, UTC, GMT or an offset.
+_TIME = (
+    r"(?:(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:\s*[AaPp]\.?[Mm]\.?)?"
+    r"(?:\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?))?)?"
+)
+_ISO = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})" + _TIME)
+_DOTTED = re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})" + _TIME)
+_SLASHED = re.compile(r"(?P<a>\d{1,2})[/-](?P<b>\d{1,2})[/-](?P<y>\d{4})" + _TIME)
+_MONTH_NAMED = (
+    re.compile(r"(?P<d>\d{1,2})[\s-][A-Za-z]{3,9}\.?,?[\s-](?P<y>\d{4})" + _TIME),
+    re.compile(r"[A-Za-z]{3,9}\.?\s(?P<d>\d{1,2}),?\s(?P<y>\d{4})" + _TIME),
+)
+_TWO_DIGIT_YEAR = re.compile(
+    r"(?:\d{1,2}[./-]\d{1,2}[./-]|\d{1,2}[\s-][A-Za-z]{3,9}[\s-])\d{2}(?:[\sT].*)?"
+)
+_UTC_NAMES = {"Z": UTC, "UTC": UTC, "GMT": UTC}
+# Fills only what a shape lacks (the time, the zone); every shape has a full date.
+_DEFAULT = datetime(2000, 1, 1, tzinfo=UTC)
+_EXAMPLES = "2027-03-31, 31.03.2027, 31 Mar 2027 or 2024-03-14 10:22"
+
+
+def parse_moment(text: str, *, dayfirst: bool) -> datetime:
+    """A date, maybe with a time, as written; aware, in UTC unless the text names a zone."""
+    month: str | None = None
+    if match := _ISO.fullmatch(text):
+        day, month, day_first = match["d"], match["m"], False
+    elif match := _DOTTED.fullmatch(text):
+        day, month, day_first = match["d"], match["m"], True
+    elif match := _SLASHED.fullmatch(text):
+        day, month = (match["a"], match["b"]) if dayfirst else (match["b"], match["a"])
+        day_first = dayfirst
+    elif match := (_MONTH_NAMED[0].fullmatch(text) or _MONTH_NAMED[1].fullmatch(text)):
+        day, day_first = match["d"], False
+    elif _TWO_DIGIT_YEAR.fullmatch(text):
+        raise CellError(f"“{text}” has a two-digit year; write the year in full")
+    else:
+        raise CellError(f"“{text}” is not a date; write it like {_EXAMPLES}")
+    try:
+        moment: datetime = dateutil_parse(
+            text,
+            dayfirst=day_first,
+            yearfirst=match.re is _ISO,
+            tzinfos=_UTC_NAMES,
+            default=_DEFAULT,
+        )
+    except (ValueError, OverflowError) as exc:
+        reason = str(exc).split(":")[0]
+        raise CellError(f"“{text}” is not a valid date ({reason})") from None
+    # dateutil swaps day and month when the other order is the only valid one
+    # (13/3/2024 month-first); a file has one order, so that is an error, not a guess.
+    if (moment.year, moment.day) != (int(match["y"]), int(day)) or (
+        month is not None and moment.month != int(month)
+    ):
+        order = "day-first (D/M/YYYY)" if day_first else "month-first (M/D/YYYY)"
+        raise CellError(f"“{text}” is not a valid {order} date")
+    return moment
+
+
+def parse_date(text: str, *, dayfirst: bool) -> date:
+    """A calendar date as written; a time after it is ignored, a zone does not move it."""
+    return parse_moment(text, dayfirst=dayfirst).date()
+
+
+def parse_datetime(text: str, *, dayfirst: bool) -> datetime:
+    """An aware UTC instant; a date or time without a zone is taken as UTC."""
+    return parse_moment(text, dayfirst=dayfirst).astimezone(UTC)
+
+
+# Spreadsheets run a cell that starts with one of these as a formula. The writer puts an
+# apostrophe before such a value (and before one starting with an apostrophe, so that
+# the reader can tell the two apart); the reader takes exactly that apostrophe away.
+_FORMULA_STARTS = frozenset("=+-@\t\r'")
+
+
+def escape_formula(text: str) -> str:
+    return "'" + text if text[:1] in _FORMULA_STARTS else text
+
+
+def unescape_formula(text: str) -> str:
+    return text[1:] if text[:1] == "'" and text[1:2] in _FORMULA_STARTS else text

@@ -1,0 +1,134 @@
+"""Checks on what people type, each refusing with an ``InvalidInput`` that says why."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from bot.domain import (
+    MAX_CADENCE_DAYS,
+    MAX_CONTRACT_VALUE,
+    MAX_FOLLOW_UP_TEXT_LENGTH,
+    MAX_NAME_LENGTH,
+    MAX_NOTICE_DAYS,
+    MAX_SUMMARY_LENGTH,
+    MAX_TAG_LENGTH,
+    MAX_TIER_LENGTH,
+)
+from bot.errors import InvalidInput
+
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+def _strip_controls(text: str) -> str:
+    """Drop control characters other than line breaks and tabs (they break rendering)."""
+    return "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
+    )
+
+
+def clean_name(name: str, *, field: str = "name", what: str = "An account name") -> str:
+    cleaned = " ".join(_strip_controls(name).split())
+    if not cleaned:
+        raise InvalidInput(field, f"{what} can't be empty.", hint="For example: `add Acme Corp`")
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise InvalidInput(
+            field,
+            f"{what} can be at most {MAX_NAME_LENGTH} characters (this one has {len(cleaned)}).",
+        )
+    return cleaned
+
+
+def clean_text(text: str, *, field: str, limit: int, what: str) -> str:
+    cleaned = _strip_controls(text).strip()
+    if not cleaned:
+        raise InvalidInput(field, f"{what} can't be empty.")
+    if len(cleaned) > limit:
+        raise InvalidInput(
+            field,
+            f"{what} can be at most {limit:,} characters (this one has {len(cleaned):,}); "
+            "nothing was saved.",
+        )
+    return cleaned
+
+
+def clean_summary(summary: str) -> str:
+    return clean_text(summary, field="summary", limit=MAX_SUMMARY_LENGTH, what="A summary")
+
+
+def clean_follow_up_text(text: str) -> str:
+    return clean_text(
+        text, field="text", limit=MAX_FOLLOW_UP_TEXT_LENGTH, what="A follow-up's text"
+    )
+
+
+def clean_tag(tag: str) -> str:
+    cleaned = tag.strip().lstrip("#")
+    if not cleaned or any(ch.isspace() for ch in cleaned):
+        raise InvalidInput("tag", f"“{tag}” isn't a tag: tags are single words like `emea`.")
+    if len(cleaned) > MAX_TAG_LENGTH:
+        raise InvalidInput("tag", f"A tag can be at most {MAX_TAG_LENGTH} characters.")
+    return cleaned
+
+
+def clean_tier(tier: str | None) -> str | None:
+    if tier is None:
+        return None
+    cleaned = tier.strip()
+    if not cleaned:
+        return None
+    if len(cleaned) > MAX_TIER_LENGTH:
+        raise InvalidInput("tier", f"A tier can be at most {MAX_TIER_LENGTH} characters.")
+    return cleaned
+
+
+def check_cadence(days: int) -> int:
+    if not 1 <= days <= MAX_CADENCE_DAYS:
+        raise InvalidInput(
+            "cadence", f"A cadence must be between 1 day and {MAX_CADENCE_DAYS} days (got {days})."
+        )
+    return days
+
+
+def check_notice_days(days: int | None) -> int | None:
+    if days is not None and not 0 <= days <= MAX_NOTICE_DAYS:
+        raise InvalidInput(
+            "notice", f"A notice period must be between 0 and {MAX_NOTICE_DAYS} days (got {days})."
+        )
+    return days
+
+
+def check_contract_value(value: Decimal | str) -> Decimal:
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise InvalidInput("value", f"“{value}” isn't an amount.") from None
+    if not amount.is_finite() or amount < 0:
+        raise InvalidInput("value", f"A contract value can't be negative (got {value}).")
+    if amount >= MAX_CONTRACT_VALUE:
+        raise InvalidInput(
+            "value", f"{amount:,} is more than any contract Rapport can keep; is it a typo?"
+        )
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput("value", "A contract value can have at most two decimal places.")
+    return amount
+
+
+def check_currency(code: str) -> str:
+    upper = code.strip().upper()
+    if not _CURRENCY.match(upper):
+        raise InvalidInput(
+            "currency", f"“{code}” isn't a currency code; use three letters like EUR or USD."
+        )
+    return upper
+
+
+def check_email(email: str | None) -> str | None:
+    if email is None:
+        return None
+    cleaned = email.strip()
+    if not _EMAIL.match(cleaned):
+        raise InvalidInput("email", f"“{email}” doesn't look like an e-mail address.")
+    return cleaned

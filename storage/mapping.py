@@ -1,0 +1,146 @@
+"""Rows become domain values here, and only here."""
+
+from __future__ import annotations
+
+from datetime import time
+from decimal import Decimal
+
+from bot.domain import (
+    Account,
+    AccountKind,
+    AccountStatus,
+    AuditEvent,
+    Contact,
+    Contract,
+    ContractDirection,
+    FollowUp,
+    FollowUpStatus,
+    Interaction,
+    InteractionKind,
+    NudgeMode,
+    Owner,
+    RenewalOutcome,
+    UserPreferences,
+    Workspace,
+)
+from storage import models
+
+
+def workspace(row: models.WorkspaceRow) -> Workspace:
+    return Workspace(
+        team_id=row.team_id,
+        name=row.name,
+        dayfirst=row.dayfirst,
+        escalation_channel=row.escalation_channel,
+        renewal_ladder=tuple(int(d) for d in row.renewal_ladder.split(",") if d),
+    )
+
+
+def preferences(row: models.UserRow) -> UserPreferences:
+    return UserPreferences(
+        team_id=row.team_id,
+        user_id=row.slack_user_id,
+        timezone=row.timezone,
+        slack_timezone=row.slack_timezone,
+        digest_time=time.fromisoformat(row.digest_time),
+        nudge_mode=NudgeMode(row.nudge_mode),
+        workdays=frozenset(int(d) for d in row.workdays.split(",") if d),
+        hours_start=time.fromisoformat(row.hours_start),
+        hours_end=time.fromisoformat(row.hours_end),
+    )
+
+
+def account(row: models.AccountRow, tags: tuple[str, ...]) -> Account:
+    return Account(
+        id=row.id,
+        team_id=row.team_id,
+        name=row.name,
+        kind=AccountKind(row.kind),
+        owner=Owner(user_id=row.owner_id, unresolved=row.owner_unresolved),
+        tier=row.tier,
+        status=AccountStatus(row.status),
+        cadence_days=row.cadence_days,
+        tags=tags,
+        last_touch_at=row.last_touch_at,
+        next_touch_due=row.next_touch_due,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def contact(row: models.ContactRow) -> Contact:
+    return Contact(
+        id=row.id,
+        team_id=row.team_id,
+        account_id=row.account_id,
+        name=row.name,
+        title=row.title,
+        email=row.email,
+        phone=row.phone,
+        slack_user_id=row.slack_user_id,
+    )
+
+
+def interaction(row: models.InteractionRow) -> Interaction:
+    return Interaction(
+        id=row.id,
+        team_id=row.team_id,
+        account_id=row.account_id,
+        kind=InteractionKind(row.kind),
+        occurred_at=row.occurred_at,
+        summary=row.summary,
+        logged_by=row.logged_by,
+        contact_id=row.contact_id,
+        permalink=row.permalink,
+    )
+
+
+def follow_up(row: models.FollowUpRow) -> FollowUp:
+    return FollowUp(
+        id=row.id,
+        team_id=row.team_id,
+        number=row.number,
+        account_id=row.account_id,
+        owner_id=row.owner_id,
+        due_at=row.due_at,
+        text=row.text,
+        status=FollowUpStatus(row.status),
+        created_by=row.created_by,
+        created_at=row.created_at,
+        snoozed_until=row.snoozed_until,
+        completed_by=row.completed_by,
+        completed_at=row.completed_at,
+    )
+
+
+def contract(row: models.ContractRow) -> Contract:
+    return Contract(
+        id=row.id,
+        team_id=row.team_id,
+        account_id=row.account_id,
+        value=Decimal(row.value_cents).scaleb(-2),
+        currency=row.currency,
+        renewal_date=row.renewal_date,
+        direction=ContractDirection(row.direction),
+        start_date=row.start_date,
+        notice_days=row.notice_days,
+        auto_renew=row.auto_renew,
+        outcome=RenewalOutcome(row.outcome) if row.outcome else None,
+        outcome_at=row.outcome_at,
+        outcome_by=row.outcome_by,
+        previous_id=row.previous_id,
+    )
+
+
+def audit_event(row: models.AuditEventRow) -> AuditEvent:
+    return AuditEvent(
+        id=row.id,
+        team_id=row.team_id,
+        actor=row.actor,
+        action=row.action,
+        entity=row.entity,
+        entity_id=row.entity_id,
+        at=row.at,
+        before=row.before,
+        after=row.after,
+    )

@@ -1,0 +1,287 @@
+"""The tables. Every row belongs to one workspace (``team_id``); times are aware UTC.
+
+Relationships are ``lazy="raise"``: a repository says what it loads, nothing loads by accident.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+TEAM_ID = String(32)
+USER_ID = String(32)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+def _team_fk() -> Mapped[str]:
+    return mapped_column(TEAM_ID, ForeignKey("workspaces.team_id", ondelete="CASCADE"))
+
+
+class WorkspaceRow(Base):
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(TEAM_ID, primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    dayfirst: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalation_channel: Mapped[str | None] = mapped_column(String(32))
+    renewal_ladder: Mapped[str] = mapped_column(String(100), default="90,60,30,14,7,1")
+    # The last follow-up number handed out; bumped with UPDATE … RETURNING so numbers never repeat.
+    last_follow_up_number: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+
+
+class UserRow(Base):
+    """A Slack user's preferences and what Slack told us about them (zone, name, e-mail)."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("team_id", "slack_user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    slack_user_id: Mapped[str] = mapped_column(USER_ID)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    timezone: Mapped[str | None] = mapped_column(String(64))  # set by the user; wins
+    slack_timezone: Mapped[str | None] = mapped_column(String(64))  # from users.info
+    slack_checked_at: Mapped[datetime | None]
+    deactivated: Mapped[bool] = mapped_column(Boolean, default=False)
+    digest_time: Mapped[str] = mapped_column(String(5), default="09:00")
+    nudge_mode: Mapped[str] = mapped_column(String(16), default="digest")
+    workdays: Mapped[str] = mapped_column(String(32), default="0,1,2,3,4")
+    hours_start: Mapped[str] = mapped_column(String(5), default="09:00")
+    hours_end: Mapped[str] = mapped_column(String(5), default="18:00")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class AccountRow(Base):
+    __tablename__ = "accounts"
+    __table_args__ = (
+        UniqueConstraint("team_id", "name_key"),
+        Index("ix_accounts_team_owner_status", "team_id", "owner_id", "status"),
+        Index("ix_accounts_team_status_next_touch", "team_id", "status", "next_touch_due"),
+        CheckConstraint("cadence_days > 0", name="cadence_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    owner_id: Mapped[str | None] = mapped_column(USER_ID)
+    owner_unresolved: Mapped[str | None] = mapped_column(String(320))
+    tier: Mapped[str | None] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(16))
+    cadence_days: Mapped[int] = mapped_column(Integer)
+    last_touch_at: Mapped[datetime | None]
+    next_touch_due: Mapped[datetime]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    tags: Mapped[list[AccountTagRow]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="AccountTagRow.id"
+    )
+
+
+class AccountTagRow(Base):
+    __tablename__ = "account_tags"
+    __table_args__ = (
+        UniqueConstraint("account_id", "tag_key"),
+        Index("ix_account_tags_team_tag", "team_id", "tag_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    tag: Mapped[str] = mapped_column(String(50))
+    tag_key: Mapped[str] = mapped_column(String(50))
+
+
+class ContactRow(Base):
+    __tablename__ = "contacts"
+    __table_args__ = (
+        Index("ix_contacts_team_name", "team_id", "name_key"),
+        Index("ix_contacts_account", "account_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(64))
+    slack_user_id: Mapped[str | None] = mapped_column(USER_ID)
+    created_at: Mapped[datetime]
+
+
+class InteractionRow(Base):
+    __tablename__ = "interactions"
+    __table_args__ = (
+        Index("ix_interactions_account_occurred", "account_id", "occurred_at"),
+        Index("ix_interactions_team_occurred", "team_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(16))
+    occurred_at: Mapped[datetime]
+    summary: Mapped[str] = mapped_column(Text)
+    logged_by: Mapped[str] = mapped_column(USER_ID)
+    permalink: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime]
+
+
+class FollowUpRow(Base):
+    __tablename__ = "follow_ups"
+    __table_args__ = (
+        UniqueConstraint("team_id", "number"),
+        Index("ix_follow_ups_team_owner_status_due", "team_id", "owner_id", "status", "due_at"),
+        Index("ix_follow_ups_team_status_due", "team_id", "status", "due_at"),
+        Index("ix_follow_ups_account", "account_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    number: Mapped[int] = mapped_column(Integer)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    owner_id: Mapped[str] = mapped_column(USER_ID)
+    due_at: Mapped[datetime]
+    snoozed_until: Mapped[datetime | None]
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(USER_ID)
+    created_at: Mapped[datetime]
+    completed_by: Mapped[str | None] = mapped_column(USER_ID)
+    completed_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+
+class ContractRow(Base):
+    __tablename__ = "contracts"
+    __table_args__ = (
+        Index("ix_contracts_team_renewal", "team_id", "renewal_date"),
+        Index("ix_contracts_account", "account_id"),
+        # At most one open contract (no outcome yet) per account.
+        Index(
+            "uq_contracts_open_per_account",
+            "account_id",
+            unique=True,
+            sqlite_where=text("outcome IS NULL"),
+            postgresql_where=text("outcome IS NULL"),
+        ),
+        CheckConstraint("value_cents >= 0", name="value_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    # Hundredths of the currency unit: exact on every database (SQLite has no decimal type).
+    value_cents: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    renewal_date: Mapped[date] = mapped_column(Date)
+    notice_days: Mapped[int | None] = mapped_column(Integer)
+    auto_renew: Mapped[bool] = mapped_column(Boolean, default=False)
+    direction: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    outcome_at: Mapped[datetime | None]
+    outcome_by: Mapped[str | None] = mapped_column(USER_ID)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class NudgeRow(Base):
+    """The nudge ledger and outbox: one row per (item, occasion), delivered once."""
+
+    __tablename__ = "nudges"
+    __table_args__ = (
+        UniqueConstraint("team_id", "occasion_key"),
+        Index("ix_nudges_status_deliver_after", "status", "deliver_after"),
+        Index("ix_nudges_team_recipient", "team_id", "recipient_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    occasion_key: Mapped[str] = mapped_column(String(255))
+    item_kind: Mapped[str] = mapped_column(String(16))
+    item_id: Mapped[int] = mapped_column(Integer)
+    nudge_kind: Mapped[str] = mapped_column(String(32))
+    recipient_id: Mapped[str] = mapped_column(String(32))
+    deliver_after: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    details: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class SlackEventRow(Base):
+    """Event ids already handled, so a Slack retry never acts twice; pruned after a day."""
+
+    __tablename__ = "slack_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class AuditEventRow(Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_team_at", "team_id", "at"),
+        Index("ix_audit_events_team_entity", "team_id", "entity", "entity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
+    at: Mapped[datetime]

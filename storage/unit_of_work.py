@@ -1,0 +1,55 @@
+"""The transaction boundary: open one workspace's repositories, commit once at the end."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.models import WorkspaceRow
+from storage.repositories import (
+    SqlAccountRepository,
+    SqlAuditLog,
+    SqlContactRepository,
+    SqlContractRepository,
+    SqlFollowUpRepository,
+    SqlInteractionRepository,
+    SqlUserRepository,
+    SqlWorkspaceRepository,
+)
+
+
+class SqlUnitOfWork:
+    """One workspace's repositories over one session; see ``bot.ports.UnitOfWork``."""
+
+    def __init__(self, session: Session, team_id: str) -> None:
+        self.session = session
+        self.team_id = team_id
+        self.workspaces = SqlWorkspaceRepository(session, team_id)
+        self.users = SqlUserRepository(session, team_id)
+        self.accounts = SqlAccountRepository(session, team_id)
+        self.contacts = SqlContactRepository(session, team_id)
+        self.interactions = SqlInteractionRepository(session, team_id)
+        self.follow_ups = SqlFollowUpRepository(session, team_id)
+        self.contracts = SqlContractRepository(session, team_id)
+        self.audit = SqlAuditLog(session, team_id)
+
+
+@contextmanager
+def unit_of_work(
+    sessions: sessionmaker[Session], team_id: str, *, dry_run: bool = False
+) -> Iterator[SqlUnitOfWork]:
+    """The one place that commits: on a clean exit. Any exception rolls everything back,
+    and so does the end of a ``dry_run`` (a preview that shows what would change)."""
+    with sessions() as session, session.begin() as transaction:
+        yield SqlUnitOfWork(session, team_id)
+        if dry_run:
+            transaction.rollback()
+
+
+def team_ids(sessions: sessionmaker[Session]) -> list[str]:
+    """The workspaces this database holds: for an operator's command that names none."""
+    with sessions() as session:
+        return list(session.scalars(select(WorkspaceRow.team_id).order_by(WorkspaceRow.team_id)))

@@ -1,0 +1,107 @@
+"""Databases for the tests: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set.
+
+Each backend gets a database of its own, built from empty by the real migrations and dropped
+afterwards. Each test runs inside a connection-level transaction that is rolled back, with the
+code under test committing to savepoints inside it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+
+import pytest
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage import migrate
+from storage.database import create_database_engine
+from storage.unit_of_work import SqlUnitOfWork, unit_of_work
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+UnitOfWorkFactory = Callable[[str], AbstractContextManager[SqlUnitOfWork]]
+
+
+def _create_postgres_database(server_url: URL) -> URL:
+    name = f"rapport_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return server_url.set(database=name)
+
+
+def _drop_postgres_database(server_url: URL, url: URL) -> None:
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def fresh_database_url(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[[str], URL]]:
+    """Makes empty databases on demand (one per call) and drops them all at the end."""
+    server_url = (
+        make_url(os.environ["TEST_DATABASE_URL"]) if "TEST_DATABASE_URL" in os.environ else None
+    )
+    made: list[URL] = []
+
+    def make(backend: str) -> URL:
+        if backend == "sqlite":
+            path = tmp_path_factory.mktemp("db") / "rapport.db"
+            url = make_url(f"sqlite:///{path}")
+        else:
+            assert server_url is not None, "PostgreSQL needs TEST_DATABASE_URL"
+            url = _create_postgres_database(server_url)
+        made.append(url)
+        return url
+
+    yield make
+    for url in made:
+        if url.get_backend_name() == "postgresql":
+            assert server_url is not None
+            _drop_postgres_database(server_url, url)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def migrated_engine(
+    request: pytest.FixtureRequest, fresh_database_url: Callable[[str], URL]
+) -> Iterator[Engine]:
+    """One database per backend for the whole run, migrated from empty."""
+    url = fresh_database_url(request.param)
+    migrate.upgrade(url)
+    engine = create_database_engine(url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(migrated_engine: Engine) -> Iterator[Connection]:
+    with migrated_engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        outer.rollback()
+
+
+@pytest.fixture
+def sessions(connection: Connection) -> sessionmaker[Session]:
+    """Sessions whose commits become savepoints of the test's transaction."""
+    return sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture
+def uow(sessions: sessionmaker[Session]) -> UnitOfWorkFactory:
+    """``with uow("T1") as work:`` — a unit of work for one workspace, as the app opens it."""
+
+    def open_unit(team_id: str) -> AbstractContextManager[SqlUnitOfWork]:
+        return unit_of_work(sessions, team_id)
+
+    return open_unit

@@ -1,0 +1,686 @@
+"""bot.parser: every line of text becomes a command or a ParseError that says why, never a crash."""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.commands import (
+    AddAccount,
+    AddContact,
+    ArchiveAccount,
+    AssignAccount,
+    CancelFollowUp,
+    Command,
+    CompleteFollowUp,
+    CreateFollowUp,
+    Due,
+    FindAccounts,
+    FollowUpSpec,
+    Help,
+    History,
+    LogInteraction,
+    Mine,
+    Overdue,
+    ParseError,
+    RecordOutcome,
+    RenameAccount,
+    Renewals,
+    Scope,
+    SetContract,
+    SetDayFirst,
+    SetDigestTime,
+    SetEscalationChannel,
+    SetHours,
+    SetNudgeMode,
+    SetRenewalLadder,
+    SetStatus,
+    SetTimezone,
+    SetWorkdays,
+    ShowAccount,
+    ShowSettings,
+    SnoozeFollowUp,
+    Stale,
+    TagAccount,
+    UntagAccount,
+    WhoOwns,
+)
+from bot.dates import When
+from bot.domain import (
+    MAX_SUMMARY_LENGTH,
+    AccountKind,
+    AccountStatus,
+    InteractionKind,
+    NudgeMode,
+    name_key,
+)
+from bot.parser import USAGE, ParseContext, parse_command
+
+# Wednesday 6 January 2027, 11:00 in Berlin.
+NOW = datetime(2027, 1, 6, 10, 0, tzinfo=UTC)
+CONTEXT = ParseContext(
+    now=NOW,
+    tz=ZoneInfo("Europe/Berlin"),
+    dayfirst=False,
+    account_keys=frozenset(name_key(n) for n in ("Acme Corp", "Globex", "Acme", "Initech Labs")),
+)
+COMMAND_TYPES = typing.get_args(Command)
+
+
+def parse(text: str, context: ParseContext = CONTEXT) -> Command | ParseError:
+    return parse_command(text, context)
+
+
+def on(month: int, day: int, text: str, at: time | None = None, year: int = 2027) -> When:
+    return When(day=date(year, month, day), time_of_day=at, text=text)
+
+
+# --- the examples PRODUCT.md promises ---------------------------------------------------------
+
+PRODUCT_EXAMPLES = [
+    (
+        "/crm add Acme Corp as customer owner <@U02BOB> tier gold every 2 weeks",
+        AddAccount(
+            name="Acme Corp",
+            kind=AccountKind.CUSTOMER,
+            owner_id="U02BOB",
+            tier="gold",
+            cadence_days=14,
+        ),
+    ),
+    (
+        "/crm contract Acme Corp: 24000 EUR renews 2027-03-31 notice 60 days",
+        SetContract(
+            account="Acme Corp",
+            value=Decimal("24000"),
+            currency="EUR",
+            renews=on(3, 31, "2027-03-31"),
+            notice_days=60,
+        ),
+    ),
+    (
+        "/crm log call with Acme Corp: discussed Q3 pricing. follow up next friday: "
+        "send the proposal",
+        LogInteraction(
+            kind=InteractionKind.CALL,
+            account="Acme Corp",
+            summary="discussed Q3 pricing.",
+            follow_up=FollowUpSpec(on(1, 8, "next friday"), "send the proposal"),
+        ),
+    ),
+    (
+        "/crm log meeting with Acme Corp yesterday: QBR, they want SSO",
+        LogInteraction(
+            kind=InteractionKind.MEETING,
+            account="Acme Corp",
+            summary="QBR, they want SSO",
+            when=on(1, 5, "yesterday"),
+        ),
+    ),
+    (
+        "/crm follow up Globex in 3 days: check the pilot numbers",
+        CreateFollowUp(
+            account="Globex", when=on(1, 9, "in 3 days"), text="check the pilot numbers"
+        ),
+    ),
+    ("/crm snooze 42 until monday", SnoozeFollowUp(number=42, until=on(1, 11, "monday"))),
+    ("/crm show acme corp", ShowAccount(account="acme corp")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PRODUCT_EXAMPLES)
+def test_the_product_examples(text: str, expected: Command) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), PRODUCT_EXAMPLES)
+def test_the_product_examples_without_the_slash_command(text: str, expected: Command) -> None:
+    assert parse(text.removeprefix("/crm ")) == expected
+
+
+# --- good lines, command by command ---------------------------------------------------------
+
+GOOD = {
+    "help": [
+        ("", Help()),
+        ("   \n ", Help()),
+        ("/crm", Help()),
+        ("<@U0RAPPORT> help", Help()),
+        ("<@U0RAPPORT|rapport>  /crm  help log", Help("log")),
+        ("help", Help()),
+        ("HELP Log", Help("log")),
+        ("help follow-up", Help("follow up")),
+        ("help settings   timezone", Help("settings timezone")),
+    ],
+    "add": [
+        ("add Tier One Logistics", AddAccount("Tier One Logistics")),
+        ("add Acme tier gold", AddAccount("Acme", tier="gold")),
+        ("add Sold as Seen Ltd", AddAccount("Sold as Seen Ltd")),
+        ('add "Sold as Seen" tier gold', AddAccount("Sold as Seen", tier="gold")),
+        ("add “Tier 1” as partner", AddAccount("Tier 1", kind=AccountKind.PARTNER)),
+        (
+            "ADD Globex EVERY 3 Months As Partner",
+            AddAccount("Globex", kind=AccountKind.PARTNER, cadence_days=90),
+        ),
+        ("add Foo every week", AddAccount("Foo", cadence_days=7)),
+        ("add Foo every other week", AddAccount("Foo", cadence_days=14)),
+        ("add Foo every 10 days", AddAccount("Foo", cadence_days=10)),
+        ("add Foo as a vendor", AddAccount("Foo", kind=AccountKind.VENDOR)),
+        ("add Foo owner <@W123ABC|bob>", AddAccount("Foo", owner_id="W123ABC")),
+        ("add Foo owner me", AddAccount("Foo")),
+        ("add Acme   Corp\nInc  ", AddAccount("Acme Corp Inc")),
+        ("add <!channel> & <b> 🚀", AddAccount("<!channel> & <b> 🚀")),
+    ],
+    "rename": [
+        ("rename Acme Corp to Acme Corporation", RenameAccount("Acme Corp", "Acme Corporation")),
+        ("rename acme TO  Acme  Inc", RenameAccount("acme", "Acme Inc")),
+        # An unknown name is split at the first " to ".
+        ("rename Back to Basics to B2B", RenameAccount("Back", "Basics to B2B")),
+    ],
+    "archive": [("archive Initech Labs", ArchiveAccount("Initech Labs"))],
+    "status": [
+        ("status Acme Corp at risk", SetStatus("Acme Corp", AccountStatus.AT_RISK)),
+        ("status Acme at_risk", SetStatus("Acme", AccountStatus.AT_RISK)),
+        ("status Globex ACTIVE", SetStatus("Globex", AccountStatus.ACTIVE)),
+        ("status Initech Labs churned", SetStatus("Initech Labs", AccountStatus.CHURNED)),
+    ],
+    "tag": [
+        ("tag Acme Corp vip enterprise", TagAccount("Acme Corp", ("vip", "enterprise"))),
+        ("tag Acme #vip, emea,VIP", TagAccount("Acme", ("vip", "emea"))),
+        ("tag Unknown Co vip", TagAccount("Unknown Co", ("vip",))),
+        ("tag Globex <#C123|vip>", TagAccount("Globex", ("vip",))),
+    ],
+    "untag": [
+        ("untag Acme Corp vip", UntagAccount("Acme Corp", "vip")),
+        ("untag Unknown Co #vip", UntagAccount("Unknown Co", "vip")),
+    ],
+    "contract": [
+        (
+            "contract Globex: €24,000.50 renews 31 Mar 2027 auto-renew notice 30 days",
+            SetContract(
+                "Globex", Decimal("24000.50"), "EUR", on(3, 31, "31 Mar 2027"), 30, auto_renew=True
+            ),
+        ),
+        (
+            "contract Globex: 1_000 usd renews on 2027-06-30",
+            SetContract("Globex", Decimal("1000"), "USD", on(6, 30, "2027-06-30")),
+        ),
+        (
+            "contract Unknown Co: $5000 renews Mar 31 autorenew",
+            SetContract("Unknown Co", Decimal("5000"), "USD", on(3, 31, "Mar 31"), auto_renew=True),
+        ),
+        (
+            "contract Acme Corp:0 chf renews 2027-03-31 notice 0 days",
+            SetContract("Acme Corp", Decimal("0"), "CHF", on(3, 31, "2027-03-31"), 0),
+        ),
+        (
+            "contract Globex: £100 GBP renews 1.2.2027 notice 14d",
+            SetContract("Globex", Decimal("100"), "GBP", on(2, 1, "1.2.2027"), 14),
+        ),
+        (
+            "contract Globex: $100 CAD renews 2027-03-31",
+            SetContract("Globex", Decimal("100"), "CAD", on(3, 31, "2027-03-31")),
+        ),
+    ],
+    "log": [
+        (
+            "log call with Acme: discussed pricing",
+            LogInteraction(InteractionKind.CALL, "Acme", "discussed pricing"),
+        ),
+        # The longest known name wins: "Acme Corp", not "Acme" with a date "Corp".
+        ("log note with acme corp: x", LogInteraction(InteractionKind.NOTE, "acme corp", "x")),
+        (
+            "log email with Unknown Co 3 days ago: sent terms",
+            LogInteraction(
+                InteractionKind.EMAIL, "Unknown Co", "sent terms", on(1, 3, "3 days ago")
+            ),
+        ),
+        (
+            "log demo with Acme Corp 31 Dec: went well",
+            LogInteraction(
+                InteractionKind.DEMO, "Acme Corp", "went well", on(12, 31, "31 Dec", year=2026)
+            ),
+        ),
+        (
+            "log call with Acme Corp yesterday 15:00: 10:30 was too early for them",
+            LogInteraction(
+                InteractionKind.CALL,
+                "Acme Corp",
+                "10:30 was too early for them",
+                on(1, 5, "yesterday 15:00", time(15, 0)),
+            ),
+        ),
+        ("log QBR Globex: fine", LogInteraction(InteractionKind.QBR, "Globex", "fine")),
+        ("log e-mail with Globex: hi", LogInteraction(InteractionKind.EMAIL, "Globex", "hi")),
+        (
+            "log call with Acme: we agreed to follow up on pricing. follow up friday",
+            LogInteraction(
+                InteractionKind.CALL,
+                "Acme",
+                "we agreed to follow up on pricing.",
+                follow_up=FollowUpSpec(on(1, 8, "friday")),
+            ),
+        ),
+        (
+            "log call with Acme: they will follow up with legal",
+            LogInteraction(InteractionKind.CALL, "Acme", "they will follow up with legal"),
+        ),
+        (
+            "log call with Acme: call; follow-up tomorrow: send deck; Follow Up next week",
+            LogInteraction(
+                InteractionKind.CALL,
+                "Acme",
+                "call; follow-up tomorrow: send deck;",
+                follow_up=FollowUpSpec(on(1, 11, "next week")),
+            ),
+        ),
+        (
+            "log call with Acme: x. FOLLOW-UP someday: y",
+            LogInteraction(InteractionKind.CALL, "Acme", "x. FOLLOW-UP someday: y"),
+        ),
+        (
+            "log meeting with Globex: line one\n\nline two\nfollow up on friday 9:30: a\nb\n",
+            LogInteraction(
+                InteractionKind.MEETING,
+                "Globex",
+                "line one\n\nline two",
+                follow_up=FollowUpSpec(on(1, 8, "friday 9:30", time(9, 30)), "a\nb"),
+            ),
+        ),
+        (
+            "log call with Globex: notes\nfollow up friday\nmore notes",
+            LogInteraction(InteractionKind.CALL, "Globex", "notes\nfollow up friday\nmore notes"),
+        ),
+        (
+            "log call with Globex: short\nfollow up friday:",
+            LogInteraction(
+                InteractionKind.CALL, "Globex", "short", follow_up=FollowUpSpec(on(1, 8, "friday"))
+            ),
+        ),
+        (
+            "log call with Globex: " + "x" * MAX_SUMMARY_LENGTH,
+            LogInteraction(InteractionKind.CALL, "Globex", "x" * MAX_SUMMARY_LENGTH),
+        ),
+    ],
+    "follow up": [
+        (
+            "follow up Acme Corp for <@U02BOB|bob> tomorrow: call",
+            CreateFollowUp("Acme Corp", on(1, 7, "tomorrow"), "call", owner_id="U02BOB"),
+        ),
+        (
+            "follow up Acme Corp tomorrow for <@U02BOB>: call",
+            CreateFollowUp("Acme Corp", on(1, 7, "tomorrow"), "call", owner_id="U02BOB"),
+        ),
+        (
+            "follow-up Globex next friday 15:00: demo",
+            CreateFollowUp("Globex", on(1, 8, "next friday 15:00", time(15, 0)), "demo"),
+        ),
+        (
+            "Follow Up Unknown Co in 2 weeks: ping",
+            CreateFollowUp("Unknown Co", on(1, 20, "in 2 weeks"), "ping"),
+        ),
+        (
+            "follow up Globex <@U02BOB> friday: x",
+            CreateFollowUp("Globex", on(1, 8, "friday"), "x", owner_id="U02BOB"),
+        ),
+        (
+            "follow up Globex on friday: x",
+            CreateFollowUp("Globex", on(1, 8, "friday"), "x"),
+        ),
+        (
+            "follow up Initech Labs 03/04/2027: check",
+            CreateFollowUp("Initech Labs", on(3, 4, "03/04/2027"), "check"),
+        ),
+    ],
+    "done": [("done 42", CompleteFollowUp(42)), ("DONE #7", CompleteFollowUp(7))],
+    "cancel": [("cancel 3", CancelFollowUp(3))],
+    "snooze": [
+        ("snooze #42 for 3 days", SnoozeFollowUp(42, on(1, 9, "in 3 days"))),
+        ("snooze 42 for a week", SnoozeFollowUp(42, on(1, 13, "in a week"))),
+        ("snooze 42 for tomorrow", SnoozeFollowUp(42, on(1, 7, "tomorrow"))),
+        ("snooze 42 to 2027-02-01", SnoozeFollowUp(42, on(2, 1, "2027-02-01"))),
+        ("snooze 42 tomorrow 9:00", SnoozeFollowUp(42, on(1, 7, "tomorrow 9:00", time(9, 0)))),
+    ],
+    "find": [
+        ("find acme", FindAccounts("acme")),
+        ("find acme   corp archived", FindAccounts("acme corp", include_archived=True)),
+        ("find Archived acme", FindAccounts("acme", include_archived=True)),
+        ("find archived", FindAccounts("archived")),
+    ],
+    "show": [
+        ("show  Acme   Corp ", ShowAccount("Acme Corp")),
+        ("show Nobody", ShowAccount("Nobody")),
+    ],
+    "history": [
+        ("history Acme Corp", History("Acme Corp")),
+        ("history Acme Corp 10", History("Acme Corp", 10)),
+        ("history Globex 100", History("Globex", 100)),
+    ],
+    "who owns": [
+        ("who owns Globex?", WhoOwns("Globex")),
+        ("Who  Owns acme corp", WhoOwns("acme corp")),
+    ],
+    "assign": [
+        ("assign Globex <@U02BOB>", AssignAccount("Globex", "U02BOB")),
+        ("assign Acme Corp to <@W1X|x>", AssignAccount("Acme Corp", "W1X")),
+    ],
+    "contact": [
+        ("contact Acme Corp: Jane Doe", AddContact("Acme Corp", "Jane Doe")),
+        (
+            "contact Acme Corp: Jane Doe, CTO, jane@acme.example, +49 30 1234567",
+            AddContact("Acme Corp", "Jane Doe", "CTO", "jane@acme.example", "+49 30 1234567"),
+        ),
+        (
+            "contact Globex: jane@acme.example, Jane  Doe, +1 (555) 123-4567, VP Sales",
+            AddContact("Globex", "Jane Doe", "VP Sales", "jane@acme.example", "+1 (555) 123-4567"),
+        ),
+        (
+            "contact Globex: Bob 030 1234567, Head of IT, Berlin",
+            AddContact("Globex", "Bob", "Head of IT, Berlin", phone="030 1234567"),
+        ),
+        (
+            "contact Globex: Bob, VP Sales 2019-2024",
+            AddContact("Globex", "Bob", "VP Sales 2019-2024"),
+        ),
+        (
+            "contact Globex: Bob, Sales, 555-123-4567",
+            AddContact("Globex", "Bob", "Sales", phone="555-123-4567"),
+        ),
+        (
+            "contact Unknown Co: Ann, <tel:+4930123456|+49 30 123456>",
+            AddContact("Unknown Co", "Ann", phone="+49 30 123456"),
+        ),
+        (
+            "contact Unknown Co: Ann, <mailto:ann@u.example|ann@u.example>",
+            AddContact("Unknown Co", "Ann", email="ann@u.example"),
+        ),
+    ],
+    "mine": [("mine", Mine()), ("MINE ", Mine())],
+    "overdue": [
+        ("overdue", Overdue()),
+        ("overdue all", Overdue(Scope.ALL)),
+        ("overdue <@U02BOB|bob>", Overdue(Scope.USER, "U02BOB")),
+    ],
+    "stale": [
+        ("stale", Stale()),
+        ("stale everyone", Stale(Scope.ALL)),
+        ("stale <@U02BOB>", Stale(Scope.USER, "U02BOB")),
+    ],
+    "due": [("due", Due()), ("due today", Due("today")), ("due this  week", Due("this week"))],
+    "renewals": [
+        ("renewals", Renewals()),
+        ("renewals in 30 days", Renewals(within_days=30)),
+        ("renewals next 2 weeks", Renewals(within_days=14)),
+        ("renewals 3 months", Renewals(within_days=90)),
+        ("renewals this quarter", Renewals(this_quarter=True)),
+    ],
+    "renewed": [("renewed Acme Corp", RecordOutcome("Acme Corp", renewed=True))],
+    "churned": [("churned Initech Labs", RecordOutcome("Initech Labs", renewed=False))],
+    "settings": [
+        ("settings", ShowSettings()),
+        ("settings workspace", ShowSettings()),
+        ("settings timezone europe/berlin", SetTimezone("Europe/Berlin")),
+        ("settings time zone America/New_York", SetTimezone("America/New_York")),
+        ("settings digest 08:30", SetDigestTime(time(8, 30))),
+        ("settings digest 7pm", SetDigestTime(time(19, 0))),
+        ("settings nudges Instant", SetNudgeMode(NudgeMode.INSTANT)),
+        ("settings nudges off", SetNudgeMode(NudgeMode.OFF)),
+        ("settings workdays mon-fri", SetWorkdays(frozenset(range(5)))),
+        ("settings workdays mon,tue,thu", SetWorkdays(frozenset({0, 1, 3}))),
+        ("settings workdays Sunday - Thursday", SetWorkdays(frozenset({6, 0, 1, 2, 3}))),
+        ("settings hours 08:00-18:00", SetHours(time(8, 0), time(18, 0))),
+        ("settings hours 7:30 to 16:00", SetHours(time(7, 30), time(16, 0))),
+        ("settings workspace dayfirst on", SetDayFirst(True)),
+        ("settings workspace dayfirst OFF", SetDayFirst(False)),
+        ("settings workspace escalation <#C123ABC|cs>", SetEscalationChannel("C123ABC")),
+        ("settings workspace escalation <#C9>", SetEscalationChannel("C9")),
+        ("settings workspace ladder 90,60,30,14,7,1", SetRenewalLadder((90, 60, 30, 14, 7, 1))),
+        ("settings workspace ladder 7, 30 7 1 3660", SetRenewalLadder((3660, 30, 7, 1))),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [case for cases in GOOD.values() for case in cases],
+    ids=[f"{name}-{i}" for name, cases in GOOD.items() for i in range(len(cases))],
+)
+def test_good_lines(text: str, expected: Command) -> None:
+    assert parse(text) == expected
+
+
+def test_every_command_has_good_cases() -> None:
+    commands = {key for key in USAGE if not key.startswith("settings ")}
+    assert commands <= set(GOOD)
+
+
+def test_dayfirst_comes_from_the_workspace() -> None:
+    dayfirst = replace(CONTEXT, dayfirst=True)
+    expected = CreateFollowUp("Globex", on(4, 3, "03/04/2027"), "check")
+    assert parse("follow up Globex 03/04/2027: check", dayfirst) == expected
+
+
+def test_no_known_accounts_still_parses() -> None:
+    empty = replace(CONTEXT, account_keys=frozenset())
+    assert parse("log call with Acme Corp yesterday: x", empty) == LogInteraction(
+        InteractionKind.CALL, "Acme Corp", "x", on(1, 5, "yesterday")
+    )
+    assert parse("tag Acme Corp vip", empty) == TagAccount("Acme Corp", ("vip",))
+
+
+# --- bad lines: what was not understood, the usage line, an example ---------------------------
+
+BAD = [
+    # (text, fragments the message must contain, the USAGE key of the usage line)
+    ("xyz", ["I don't understand “xyz”", "help"], None),
+    ("shwo acme", ["“shwo”", "Did you mean `show`?"], "show"),
+    ("who Acme", ["Did you mean `who owns`?"], "who owns"),
+    ("add", ["name is missing"], "add"),
+    ("add as customer", ["name is missing"], "add"),
+    ("add Acme as lunch", ["“lunch”", "customer, prospect, partner"], "add"),
+    ("add Acme owner @bob", ["“@bob”", "pick the person"], "add"),
+    ("add " + "x" * 201, ["200 characters"], "add"),
+    ("add <@U02BOB|bob>", ["is a person"], "add"),
+    ("add Acme every 0 days", ["between 1 and 3660"], "add"),
+    ("add Acme every 2", ["Every 2 what?"], "add"),
+    ("add Acme tier gold tier silver as partner", ["“tier” is given twice"], "add"),
+    ("add Acme as custmer tier gold", ["“custmer”"], "add"),
+    ('add "Acme" soon', ["“soon” after the name"], "add"),
+    ('add "  " tier gold', ["name is missing"], "add"),
+    ("rename Acme", ["“to <new name>”"], "rename"),
+    ("rename Acme to  ", ["“to <new name>”"], "rename"),
+    ("archive", ["Which account?"], "archive"),
+    ("show   ", ["Which account?"], "show"),
+    ("show " + "x" * 201, ["longer than any account name"], "show"),
+    ("status Acme", ["Which status?", "at risk"], "status"),
+    ("status Acme archived", ["archive Acme"], "archive"),
+    ("tag Acme", ["Which tag?"], "tag"),
+    ("tag", ["account and a tag"], "tag"),
+    ("untag Acme Corp vip emea", ["One tag at a time"], "untag"),
+    ("tag Acme " + "x" * 51, ["at most 50"], "tag"),
+    ("contract Globex: -5 EUR renews 2027-03-31", ["can't be negative"], "contract"),
+    ("contract Globex: 1000000000000 EUR renews 2027-03-31", ["typo"], "contract"),
+    ("contract Globex: 24000 renews 2027-03-31", ["Which currency?"], "contract"),
+    ("contract Globex: 24.000 EUR renews 2027-03-31", ["“24.000”"], "contract"),
+    ("contract Globex: 24k EUR renews 2027-03-31", ["“24k EUR”"], "contract"),
+    ("contract Globex: 24000 EUR renews someday", ["“someday”", "`tomorrow`"], "contract"),
+    ("contract Globex: 24000 EUR", ["renews <date>"], "contract"),
+    ("contract Globex 24000 EUR renews 2027-03-31", ["need a “:”"], "contract"),
+    ("contract Globex: €100 USD renews 2027-03-31", ["€ is EUR, not USD"], "contract"),
+    ("contract Globex: 1 EUR renews 2027-03-31 notice 3 months", ["in days"], "contract"),
+    ("contract Globex: 1 EUR renews 2027-03-31 gratis", ["“2027-03-31 gratis”"], "contract"),
+    ("contract Globex: 1 EUR renews 2027-03-31 notice 9 days gratis", ["“gratis”"], "contract"),
+    ("contract Globex: 1 EUR renews 2027-03-31 notice 9 days notice 3", ["“notice 3”"], "contract"),
+    ("log lunch with Acme: x", ["“lunch”", "call, meeting, email, note"], "log"),
+    ("log", ["Log what?"], "log"),
+    ("log call with Acme:   ", ["summary"], "log"),
+    ("log call with Acme: follow up friday: x", ["summary"], "log"),
+    ("log call with Acme discussed", ["need a “:”"], "log"),
+    ("log call with : x", ["Which account?"], "log"),
+    ("log call with Acme Corp tomorrow: x", ["“tomorrow”", "already happened"], "log"),
+    ("log call with Nobody in 2 days: x", ["“in 2 days”", "already happened"], "log"),
+    ("follow up Nobody yesterday: x", ["“yesterday”", "past"], "follow up"),
+    ("log call with Acme: " + "x" * (MAX_SUMMARY_LENGTH + 1), ["10,000 characters"], "log"),
+    ("follow up Globex in 3 days", ["“: <text>”"], "follow up"),
+    ("follow up Globex someday: x", ["“someday”", "`tomorrow`"], "follow up"),
+    ("follow up Globex in 3 dyas: x", ["“in 3 dyas”", "`in 3 days`"], "follow up"),
+    ("follow up Nobody in 3 dyas: x", ["“Nobody in 3 dyas”", "`in 3 days`"], "follow up"),
+    ("follow up Globex yesterday: x", ["“yesterday”", "past"], "follow up"),
+    ("follow up Globex for @bob tomorrow: x", ["“@bob”", "pick the person"], "follow up"),
+    ("follow up Globex tomorrow:  ", ["What is there to do?"], "follow up"),
+    ("follow up Globex: x", ["When?"], "follow up"),
+    ("done", ["Which follow-up?"], "done"),
+    ("done abc", ["“abc”"], "done"),
+    ("done 0", ["“0”"], "done"),
+    ("done 99999999999", ["“99999999999”"], "done"),
+    ("cancel 4 2", ["“4 2”"], "cancel"),
+    ("snooze 42", ["Until when?"], "snooze"),
+    ("snooze 42 until", ["Until when?"], "snooze"),
+    ("snooze 42 until someday", ["“someday”", "`next friday 15:00`"], "snooze"),
+    ("snooze 42 for ever", ["“ever”"], "snooze"),
+    ("snooze x until monday", ["“x”"], "snooze"),
+    ("find", ["Find what?"], "find"),
+    ("history Globex 0", ["1 to 100"], "history"),
+    ("history Globex 101", ["1 to 100"], "history"),
+    ("who owns", ["Which account?"], "who owns"),
+    ("assign Globex @bob", ["“@bob”", "pick the person"], "assign"),
+    ("assign Globex", ["to whom?"], "assign"),
+    ("contact Acme Corp: jane@acme.example", ["contact's name"], "contact"),
+    ("contact Acme Corp Jane", ["need a “:”"], "contact"),
+    ("contact Acme Corp: Jane, a@x.example, b@x.example", ["more than one e-mail"], "contact"),
+    ("mine please", ["“please”"], "mine"),
+    ("overdue @bob", ["“@bob”", "pick the person"], "overdue"),
+    ("stale bob", ["“bob”"], "stale"),
+    ("due tomorrow", ["“tomorrow”"], "due"),
+    ("renewals soon", ["“soon”"], "renewals"),
+    ("renewals in 0 days", ["“in 0 days”"], "renewals"),
+    ("settings colour blue", ["no setting “colour”"], "settings"),
+    ("settings timezne Europe/Berlin", ["Did you mean `timezone`?"], "settings"),
+    ("settings timezone Mars/Base", ["“Mars/Base”", "Europe/Berlin"], "settings timezone"),
+    ("settings timezone", ["to what?"], "settings timezone"),
+    ("settings digest 25:00", ["“25:00”"], "settings digest"),
+    ("settings digest soon", ["“soon”"], "settings digest"),
+    ("settings nudges loud", ["“loud”", "digest, instant or off"], "settings nudges"),
+    ("settings workdays funday", ["“funday”"], "settings workdays"),
+    ("settings hours 18:00-08:00", ["after its start"], "settings hours"),
+    ("settings hours all day", ["“all day”"], "settings hours"),
+    ("settings workspace dayfirst maybe", ["“maybe”"], "settings workspace dayfirst"),
+    (
+        "settings workspace escalation #cs",
+        ["“#cs”", "pick the channel"],
+        "settings workspace escalation",
+    ),
+    ("settings workspace ladder 90,0", ["“0”"], "settings workspace ladder"),
+    ("settings workspace ladder 5000", ["“5000”"], "settings workspace ladder"),
+    ("settings workspace ladder soon", ["“soon”"], "settings workspace ladder"),
+    ("settings workspace colour blue", ["no setting"], "settings workspace"),
+]
+
+
+@pytest.mark.parametrize(("text", "fragments", "usage_key"), BAD, ids=[b[0][:40] for b in BAD])
+def test_bad_lines(text: str, fragments: list[str], usage_key: str | None) -> None:
+    result = parse(text)
+    assert isinstance(result, ParseError), result
+    for fragment in fragments:
+        assert fragment in result.message
+    if usage_key is not None:
+        assert (result.usage, result.example) == USAGE[usage_key]
+    assert result.usage
+    assert result.example
+
+
+def test_long_input_is_quoted_short() -> None:
+    result = parse("follow up Globex " + "z" * 5000 + ": x")
+    assert isinstance(result, ParseError)
+    assert len(result.message) < 400
+
+
+# --- the usage table ---------------------------------------------------------------------------
+
+# Slack's autocomplete turns "@bob" and "#channel" into these when a person types them.
+AUTOCOMPLETED = {
+    "@bob": "<@U0BOB|bob>",
+    "@alice": "<@U0ALICE|alice>",
+    "#customer-success": "<#C0CS|customer-success>",
+}
+
+
+@pytest.mark.parametrize("key", list(USAGE))
+def test_every_usage_example_works(key: str) -> None:
+    usage, example = USAGE[key]
+    for typed, sent in AUTOCOMPLETED.items():
+        example = example.replace(typed, sent)
+    assert usage
+    assert not isinstance(parse(example), ParseError)
+    assert not isinstance(parse(f"/crm {example}"), ParseError)
+
+
+# --- properties: nothing makes the parser raise -----------------------------------------------
+
+WORDS = [
+    *USAGE,
+    *(kind.value for kind in InteractionKind),
+    *(kind.value for kind in AccountKind),
+    "/crm", "<@U0RAPPORT>", "with", "Acme", "Acme Corp", "acme   corp", "Globex",
+    "Initech Labs", "Nobody",
+    ":", ": ", "::", "follow up", "follow-up", "Follow Up", "for", "until", "to", "as", "a",
+    "owner", "tier", "every", "2", "0", "-1", "42", "#42", "#", "99999999999999999999",
+    "days", "weeks", "months", "renews", "notice", "auto-renew", "EUR", "eur", "€", "$",
+    "24,000.50", "24.000", "1_000", "tomorrow", "yesterday", "friday", "next friday",
+    "this friday", "in 3 days", "3 days ago", "end of quarter", "2027-03-31", "31.03.2027",
+    "03/04/2027", "31 Mar", "Mar 31", "15:00", "9:30", "25:99", "at risk", "active", "archived",
+    "all", "today", "this week", "this quarter", "<@U02BOB>", "<@U02BOB|bob smith>", "<@>",
+    "@bob", "<#C1|cs>", "<#C1>", "#cs", "<mailto:a@b.example|a@b.example>", "a@b.example",
+    "+49 30 1234567", ",", ";", ".", "\n", "\t", "<", ">", "&", "🚀", "ß", "İ", "\u00a0",
+    "workspace", "ladder", "90,60,30", "dayfirst", "on", "off", "timezone", "Europe/Berlin",
+    "digest", "08:30", "hours", "08:00-18:00", "workdays", "mon-fri", "nudges", "instant",
+]  # fmt: skip
+
+
+def assert_well_formed(result: object) -> None:
+    if isinstance(result, ParseError):
+        assert result.message
+        assert result.usage
+        assert result.example
+        return
+    assert isinstance(result, COMMAND_TYPES), result
+    if isinstance(result, LogInteraction):
+        assert result.summary == result.summary.strip()
+        assert 0 < len(result.summary) <= MAX_SUMMARY_LENGTH
+    if isinstance(result, AddAccount):
+        assert result.name == " ".join(result.name.split()) != ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_text_is_a_command_or_a_parse_error(text: str) -> None:
+    assert_well_formed(parse(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(list(USAGE)),
+    st.lists(st.sampled_from(WORDS) | st.text(max_size=4), max_size=14),
+    st.sampled_from([" ", "", "  ", "\n", ":"]),
+)
+def test_grammar_word_soup_is_a_command_or_a_parse_error(
+    command: str, words: list[str], joiner: str
+) -> None:
+    assert_well_formed(parse(" ".join([command, joiner.join(words)])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=10), st.booleans())
+def test_log_and_follow_up_lines_are_a_command_or_a_parse_error(
+    words: list[str], dayfirst: bool
+) -> None:
+    context = replace(CONTEXT, dayfirst=dayfirst)
+    for head in ("log call with", "follow up", "contract", "add", "snooze"):
+        assert_well_formed(parse(f"{head} {' '.join(words)}", context))
