@@ -48,17 +48,22 @@ def rank_accounts(
     return [entry[3] for entry in ranked]
 
 
-def suggest(query: str, names: Iterable[str], limit: int = 3) -> list[str]:
-    """Names close to ``query`` for a "did you mean": typos first, then partial matches."""
+def suggest(query: str, names: Iterable[str], limit: int = 3, cutoff: float = 0.75) -> list[str]:
+    """Names close to ``query`` for a "did you mean": typos of the whole name or of its start."""
     key = name_key(query)
     if not key:
         return []
-    by_key: dict[str, str] = {}
+    scored: list[tuple[float, str, str]] = []
     for name in names:
-        by_key.setdefault(name_key(name), name)
-    close = difflib.get_close_matches(key, by_key.keys(), n=limit, cutoff=0.6)
-    partial = sorted(
-        (k for k in by_key if k not in close and (key in k or k in key)),
-        key=lambda k: (abs(len(k) - len(key)), k),
-    )
-    return [by_key[k] for k in [*close, *partial][:limit]]
+        candidate = name_key(name)
+        score = max(_similarity(key, candidate), _similarity(key, candidate[: len(key)]))
+        if key in candidate or candidate in key:
+            score = max(score, cutoff)
+        if score >= cutoff:
+            scored.append((-score, candidate, name))
+    scored.sort()
+    return list(dict.fromkeys(name for _score, _key, name in scored))[:limit]
+
+
+def _similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()

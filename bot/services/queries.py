@@ -17,7 +17,7 @@ from bot.domain import (
     name_key,
 )
 from bot.errors import InvalidInput
-from bot.matching import rank_accounts
+from bot.matching import rank_accounts, suggest
 from bot.ports import UnitOfWork
 from bot.services.lookup import resolve_account
 
@@ -62,16 +62,23 @@ class MySummary:
 
 
 @dataclass(frozen=True, slots=True)
+class Found:
+    query: str
+    accounts: list[Account]  # best match first
+    suggestions: list[str]  # "did you mean" names, when nothing matched
+
+
+@dataclass(frozen=True, slots=True)
 class History:
     account: Account
     interactions: list[Interaction]
 
 
-def find_accounts(uow: UnitOfWork, query: str, *, include_archived: bool = False) -> list[Account]:
-    """Accounts by name, tag or contact name, best match first; `owner:unresolved` lists the
-    accounts whose imported owner is not yet a Slack user."""
+def find_accounts(uow: UnitOfWork, query: str, *, include_archived: bool = False) -> Found:
+    """Accounts by name, tag or contact name, best match first, or near misses when none match;
+    `owner:unresolved` lists the accounts whose imported owner is not yet a Slack user."""
     if name_key(query) == UNRESOLVED_OWNER_QUERY:
-        return uow.accounts.with_unresolved_owner()
+        return Found(query, uow.accounts.with_unresolved_owner(), [])
     if not name_key(query):
         raise InvalidInput("query", "Find what? For example: `find acme` or `find emea`.")
     # The repository narrows by substring; ranking happens here, where it can be tested pure.
@@ -79,7 +86,10 @@ def find_accounts(uow: UnitOfWork, query: str, *, include_archived: bool = False
     contact_keys: dict[int, list[str]] = defaultdict(list)
     for account in candidates:
         contact_keys[account.id] = [name_key(c.name) for c in uow.contacts.for_account(account.id)]
-    return rank_accounts(query, candidates, contact_keys)[:FIND_LIMIT]
+    matches = rank_accounts(query, candidates, contact_keys)[:FIND_LIMIT]
+    if matches:
+        return Found(query, matches, [])
+    return Found(query, [], suggest(query, uow.accounts.names(include_archived=include_archived)))
 
 
 def account_card(uow: UnitOfWork, account: str) -> AccountCard:

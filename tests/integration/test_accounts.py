@@ -126,7 +126,7 @@ def test_an_account_with_an_unresolved_owner_can_be_claimed_by_anyone(app: Harne
     app.run(
         ALICE, accounts.add_account, NOW, name="Imported", owner=Owner(unresolved="maria@x.example")
     )
-    found = app.read("T1", lambda w: queries.find_accounts(w, "owner:unresolved"))
+    found = app.read("T1", lambda w: queries.find_accounts(w, "owner:unresolved").accounts)
     assert [a.name for a in found] == ["Imported"]
     change = app.run(BOB, accounts.assign_account, NOW, account="Imported", user_id="UBOB")
     assert change.after.owner == Owner(user_id="UBOB")

@@ -105,25 +105,25 @@ def _read(app: Harness, query: Callable[[SqlUnitOfWork], Any], team: str = "T1")
 
 
 def test_find_ranks_exact_then_prefix_then_tags_and_contacts(world: Harness) -> None:
-    names = [a.name for a in _read(world, lambda w: queries.find_accounts(w, "acme"))]
+    names = [a.name for a in _read(world, lambda w: queries.find_accounts(w, "acme").accounts)]
     assert names == ["Acme", "Acme Corp"]
-    assert [a.name for a in _read(world, lambda w: queries.find_accounts(w, "EMEA"))] == [
+    assert [a.name for a in _read(world, lambda w: queries.find_accounts(w, "EMEA").accounts)] == [
         "Acme Corp"
     ]
-    assert [a.name for a in _read(world, lambda w: queries.find_accounts(w, "scorpio"))] == [
-        "Globex"
-    ]
-    assert [a.name for a in _read(world, lambda w: queries.find_accounts(w, "labs"))] == [
+    assert [
+        a.name for a in _read(world, lambda w: queries.find_accounts(w, "scorpio").accounts)
+    ] == ["Globex"]
+    assert [a.name for a in _read(world, lambda w: queries.find_accounts(w, "labs").accounts)] == [
         "Initech Labs"
     ]
 
 
 def test_archived_accounts_leave_find_unless_asked(world: Harness) -> None:
     world.run(ALICE, accounts.archive_account, NOW, account="Acme")
-    assert [a.name for a in _read(world, lambda w: queries.find_accounts(w, "acme"))] == [
+    assert [a.name for a in _read(world, lambda w: queries.find_accounts(w, "acme").accounts)] == [
         "Acme Corp"
     ]
-    found = _read(world, lambda w: queries.find_accounts(w, "acme", include_archived=True))
+    found = _read(world, lambda w: queries.find_accounts(w, "acme", include_archived=True).accounts)
     assert [a.name for a in found] == ["Acme", "Acme Corp"]
 
 
@@ -276,7 +276,7 @@ def test_another_workspace_can_neither_see_nor_touch(
 
 def test_another_workspace_lists_nothing_of_ours(world: Harness) -> None:
     world.run(EVE, accounts.add_account, NOW, name="Eve's Own", owner=Owner(user_id="UALICE"))
-    assert _read(world, lambda w: queries.find_accounts(w, "acme"), "T2") == []
+    assert _read(world, lambda w: queries.find_accounts(w, "acme").accounts, "T2") == []
     assert _read(world, lambda w: queries.overdue(w, NOW, None), "T2") == []
     assert (
         _read(world, lambda w: queries.stale(w, NOW + timedelta(days=400), None), "T2")[0].name

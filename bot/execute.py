@@ -1,0 +1,201 @@
+"""From a line of text to a result: parse it against the workspace, run the use case.
+
+The one path every surface shares — the slash command, a mention, a DM, the console — so
+they all understand the same language and refuse the same way. Refusals are raised as
+``RapportError`` (the caller's unit of work rolls back); text the parser could not read comes
+back as a ``ParseError`` value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot import commands as c
+from bot.domain import Actor, Owner, name_key
+from bot.parser import ParseContext, parse_command
+from bot.ports import UnitOfWork
+from bot.services import accounts, contracts, follow_ups, interactions, queries, settings
+
+
+@dataclass(frozen=True, slots=True)
+class Executed:
+    """A command and what its use case returned, for the renderer to show."""
+
+    command: c.Command
+    value: object
+
+
+def run_text(uow: UnitOfWork, actor: Actor, now: datetime, text: str) -> Executed | c.ParseError:
+    """Parse ``text`` in the caller's workspace and zone, then execute it."""
+    workspace = uow.workspaces.get_or_create(now)
+    context = ParseContext(
+        now=now,
+        tz=ZoneInfo(actor.timezone),
+        dayfirst=workspace.dayfirst,
+        account_keys=frozenset(name_key(n) for n in uow.accounts.names()),
+    )
+    parsed = parse_command(text, context)
+    if isinstance(parsed, c.ParseError):
+        return parsed
+    return Executed(parsed, execute(uow, actor, now, parsed))
+
+
+def execute(uow: UnitOfWork, actor: Actor, now: datetime, command: c.Command) -> object:
+    """Run one command's use case and return its value."""
+    match command:
+        case c.Help():
+            return command
+        case c.AddAccount():
+            owner = Owner(user_id=command.owner_id) if command.owner_id else None
+            return accounts.add_account(
+                uow,
+                actor,
+                now,
+                name=command.name,
+                kind=command.kind,
+                owner=owner,
+                tier=command.tier,
+                cadence_days=command.cadence_days,
+            )
+        case c.RenameAccount():
+            return accounts.rename_account(
+                uow, actor, now, account=command.account, new_name=command.new_name
+            )
+        case c.ArchiveAccount():
+            return accounts.archive_account(uow, actor, now, account=command.account)
+        case c.SetStatus():
+            return accounts.set_status(
+                uow, actor, now, account=command.account, status=command.status
+            )
+        case c.TagAccount():
+            return accounts.tag_account(uow, actor, now, account=command.account, tags=command.tags)
+        case c.UntagAccount():
+            return accounts.untag_account(uow, actor, now, account=command.account, tag=command.tag)
+        case c.AssignAccount():
+            return accounts.assign_account(
+                uow, actor, now, account=command.account, user_id=command.user_id
+            )
+        case c.AddContact():
+            return accounts.add_contact(
+                uow,
+                actor,
+                now,
+                account=command.account,
+                name=command.name,
+                title=command.title,
+                email=command.email,
+                phone=command.phone,
+            )
+        case c.SetContract():
+            return contracts.set_contract(
+                uow,
+                actor,
+                now,
+                account=command.account,
+                value=command.value,
+                currency=command.currency,
+                renews=command.renews,
+                notice_days=command.notice_days,
+                auto_renew=command.auto_renew,
+            )
+        case c.RecordOutcome():
+            return contracts.record_outcome(
+                uow, actor, now, account=command.account, renewed=command.renewed
+            )
+        case c.LogInteraction():
+            tail = command.follow_up
+            return interactions.log_interaction(
+                uow,
+                actor,
+                now,
+                account=command.account,
+                kind=command.kind,
+                summary=command.summary,
+                when=command.when,
+                follow_up_when=tail.when if tail else None,
+                follow_up_text=tail.text if tail else None,
+            )
+        case c.CreateFollowUp():
+            return follow_ups.create_follow_up(
+                uow,
+                actor,
+                now,
+                account=command.account,
+                when=command.when,
+                text=command.text,
+                owner_id=command.owner_id,
+            )
+        case c.CompleteFollowUp():
+            return follow_ups.complete_follow_up(uow, actor, now, command.number)
+        case c.SnoozeFollowUp():
+            return follow_ups.snooze_follow_up(uow, actor, now, command.number, command.until)
+        case c.CancelFollowUp():
+            return follow_ups.cancel_follow_up(uow, actor, now, command.number)
+        case _:
+            return _read(uow, actor, now, command)
+
+
+def _owner_filter(actor: Actor, scope: c.Scope, user_id: str | None) -> str | None:
+    """Whose items a list shows: None means everyone's."""
+    if scope is c.Scope.ALL:
+        return None
+    return user_id if scope is c.Scope.USER and user_id else actor.user_id
+
+
+def _read(uow: UnitOfWork, actor: Actor, now: datetime, command: c.Command) -> object:
+    match command:
+        case c.FindAccounts():
+            return queries.find_accounts(
+                uow, command.query, include_archived=command.include_archived
+            )
+        case c.ShowAccount():
+            return queries.account_card(uow, command.account)
+        case c.History():
+            return queries.history(uow, command.account, command.limit)
+        case c.WhoOwns():
+            return queries.who_owns(uow, command.account)
+        case c.Mine():
+            return queries.mine(uow, actor, now)
+        case c.Overdue():
+            return queries.overdue(uow, now, _owner_filter(actor, command.scope, command.user_id))
+        case c.Due():
+            return queries.due(uow, actor, now, this_week=command.period == "this week")
+        case c.Renewals():
+            return queries.renewals(
+                uow,
+                actor,
+                now,
+                within_days=command.within_days,
+                this_quarter=command.this_quarter,
+            )
+        case c.Stale():
+            return queries.stale(uow, now, _owner_filter(actor, command.scope, command.user_id))
+        case _:
+            return _settings(uow, actor, now, command)
+
+
+def _settings(uow: UnitOfWork, actor: Actor, now: datetime, command: c.Command) -> object:
+    match command:
+        case c.ShowSettings():
+            return settings.show_settings(uow, actor, now)
+        case c.SetTimezone():
+            return settings.update_preferences(uow, actor, now, timezone=command.timezone)
+        case c.SetDigestTime():
+            return settings.update_preferences(uow, actor, now, digest_time=command.at)
+        case c.SetNudgeMode():
+            return settings.update_preferences(uow, actor, now, nudge_mode=command.mode)
+        case c.SetWorkdays():
+            return settings.update_preferences(uow, actor, now, workdays=command.days)
+        case c.SetHours():
+            return settings.update_preferences(
+                uow, actor, now, hours_start=command.start, hours_end=command.end
+            )
+        case c.SetDayFirst():
+            return settings.update_workspace(uow, actor, now, dayfirst=command.enabled)
+        case c.SetEscalationChannel():
+            return settings.update_workspace(uow, actor, now, escalation_channel=command.channel_id)
+        case c.SetRenewalLadder():
+            return settings.update_workspace(uow, actor, now, renewal_ladder=command.days)
+    raise TypeError(f"no use case for {command!r}")

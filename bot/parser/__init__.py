@@ -1,0 +1,114 @@
+"""Turn one line of `/crm …` text into a typed command, or a ParseError that says why not.
+
+The grammar is PRODUCT.md's table. ``parse_command`` never raises: whatever the text, the
+answer is a command from ``bot.commands`` or a ``ParseError`` that quotes what was not
+understood, with the command's usage line and a working example (both from ``USAGE``).
+
+Nothing is looked up here except the workspace's known account names, which tell where a
+name with spaces ends. An account nobody knows is passed on as typed, so that the service
+can answer "did you mean …".
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+
+from bot.commands import Command, Help, ParseError
+from bot.parser import accounts, contacts, contracts, lists, reading, settings, touches
+from bot.parser.reading import ParseContext, Unreadable
+from bot.parser.usage import COMMON_COMMANDS, USAGE
+
+__all__ = ["USAGE", "ParseContext", "parse_command"]
+
+
+def parse_command(text: str, context: ParseContext) -> Command | ParseError:
+    """Read one line of `/crm` text; never raises: a command, or a ParseError saying why not."""
+    line = _CRM_PREFIX.sub("", text, count=1).strip()
+    if not line:
+        return Help()
+    key, word, rest = _split_command(line)
+    handler = _HANDLERS.get(key)
+    if handler is None:
+        return _unknown_command(word)
+    try:
+        return handler(rest, context)
+    except Unreadable as unreadable:
+        usage, example = USAGE[unreadable.usage or key]
+        return ParseError(unreadable.message, usage=usage, example=example)
+
+
+# An optional leading "/crm" (the console passes it) or mention of the bot (an app mention).
+_CRM_PREFIX = re.compile(r"^\s*(?:<@[UW][A-Z0-9]+(?:\|[^<>]*)?>\s*)?(?:/crm(?!\S))?", re.IGNORECASE)
+
+
+# --- dispatch -----------------------------------------------------------------------------
+
+_Handler = Callable[[str, ParseContext], Command]
+_HANDLERS: Mapping[str, _Handler] = {
+    "help": lists.parse_help,
+    "add": accounts.parse_add,
+    "rename": accounts.parse_rename,
+    "archive": accounts.parse_archive,
+    "status": accounts.parse_status,
+    "tag": accounts.parse_tag,
+    "untag": accounts.parse_untag,
+    "contract": contracts.parse_contract,
+    "log": touches.parse_log,
+    "follow up": touches.parse_follow_up,
+    "done": touches.parse_done,
+    "snooze": touches.parse_snooze,
+    "cancel": touches.parse_cancel,
+    "find": accounts.parse_find,
+    "show": accounts.parse_show,
+    "history": accounts.parse_history,
+    "who owns": accounts.parse_who_owns,
+    "assign": accounts.parse_assign,
+    "contact": contacts.parse_contact,
+    "mine": lists.parse_mine,
+    "overdue": lists.parse_overdue,
+    "due": lists.parse_due,
+    "renewals": lists.parse_renewals,
+    "stale": lists.parse_stale,
+    "renewed": accounts.parse_outcome(renewed=True),
+    "churned": accounts.parse_outcome(renewed=False),
+    "settings": settings.parse_settings,
+}
+# Words people type for the two-word commands, for "did you mean".
+_COMMAND_WORDS = {key: key for key in _HANDLERS} | {
+    "follow": "follow up",
+    "followup": "follow up",
+    "who": "who owns",
+}
+
+
+def _split_command(line: str) -> tuple[str, str, str]:
+    """The command key, the first word as typed and the text after the command's words."""
+    first = reading.TOKEN.match(line)
+    word = first.group() if first is not None else line
+    rest = line[len(word) :]
+    key = word.casefold()
+    if key in ("follow-up", "followup"):
+        return "follow up", word, rest
+    second = {"follow": "up", "who": "owns"}.get(key)
+    if second is not None:
+        found = re.match(rf"\s+{second}(?!\S)", rest, re.IGNORECASE)
+        if found is not None:
+            return f"{key} {second}", word, rest[found.end() :]
+    return key, word, rest
+
+
+def _unknown_command(word: str) -> ParseError:
+    close = difflib.get_close_matches(word.casefold(), list(_COMMAND_WORDS), n=1)
+    if close:
+        key = _COMMAND_WORDS[close[0]]
+        usage, example = USAGE[key]
+        return ParseError(
+            f"I don't understand {reading.quote(word)}. Did you mean `{key}`?", usage, example
+        )
+    return ParseError(
+        f"I don't understand {reading.quote(word)}. Say `help` for all commands.",
+        COMMON_COMMANDS,
+        USAGE["help"][1],
+    )

@@ -1,0 +1,280 @@
+"""Account commands: add, rename, archive, status, tag, untag, show, who owns, assign,
+history, find, renewed and churned."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from bot.commands import (
+    AddAccount,
+    ArchiveAccount,
+    AssignAccount,
+    FindAccounts,
+    History,
+    RecordOutcome,
+    RenameAccount,
+    SetStatus,
+    ShowAccount,
+    TagAccount,
+    UntagAccount,
+    WhoOwns,
+)
+from bot.domain import (
+    MAX_CADENCE_DAYS,
+    MAX_NAME_LENGTH,
+    MAX_TAG_LENGTH,
+    MAX_TIER_LENGTH,
+    AccountKind,
+    AccountStatus,
+    name_key,
+)
+from bot.parser import reading
+from bot.parser.reading import ParseContext, Unreadable
+
+_ACCOUNT_KINDS = {kind.value: kind for kind in AccountKind}
+_ADD_KEYWORDS = frozenset({"as", "owner", "tier", "every"})
+
+
+def _read_add_options(words: Sequence[str]) -> tuple[AddAccount, str | None] | None:
+    """Read ``words`` as `add` options, in any order.
+
+    None when they are not options at all; otherwise the options read and the first problem
+    with a value (an unknown kind, a plain @name, …), if any.
+    """
+    options = AddAccount(name="")
+    problem: str | None = None
+    seen: set[str] = set()
+    i = 0
+    while i < len(words):
+        keyword = words[i].casefold()
+        if keyword not in _ADD_KEYWORDS or i + 1 >= len(words):
+            return None
+        if keyword in seen:
+            problem = problem or f"{reading.quote(keyword)} is given twice."
+        seen.add(keyword)
+        value = words[i + 1]
+        i += 2
+        if keyword == "as":
+            if value.casefold() in ("a", "an") and i < len(words):  # "as a partner"
+                value = words[i]
+                i += 1
+            kind = _ACCOUNT_KINDS.get(value.casefold())
+            if kind is None:
+                problem = problem or reading.unknown_kind(value, list(_ACCOUNT_KINDS))
+            else:
+                options = replace(options, kind=kind)
+        elif keyword == "owner":
+            user = reading.USER.fullmatch(value)
+            if user is not None:
+                options = replace(options, owner_id=user[1])
+            elif value.startswith("@"):
+                problem = problem or reading.pick_person(value)
+            elif value.casefold() != "me":
+                return None
+        elif keyword == "tier":
+            if len(value) > MAX_TIER_LENGTH:
+                problem = problem or f"A tier can be at most {MAX_TIER_LENGTH} characters."
+            options = replace(options, tier=value)
+        else:  # every [N] days|weeks|months
+            # every other week
+            count = 2 if value.casefold() == "other" else reading.small_int(value)
+            unit = words[i].casefold() if i < len(words) else ""
+            if count is not None and unit in reading.CADENCE_UNITS:
+                i += 1
+            elif count is None and value.casefold() in reading.CADENCE_UNITS:
+                count, unit = 1, value.casefold()  # "every week"
+            elif count is not None and (not unit or unit in _ADD_KEYWORDS):
+                problem = (
+                    problem or f"Every {count} what? Say `every {count} days`, weeks or months."
+                )
+                continue
+            else:
+                return None
+            days = count * reading.CADENCE_UNITS[unit]
+            if not 1 <= days <= MAX_CADENCE_DAYS:
+                problem = problem or (
+                    f"A cadence must be between 1 and {MAX_CADENCE_DAYS} days (this is {days})."
+                )
+            options = replace(options, cadence_days=days)
+    return options, problem
+
+
+_QUOTED_NAME = re.compile(r"\s*[\"“”](?P<name>[^\"“”]*)[\"“”](?P<options>.*)", re.DOTALL)
+
+
+def parse_add(rest: str, context: ParseContext) -> AddAccount:
+    # The name ends at the first option keyword from which the rest of the line reads as
+    # options, so "add Tier One Logistics" is a name and "add Acme tier gold" has a tier, and
+    # "add Acme as custmer tier gold" is refused rather than named "Acme as custmer". A name
+    # that holds such words goes in quotes: add "Sold as Seen" tier gold.
+    quoted = _QUOTED_NAME.fullmatch(rest)
+    if quoted is not None:
+        words = reading.TOKEN.findall(quoted["options"])
+        read = _read_add_options(words) if words else (AddAccount(name=""), None)
+        if read is None:
+            raise Unreadable(
+                f"I don't understand {reading.quote(quoted['options'])} after the name."
+            )
+        options, problem = read
+        if problem is not None:
+            raise Unreadable(problem)
+        return replace(options, name=reading.new_name(quoted["name"]))
+    tokens = list(reading.TOKEN.finditer(rest))
+    words = [token.group() for token in tokens]
+    for i, word in enumerate(words):
+        read = _read_add_options(words[i:]) if word.casefold() in _ADD_KEYWORDS else None
+        if read is None:
+            continue
+        options, problem = read
+        if problem is not None:
+            raise Unreadable(problem)
+        name_end = tokens[i - 1].end() if i else 0
+        return replace(options, name=reading.new_name(rest[:name_end]))
+    return AddAccount(name=reading.new_name(rest))
+
+
+def parse_rename(rest: str, context: ParseContext) -> RenameAccount:
+    for name, after in reading.known_prefixes(rest, context.account_keys):
+        to = re.match(r"\s+to\s+", after, re.IGNORECASE)
+        if to is not None:
+            return RenameAccount(name, reading.new_name(after[to.end() :], "The new name"))
+    to = re.search(r"\s+to\s+", rest.strip(), re.IGNORECASE)
+    if to is None:
+        raise Unreadable(f"Rename to what? I need “to <new name>” in {reading.quote(rest)}.")
+    stripped = rest.strip()
+    return RenameAccount(
+        reading.account(stripped[: to.start()]),
+        reading.new_name(stripped[to.end() :], "The new name"),
+    )
+
+
+def parse_archive(rest: str, context: ParseContext) -> ArchiveAccount:
+    return ArchiveAccount(reading.account(rest))
+
+
+_STATUS_WORDS = {
+    "active": AccountStatus.ACTIVE,
+    "at risk": AccountStatus.AT_RISK,
+    "churned": AccountStatus.CHURNED,
+}
+_STATUS_AT_END = re.compile(
+    r"(?P<account>.*?)\s+(?P<status>active|at[\s_-]+risk|churned|archived)\s*", re.I | re.S
+)
+
+
+def parse_status(rest: str, context: ParseContext) -> SetStatus:
+    found = _STATUS_AT_END.fullmatch(rest.strip())
+    if found is None:
+        raise Unreadable(
+            f"Which status? End {reading.quote(rest)} with active, at risk or churned."
+        )
+    account = reading.account(found["account"])
+    word = " ".join(re.split(r"[\s_-]+", found["status"].casefold()))
+    if word == "archived":
+        raise Unreadable(f"To archive an account, say `archive {account}`.", usage="archive")
+    return SetStatus(account, _STATUS_WORDS[word])
+
+
+def _account_then_words(rest: str, context: ParseContext) -> tuple[str, list[str]]:
+    """`<account> <word> …`: the longest known name and the words after it, else all but the
+    last word."""
+    known = reading.known_prefixes(rest, context.account_keys)
+    if known:
+        name, after = known[0]
+        words = reading.TOKEN.findall(after)
+        if not words:
+            raise Unreadable(f"Which tag? Put it after {reading.quote(name)}.")
+        return name, words
+    tokens = list(reading.TOKEN.finditer(rest))
+    if len(tokens) < 2:
+        raise Unreadable(f"I need an account and a tag in {reading.quote(rest)}.")
+    return reading.account(rest[: tokens[-1].start()]), [tokens[-1].group()]
+
+
+def _tags(words: Sequence[str]) -> tuple[str, ...]:
+    """Tags as typed, without a leading #; a channel Slack turned into a mention counts too."""
+    tags: dict[str, str] = {}
+    for word in words:
+        channel = reading.CHANNEL.fullmatch(word)
+        parts = [channel[2] or ""] if channel is not None else word.split(",")
+        for part in parts:
+            tag = part.strip().lstrip("#")
+            if not tag:
+                continue
+            if len(tag) > MAX_TAG_LENGTH:
+                raise Unreadable(f"A tag can be at most {MAX_TAG_LENGTH} characters.")
+            tags.setdefault(tag.casefold(), tag)
+    if not tags:
+        raise Unreadable("Which tag? Tags are single words like `emea`.")
+    return tuple(tags.values())
+
+
+def parse_tag(rest: str, context: ParseContext) -> TagAccount:
+    account, words = _account_then_words(rest, context)
+    return TagAccount(account, _tags(words))
+
+
+def parse_untag(rest: str, context: ParseContext) -> UntagAccount:
+    account, words = _account_then_words(rest, context)
+    tags = _tags(words)
+    if len(tags) > 1:
+        raise Unreadable("One tag at a time, please: `untag <account> <tag>`.")
+    return UntagAccount(account, tags[0])
+
+
+def parse_show(rest: str, context: ParseContext) -> ShowAccount:
+    return ShowAccount(reading.account(rest))
+
+
+def parse_who_owns(rest: str, context: ParseContext) -> WhoOwns:
+    return WhoOwns(reading.account(rest.strip().removesuffix("?")))
+
+
+def parse_assign(rest: str, context: ParseContext) -> AssignAccount:
+    tokens = list(reading.TOKEN.finditer(rest))
+    user_id = reading.user_id(tokens[-1].group()) if tokens else None
+    if user_id is None:
+        raise Unreadable(
+            f"Assign {reading.quote(rest)} to whom? End with an @mention of the new owner."
+        )
+    account = rest[: tokens[-1].start()].strip()
+    if name_key(account) not in context.account_keys:
+        account = re.sub(r"\s+to$", "", account, flags=re.IGNORECASE)  # "assign Acme to @bob"
+    return AssignAccount(reading.account(account), user_id)
+
+
+def parse_history(rest: str, context: ParseContext) -> History:
+    text = reading.collapse(rest)
+    if name_key(text) in context.account_keys:
+        return History(text)
+    account, _, last = text.rpartition(" ")
+    if account and re.fullmatch(r"[0-9]+", last):
+        limit = reading.small_int(last)
+        if limit is None or not 1 <= limit <= 100:
+            raise Unreadable(f"History shows 1 to 100 interactions, not {reading.quote(last)}.")
+        return History(reading.account(account), limit)
+    return History(reading.account(text))
+
+
+def parse_find(rest: str, context: ParseContext) -> FindAccounts:
+    words = rest.split()
+    include_archived = False
+    if len(words) > 1 and words[-1].casefold() == "archived":
+        words, include_archived = words[:-1], True
+    elif len(words) > 1 and words[0].casefold() == "archived":
+        words, include_archived = words[1:], True
+    if not words:
+        raise Unreadable("Find what? Give part of a name, a tag or a contact.")
+    query = " ".join(words)
+    if len(query) > MAX_NAME_LENGTH:
+        raise Unreadable(f"{reading.quote(query)} is longer than anything I could find.")
+    return FindAccounts(query, include_archived)
+
+
+def parse_outcome(renewed: bool) -> Callable[[str, ParseContext], RecordOutcome]:
+    def parse(rest: str, context: ParseContext) -> RecordOutcome:
+        return RecordOutcome(reading.account(rest), renewed=renewed)
+
+    return parse

@@ -1,0 +1,238 @@
+"""The pieces every command is made of: tokens, quoting, mentions, account names, dates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.dates import Direction, When, parse_when
+from bot.domain import MAX_NAME_LENGTH, name_key
+from bot.errors import DateParseError
+
+
+@dataclass(frozen=True, slots=True)
+class ParseContext:
+    """What reading a line needs besides the text: the clock, the caller's zone, the workspace."""
+
+    now: datetime  # aware
+    tz: ZoneInfo  # the caller's zone
+    dayfirst: bool  # the workspace's reading of 03/04/2027
+    account_keys: Container[str]  # name_key(name) of every known account in the workspace
+
+
+class Unreadable(Exception):
+    """Raised inside this package only; parse_command turns it into a ParseError."""
+
+    def __init__(self, message: str, *, usage: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.usage = usage  # a USAGE key when the problem belongs to a sub-command
+
+
+# A token is a run of non-space characters, except that Slack's <…> entities (mentions,
+# links) stay whole even when their label holds spaces: <@U123|bob smith>.
+TOKEN = re.compile(r"(?:<[^<>\s][^<>]*>|[^\s<]|<)+")
+USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
+CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^<>]*))?>")
+# The colon that ends an account (or a date): any colon except one inside a time, 15:00.
+SEPARATOR = re.compile(r"(?<![0-9]):|:(?![0-9])")
+_SMALL_NUMBER = re.compile(r"[0-9]{1,9}")
+_QUOTE_LIMIT = 60
+_MAX_ID = 2**31 - 1
+_MAX_DATE_WORDS = 6  # "Wed 31 Mar 2027 at 15:00" is the longest date phrase
+_NAME_SCAN = 4 * MAX_NAME_LENGTH  # how far into a line a known account name may reach
+# Days in a cadence unit: `add … every 2 weeks` and `renewals in 3 months` both use them.
+CADENCE_UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30}
+
+
+def quote(text: str) -> str:
+    """The fragment a message is about, on one line, cut short when long."""
+    shown = " ".join(text.split())
+    if len(shown) > _QUOTE_LIMIT:
+        shown = shown[: _QUOTE_LIMIT - 1] + "…"
+    return f"“{shown}”"
+
+
+def collapse(text: str) -> str:
+    """A one-line field (a name, a tag, a query): whitespace runs become one space."""
+    return " ".join(text.split())
+
+
+def small_int(text: str) -> int | None:
+    """A plain decimal number; None for anything else (or too long to be meant)."""
+    return int(text) if _SMALL_NUMBER.fullmatch(text) else None
+
+
+def pick_person(text: str) -> str:
+    return (
+        f"I can't tell who {quote(text)} is: type @ and pick the person from Slack's list, "
+        "so the message carries their mention."
+    )
+
+
+def unknown_kind(word: str, kinds: Sequence[str]) -> str:
+    return f"I don't know the kind {quote(word)}. Kinds: {', '.join(kinds)}."
+
+
+def user_id(token: str) -> str | None:
+    """The Slack user id of a mention token; a plain `@name` is refused, anything else None."""
+    found = USER.fullmatch(token)
+    if found is not None:
+        return found[1]
+    if token.startswith("@") and len(token) > 1:
+        raise Unreadable(pick_person(token))
+    return None
+
+
+def account(text: str) -> str:
+    """An account as typed (one line); refused when empty or longer than any name can be."""
+    name = collapse(text)
+    if not name:
+        raise Unreadable("Which account? Put its name after the command.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise Unreadable(
+            f"{quote(name)} is longer than any account name ({MAX_NAME_LENGTH} characters)."
+        )
+    return name
+
+
+def new_name(text: str, what: str = "An account name") -> str:
+    """A name being given (add, rename, contact): not empty, not too long, not a person."""
+    name = collapse(text)
+    if not name:
+        raise Unreadable(f"{what} is missing.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise Unreadable(
+            f"{what} can be at most {MAX_NAME_LENGTH} characters (this one has {len(name)})."
+        )
+    if USER.fullmatch(name):
+        raise Unreadable(f"{quote(name)} is a person, not a name; mention them with `owner`.")
+    return name
+
+
+def known_prefixes(text: str, keys: Container[str]) -> list[tuple[str, str]]:
+    """Known account names that start ``text``, longest first, each with the text after it.
+
+    A name must end at a boundary: the end of the text, whitespace or a colon.
+    """
+    text = text.lstrip()
+    found: list[tuple[str, str]] = []
+    for end in range(min(len(text), _NAME_SCAN), 0, -1):
+        if end < len(text) and not (text[end].isspace() or text[end] == ":"):
+            continue
+        if text[end - 1].isspace():
+            continue  # the same name as a shorter prefix
+        if name_key(text[:end]) in keys:
+            found.append((collapse(text[:end]), text[end:]))
+    return found
+
+
+_DATE_EXAMPLES = "Try: " + ", ".join(f"`{example}`" for example in DateParseError.EXAMPLES)
+
+
+def _date_message(refusal: DateParseError) -> str:
+    why = f" ({refusal.reason})" if refusal.reason else ""
+    hint = f" {refusal.hint}" if refusal.hint else ""
+    return f"I couldn't read {quote(refusal.text)} as a date{why}.{hint}"
+
+
+def read_date(text: str, context: ParseContext, direction: Direction) -> When:
+    """A date phrase, or a refusal that quotes it and shows examples."""
+    # "on friday" reads naturally; the date phrases themselves never start with "on".
+    phrase = re.sub(r"^on\s+", "", text.strip(), flags=re.IGNORECASE)
+    try:
+        return parse_when(
+            phrase, now=context.now, tz=context.tz, direction=direction, dayfirst=context.dayfirst
+        )
+    except DateParseError as refusal:
+        raise Unreadable(_date_message(refusal)) from None
+
+
+def try_date(text: str, context: ParseContext, direction: Direction) -> When | None:
+    if not text.strip():
+        return None
+    try:
+        return read_date(text, context, direction)
+    except Unreadable:
+        return None
+
+
+def _split_trailing_date(
+    text: str, context: ParseContext, direction: Direction
+) -> tuple[str, When] | None:
+    """The longest run of final words that reads as a date, leaving at least one word before."""
+    words = list(TOKEN.finditer(text))
+    for count in range(min(len(words) - 1, _MAX_DATE_WORDS), 0, -1):
+        start = words[-count].start()
+        when = try_date(text[start:], context, direction)
+        if when is not None:
+            return text[:start], when
+    return None
+
+
+def account_then_date(
+    segment: str, context: ParseContext, direction: Direction, *, required: bool
+) -> tuple[str, When | None]:
+    """Split `<account>[ <date>]`: a known name followed by a date (or nothing), else the
+    longest trailing date with the words before it as the (unknown) account."""
+    if not segment.strip():
+        raise Unreadable("Which account? Put its name before the “:”.")
+    known = known_prefixes(segment, context.account_keys)
+    for name, after in known:
+        if not after.strip():
+            if not required:
+                return name, None
+            continue
+        when = try_date(after, context, direction)
+        if when is not None:
+            return name, when
+    split = _split_trailing_date(segment, context, direction)
+    if split is not None:
+        return account(split[0]), split[1]
+    # "log … tomorrow:" or "follow up … yesterday:": a date, but pointing the wrong way. Say
+    # so, rather than take the date for part of an account's name.
+    opposite = Direction.FUTURE if direction is Direction.PAST else Direction.PAST
+    wrong_way = _split_trailing_date(segment, context, opposite)
+    if wrong_way is not None:
+        read_date(wrong_way[1].text, context, direction)  # raises, saying which way it points
+    if not required:
+        return account(segment), None
+    if known and known[0][1].strip():
+        read_date(known[0][1], context, direction)  # raises, quoting the date as typed
+    if known:
+        raise Unreadable(f"When? Put a date after {quote(known[0][0])}, before the “:”.")
+    raise Unreadable(f"I couldn't find a date at the end of {quote(segment)}. {_DATE_EXAMPLES}")
+
+
+def account_before_colon(rest: str, context: ParseContext) -> tuple[str, str]:
+    """Split `<account>: <more>`, preferring a known name that is followed by the colon."""
+    for name, after in known_prefixes(rest, context.account_keys):
+        stripped = after.lstrip()
+        if stripped.startswith(":"):
+            return name, stripped[1:]
+    colon = SEPARATOR.search(rest)
+    if colon is None:
+        raise Unreadable(f"I need a “:” after the account in {quote(rest)}.")
+    return account(rest[: colon.start()]), rest[colon.end() :]
+
+
+def follow_up_number(token: str) -> int:
+    """A follow-up id as people type it: `42` or `#42`."""
+    number = small_int(token.removeprefix("#"))
+    if number is None or not 1 <= number <= _MAX_ID:
+        raise Unreadable(f"{quote(token)} isn't a follow-up number; they look like `42`.")
+    return number
+
+
+def free_text(text: str, limit: int, what: str) -> str:
+    """Free text (a summary, a follow-up's text): its own line breaks kept, its ends stripped."""
+    stripped = text.strip()
+    if len(stripped) > limit:
+        raise Unreadable(
+            f"{what} can be at most {limit:,} characters (this one has {len(stripped):,}); "
+            "nothing was saved."
+        )
+    return stripped

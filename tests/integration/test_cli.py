@@ -1,0 +1,125 @@
+"""`python app.py db|import|export`, run in process against databases of their own."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import URL
+
+import app
+from tests.conftest import BACKENDS
+
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
+
+
+@pytest.fixture
+def database(
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    fresh_database_url: Callable[[str], URL],
+    tmp_path: Path,
+) -> URL:
+    url = fresh_database_url(getattr(request, "param", "sqlite"))
+    monkeypatch.setenv("DATABASE_URL", url.render_as_string(hide_password=False))
+    monkeypatch.chdir(tmp_path)
+    return url
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = app.main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+@pytest.mark.parametrize("database", BACKENDS, indirect=True)
+def test_import_dry_run_then_for_real_then_export(database: URL, tmp_path: Path) -> None:
+    assert run("db", "upgrade") == (0, "The database schema is up to date.\n")
+    sample = str(SAMPLES / "hubspot-companies.csv")
+    code, shown = run("import", sample, "--team", "T0DEMO", "--dry-run")
+    assert code == 0
+    assert "5 would be created" in shown and "Dry run: nothing was saved." in shown
+    assert "Northwind Traders: maria.lopez@ourco.example" in shown
+    code, shown = run("import", sample, "--team", "T0DEMO")
+    assert (code, "5 were created" in shown) == (0, True)
+    code, shown = run("import", sample)  # the only workspace: no --team needed
+    assert (code, "0 were created, 0 were updated, 5 unchanged" in shown) == (0, True)
+    code, shown = run("export", str(tmp_path / "out"))
+    assert code == 0
+    assert f"{tmp_path / 'out' / 'accounts.csv'}: 5 rows" in shown
+    code, shown = run("import", str(tmp_path / "out"), "--dry-run")
+    assert code == 0 and "5 unchanged" in shown
+
+
+def test_skipped_rows_make_exit_code_1(database: URL, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Name,Type\nGood,Prospect\nBad,Alien\n", encoding="utf-8")
+    code, shown = run("import", str(bad), "--team", "T1")
+    assert code == 1
+    assert "skipped line 3:" in shown and "“Alien”" in shown
+
+
+@pytest.mark.parametrize(
+    ("argv", "environment", "message"),
+    [
+        (["import", "missing.csv", "--team", "T1"], {}, "there is no file missing.csv"),
+        (["export", "out"], {}, "no workspace yet; name one with --team"),
+        (["export", "out"], {"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be"),
+        (["export", "out"], {"RAPPORT_ADMINS": "bob"}, "RAPPORT_ADMINS must list Slack user ids"),
+        (["export", "out"], {"PORT": "http"}, "PORT must be a whole number"),
+    ],
+)
+def test_mistakes_are_one_line_and_exit_code_2(
+    database: URL,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    environment: dict[str, str],
+    message: str,
+) -> None:
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    code, _ = run(*argv)
+    error = capsys.readouterr().err
+    assert code == 2
+    assert message in error
+    assert error.count("\n") == 1
+
+
+def test_settings_come_from_a_dotenv_file_too(
+    database: URL, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".env").write_text("LOG_LEVEL=nonsense\n", encoding="utf-8")
+    assert run("export", "out")[0] == 2
+    assert "LOG_LEVEL must be" in capsys.readouterr().err
+
+
+def test_large_files_show_progress(
+    database: URL, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = tmp_path / "big.csv"
+    rows = "".join(f"Account {n},Prospect\n" for n in range(2_500))
+    big.write_text("Name,Type\n" + rows, encoding="utf-8")
+    code, shown = run("import", str(big), "--team", "T1")
+    assert code == 0 and "2500 were created" in shown
+    assert "2500/2500" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_sqlite_migrates_itself_postgres_is_migrated_by_the_operator(
+    backend: str,
+    fresh_database_url: Callable[[str], URL],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    url = fresh_database_url(backend)
+    monkeypatch.setenv("DATABASE_URL", url.render_as_string(hide_password=False))
+    code, _ = run("export", str(tmp_path / "out"), "--team", "T1")
+    if backend == "sqlite":
+        assert code == 0
+    else:
+        assert code == 2
+        assert "run `python app.py db upgrade` first" in capsys.readouterr().err
