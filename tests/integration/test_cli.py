@@ -12,7 +12,7 @@ from sqlalchemy.engine import URL
 import app
 from tests.conftest import BACKENDS
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures"  # copies of ../shared/samples
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from bot.transfer.writer import EXPORT_FILES
 from storage.unit_of_work import unit_of_work
 from tests.integration.conftest import ALICE, BOB, NOW, Harness, when
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures"  # copies of ../shared/samples
 IMPORTER = Actor(team_id="T2", user_id="import")
 
 
