@@ -62,6 +62,16 @@ class MySummary:
 
 
 @dataclass(frozen=True, slots=True)
+class HomeData:
+    """What the App Home shows one user: their own items only."""
+
+    overdue: list[FollowUpItem]
+    due_this_week: list[FollowUpItem]  # due from now to the end of Sunday, not yet overdue
+    renewals: list[RenewalItem]  # the next 90 days, outcomes still to record included
+    stale: list[Account]
+
+
+@dataclass(frozen=True, slots=True)
 class Found:
     query: str
     accounts: list[Account]  # best match first
@@ -182,3 +192,16 @@ def renewals(
 def stale(uow: UnitOfWork, now: datetime, owner_id: str | None) -> list[Account]:
     """Live accounts past their cadence, longest overdue first."""
     return uow.accounts.stale(now, owner_id)
+
+
+def home(uow: UnitOfWork, actor: Actor, now: datetime) -> HomeData:
+    """The caller's overdue follow-ups, the rest of this week's, renewals in 90 days, stale
+    accounts."""
+    this_week = due(uow, actor, now, this_week=True)
+    last_day = _local_today(actor, now) + timedelta(days=DEFAULT_RENEWAL_WINDOW_DAYS)
+    return HomeData(
+        overdue=[i for i in this_week if i.follow_up.effective_due < now],
+        due_this_week=[i for i in this_week if i.follow_up.effective_due >= now],
+        renewals=_renewals(uow, uow.contracts.open_renewing_by(last_day, actor.user_id)),
+        stale=uow.accounts.stale(now, actor.user_id),
+    )

@@ -288,3 +288,11 @@ def test_another_workspace_lists_nothing_of_ours(world: Harness) -> None:
     assert [a.name for a in summary.accounts] == ["Eve's Own"]
     assert summary.follow_ups == [] and summary.renewals == []
     assert [e.team_id for e in _read(world, lambda w: w.audit.all(), "T2")] == ["T2"]
+
+
+def test_home_shows_my_overdue_this_week_renewals_and_stale(world: Harness) -> None:
+    data = _read(world, lambda w: queries.home(w, ALICE, NOW))
+    assert [i.follow_up.text for i in data.overdue] == ["Overdue one"]
+    assert [i.follow_up.text for i in data.due_this_week] == ["Due today", "Due this week"]
+    assert [r.account.name for r in data.renewals] == ["Acme Corp"]
+    assert [a.name for a in data.stale] == ["Acme Corp"]
