@@ -282,3 +282,22 @@ Command = (
     | SetEscalationChannel
     | SetRenewalLadder
 )
+
+_QUESTIONS = (
+    Help,
+    FindAccounts,
+    ShowAccount,
+    History,
+    WhoOwns,
+    Mine,
+    Overdue,
+    Due,
+    Renewals,
+    Stale,
+    ShowSettings,
+)
+
+
+def is_change(command: Command) -> bool:
+    """Whether running ``command`` changes anything (and so what a user sees on their Home)."""
+    return not isinstance(command, _QUESTIONS)

@@ -136,6 +136,19 @@ class UserPreferences:
 
 
 @dataclass(frozen=True, slots=True)
+class SlackProfile:
+    """What Slack says about a user (users.info), cached in the users table."""
+
+    user_id: str
+    timezone: str | None = None
+    display_name: str | None = None
+    real_name: str | None = None
+    email: str | None = None
+    deleted: bool = False
+    is_bot: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Account:
     id: int
     team_id: str

@@ -24,6 +24,7 @@ from bot.domain import (
     InteractionKind,
     Owner,
     RenewalOutcome,
+    SlackProfile,
     UserPreferences,
     Workspace,
 )
@@ -47,6 +48,12 @@ class UserRepository(Protocol):
     def preferences(self, user_id: str) -> UserPreferences | None: ...
 
     def save_preferences(self, preferences: UserPreferences, now: datetime) -> UserPreferences: ...
+
+    def cached_profile(self, user_id: str, fresh_after: datetime) -> SlackProfile | None:
+        """The profile Slack gave us, if it was fetched after ``fresh_after``."""
+        ...
+
+    def save_profile(self, profile: SlackProfile, now: datetime) -> None: ...
 
     def find_user_id(self, email_or_name: str) -> str | None:
         """The Slack user known by this e-mail or display name, if exactly one is."""
@@ -214,6 +221,24 @@ class ContractRepository(Protocol):
     def all(self) -> list[Contract]: ...
 
 
+class SlackEventLog(Protocol):
+    def remember(self, event_id: str, now: datetime) -> bool:
+        """Record a Slack event id; False if it was seen already (a retry). Prunes old ids."""
+        ...
+
+
+class Directory(Protocol):
+    """Slack's user directory, as the core needs it (implemented over the Web API)."""
+
+    def profile(self, user_id: str) -> SlackProfile | None: ...
+
+    def user_id_by_email(self, email: str) -> str | None: ...
+
+    def members(self) -> list[SlackProfile]:
+        """Every member of the workspace (users.list), for matching owners by name."""
+        ...
+
+
 class AuditLog(Protocol):
     def record(self, event: AuditEvent) -> None: ...
 
@@ -234,3 +259,4 @@ class UnitOfWork(Protocol):
     follow_ups: FollowUpRepository
     contracts: ContractRepository
     audit: AuditLog
+    events: SlackEventLog

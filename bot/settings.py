@@ -11,12 +11,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from dotenv import dotenv_values
 
 DEFAULT_DATABASE_URL = "sqlite:///rapport.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+T = TypeVar("T", int, None)
 
 
 class SettingsError(Exception):
@@ -30,7 +34,8 @@ class Settings:
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     slack_api_url: str = DEFAULT_SLACK_API_URL
-    port: int = 3000
+    port: int | None = None  # HTTP mode defaults to 3000; Socket Mode serves /healthz only if set
+    web_concurrency: int = 1
     nudge_interval_seconds: int = 60
     admins: frozenset[str] = field(default_factory=frozenset)
     log_level: str = "INFO"
@@ -52,7 +57,8 @@ class Settings:
             slack_signing_secret=text("SLACK_SIGNING_SECRET"),
             slack_app_token=text("SLACK_APP_TOKEN"),
             slack_api_url=_api_url(text("SLACK_API_URL")),
-            port=_integer("PORT", text("PORT"), 3000, low=1, high=65535),
+            port=_integer("PORT", text("PORT"), None, low=1, high=65535),
+            web_concurrency=_integer("WEB_CONCURRENCY", text("WEB_CONCURRENCY"), 1, low=1, high=64),
             nudge_interval_seconds=_integer(
                 "RAPPORT_NUDGE_INTERVAL", text("RAPPORT_NUDGE_INTERVAL"), 60, low=1, high=86400
             ),
@@ -63,6 +69,16 @@ class Settings:
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.admins
 
+    def missing_for_run(self) -> list[str]:
+        """The settings `run` needs and does not have: Socket Mode needs the bot and app
+        tokens; HTTP mode the bot token and the signing secret."""
+        needed = {"SLACK_BOT_TOKEN": self.slack_bot_token}
+        if self.slack_app_token:
+            needed["SLACK_APP_TOKEN"] = self.slack_app_token
+        else:
+            needed["SLACK_SIGNING_SECRET"] = self.slack_signing_secret
+        return [name for name, value in needed.items() if not value]
+
 
 def read_dotenv(directory: Path) -> dict[str, str | None]:
     """The `.env` file in ``directory``, if there is one."""
@@ -70,7 +86,7 @@ def read_dotenv(directory: Path) -> dict[str, str | None]:
     return dict(dotenv_values(path)) if path.is_file() else {}
 
 
-def _integer(name: str, raw: str | None, default: int, *, low: int, high: int) -> int:
+def _integer(name: str, raw: str | None, default: T, *, low: int, high: int) -> int | T:
     if raw is None:
         return default
     if not raw.isdigit() or not low <= int(raw) <= high:

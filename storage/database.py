@@ -46,3 +46,13 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def answers(engine: Engine) -> bool:
+    """Whether the database answers a trivial query now (for the health check)."""
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except Exception:  # any failure means "not answering"; the health check says so
+        return False
+    return True

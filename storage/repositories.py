@@ -6,7 +6,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from bot.domain import (
@@ -23,6 +25,7 @@ from bot.domain import (
     InteractionKind,
     Owner,
     RenewalOutcome,
+    SlackProfile,
     UserPreferences,
     Workspace,
     name_key,
@@ -93,6 +96,44 @@ class SqlUserRepository(_Scoped):
         row = self._row(user_id)
         return mapping.preferences(row) if row else None
 
+    def cached_profile(self, user_id: str, fresh_after: datetime) -> SlackProfile | None:
+        row = self._row(user_id)
+        if row is None or row.slack_checked_at is None or row.slack_checked_at <= fresh_after:
+            return None
+        return SlackProfile(
+            user_id=user_id,
+            timezone=row.slack_timezone,
+            display_name=row.display_name,
+            email=row.email,
+            deleted=row.deactivated,
+        )
+
+    def save_profile(self, profile: SlackProfile, now: datetime) -> None:
+        row = self._row(profile.user_id) or self._new_row(profile.user_id, now)
+        row.slack_timezone = profile.timezone
+        row.display_name = profile.display_name
+        row.email = profile.email
+        row.deactivated = profile.deleted
+        row.slack_checked_at = now
+        row.updated_at = now
+        self.session.flush()
+
+    def _new_row(self, user_id: str, now: datetime) -> models.UserRow:
+        row = models.UserRow(
+            team_id=self.team_id,
+            slack_user_id=user_id,
+            deactivated=False,
+            digest_time="09:00",
+            nudge_mode="digest",
+            workdays="0,1,2,3,4",
+            hours_start="09:00",
+            hours_end="18:00",
+            created_at=now,
+            updated_at=now,
+        )
+        self.session.add(row)
+        return row
+
     def find_user_id(self, email_or_name: str) -> str | None:
         wanted = email_or_name.strip().casefold()
         matches = self.session.scalars(
@@ -108,15 +149,7 @@ class SqlUserRepository(_Scoped):
         return matches[0] if len(matches) == 1 else None
 
     def save_preferences(self, preferences: UserPreferences, now: datetime) -> UserPreferences:
-        row = self._row(preferences.user_id)
-        if row is None:
-            row = models.UserRow(
-                team_id=self.team_id,
-                slack_user_id=preferences.user_id,
-                deactivated=False,
-                created_at=now,
-            )
-            self.session.add(row)
+        row = self._row(preferences.user_id) or self._new_row(preferences.user_id, now)
         row.timezone = preferences.timezone
         row.digest_time = preferences.digest_time.strftime("%H:%M")
         row.nudge_mode = preferences.nudge_mode.value
@@ -605,3 +638,21 @@ class SqlAuditLog(_Scoped):
 
     def all(self) -> list[AuditEvent]:
         return self._list()
+
+
+class SqlSlackEventLog(_Scoped):
+    KEEP = timedelta(days=1)
+
+    def remember(self, event_id: str, now: datetime) -> bool:
+        # Concurrent deliveries of one event: the second INSERT waits for the first
+        # transaction and then does nothing, so exactly one of them goes on.
+        self.session.execute(
+            delete(models.SlackEventRow).where(models.SlackEventRow.received_at < now - self.KEEP)
+        )
+        insert = sqlite_insert if self.session.get_bind().dialect.name == "sqlite" else pg_insert
+        result = self.session.execute(
+            insert(models.SlackEventRow)
+            .values(event_id=event_id, team_id=self.team_id, received_at=now)
+            .on_conflict_do_nothing(index_elements=["event_id"])
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

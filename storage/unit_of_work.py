@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import ports
 from storage.models import WorkspaceRow
 from storage.repositories import (
     SqlAccountRepository,
@@ -16,6 +17,7 @@ from storage.repositories import (
     SqlContractRepository,
     SqlFollowUpRepository,
     SqlInteractionRepository,
+    SqlSlackEventLog,
     SqlUserRepository,
     SqlWorkspaceRepository,
 )
@@ -27,14 +29,16 @@ class SqlUnitOfWork:
     def __init__(self, session: Session, team_id: str) -> None:
         self.session = session
         self.team_id = team_id
-        self.workspaces = SqlWorkspaceRepository(session, team_id)
-        self.users = SqlUserRepository(session, team_id)
-        self.accounts = SqlAccountRepository(session, team_id)
-        self.contacts = SqlContactRepository(session, team_id)
-        self.interactions = SqlInteractionRepository(session, team_id)
-        self.follow_ups = SqlFollowUpRepository(session, team_id)
-        self.contracts = SqlContractRepository(session, team_id)
-        self.audit = SqlAuditLog(session, team_id)
+        # Typed as the core's ports, so mypy checks each repository against its interface.
+        self.workspaces: ports.WorkspaceRepository = SqlWorkspaceRepository(session, team_id)
+        self.users: ports.UserRepository = SqlUserRepository(session, team_id)
+        self.accounts: ports.AccountRepository = SqlAccountRepository(session, team_id)
+        self.contacts: ports.ContactRepository = SqlContactRepository(session, team_id)
+        self.interactions: ports.InteractionRepository = SqlInteractionRepository(session, team_id)
+        self.follow_ups: ports.FollowUpRepository = SqlFollowUpRepository(session, team_id)
+        self.contracts: ports.ContractRepository = SqlContractRepository(session, team_id)
+        self.audit: ports.AuditLog = SqlAuditLog(session, team_id)
+        self.events: ports.SlackEventLog = SqlSlackEventLog(session, team_id)
 
 
 @contextmanager

@@ -173,7 +173,7 @@ def add_contact(
     actor: Actor,
     now: datetime,
     *,
-    account: str,
+    account: str | Account,
     name: str,
     title: str | None = None,
     email: str | None = None,

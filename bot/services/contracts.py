@@ -68,7 +68,7 @@ def set_contract(
     actor: Actor,
     now: datetime,
     *,
-    account: str,
+    account: str | Account,
     value: Decimal,
     currency: str,
     renews: When,
@@ -136,7 +136,7 @@ def set_contract(
 
 
 def record_outcome(
-    uow: UnitOfWork, actor: Actor, now: datetime, *, account: str, renewed: bool
+    uow: UnitOfWork, actor: Actor, now: datetime, *, account: str | Account, renewed: bool
 ) -> RenewalRecorded:
     """`renewed` rolls a new term forward; "not renewing" is `churned` when we sell, `cancelled`
     when we buy — and a customer who does not renew has churned."""

@@ -40,7 +40,7 @@ def create_follow_up(
     owner_id: str | None = None,
 ) -> FollowUpChange:
     """A new follow-up, owned by the caller unless ``owner_id`` says otherwise."""
-    target = account if isinstance(account, Account) else resolve_account(uow, account)
+    target = resolve_account(uow, account)
     owner = owner_id or actor.user_id
     due_at = due_moment(uow, actor, owner, when)
     _refuse_past(when, now, actor)

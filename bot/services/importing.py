@@ -20,10 +20,11 @@ from bot.domain import (
     Actor,
     FollowUpStatus,
     Owner,
+    SlackProfile,
     name_key,
 )
 from bot.errors import RapportError
-from bot.ports import UnitOfWork
+from bot.ports import Directory, UnitOfWork
 from bot.services import audit
 from bot.services.lookup import resolve_account
 from bot.transfer.records import (
@@ -70,6 +71,36 @@ class ImportReport:
     @property
     def rows_read(self) -> int:
         return self.created + self.updated + self.unchanged + len(self.skipped)
+
+
+def owner_resolver(uow: UnitOfWork, directory: Directory | None) -> OwnerResolver:
+    """Known users first (by e-mail or name), then Slack: users.lookupByEmail for e-mails,
+    the member list for names. A name only counts when exactly one member has it."""
+    by_name: dict[str, str | None] | None = None
+
+    def resolve(text: str) -> str | None:
+        nonlocal by_name
+        known = uow.users.find_user_id(text)
+        if known is not None or directory is None:
+            return known
+        if "@" in text:
+            return directory.user_id_by_email(text)
+        if by_name is None:
+            by_name = _unique_names(directory.members())
+        return by_name.get(name_key(text))
+
+    return resolve
+
+
+def _unique_names(members: list[SlackProfile]) -> dict[str, str | None]:
+    names: dict[str, str | None] = {}
+    for member in members:
+        if member.deleted or member.is_bot:
+            continue
+        for name in {member.real_name, member.display_name} - {None, ""}:
+            key = name_key(name or "")
+            names[key] = None if key in names and names[key] != member.user_id else member.user_id
+    return names
 
 
 class _SkipRow(Exception):

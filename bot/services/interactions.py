@@ -56,7 +56,7 @@ def log_interaction(
     actor: Actor,
     now: datetime,
     *,
-    account: str,
+    account: str | Account,
     kind: InteractionKind,
     summary: str,
     when: When | None = None,

@@ -10,11 +10,22 @@ from bot.matching import suggest
 from bot.ports import UnitOfWork
 
 
-def resolve_account(uow: UnitOfWork, text: str) -> Account:
-    """The account named ``text`` (any case or spacing), archived ones included."""
+def resolve_account(uow: UnitOfWork, text: str | Account) -> Account:
+    """The account named ``text`` (any case or spacing), archived ones included; an account
+    already found (a button's, a picker's) passes through."""
+    if isinstance(text, Account):
+        return text
     account = uow.accounts.by_key(name_key(text))
     if account is None:
         raise AccountNotFound(text.strip(), suggest(text, uow.accounts.names()))
+    return account
+
+
+def account_by_id(uow: UnitOfWork, account_id: int) -> Account:
+    """The account a button or a picker names by id: only in this workspace."""
+    account = uow.accounts.get(account_id)
+    if account is None:
+        raise AccountNotFound(f"#{account_id}")
     return account
 
 

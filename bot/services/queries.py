@@ -205,3 +205,13 @@ def home(uow: UnitOfWork, actor: Actor, now: datetime) -> HomeData:
         renewals=_renewals(uow, uow.contracts.open_renewing_by(last_day, actor.user_id)),
         stale=uow.accounts.stale(now, actor.user_id),
     )
+
+
+PICKER_LIMIT = 100  # Slack shows at most 100 options
+
+
+def accounts_for_picker(uow: UnitOfWork, typed: str) -> list[Account]:
+    """Live accounts for the modal's picker: those matching what is typed, best first."""
+    if not name_key(typed):
+        return uow.accounts.search("", include_archived=False, limit=PICKER_LIMIT)
+    return find_accounts(uow, typed).accounts[:PICKER_LIMIT]

@@ -1,0 +1,64 @@
+"""The composition root: the one module that knows Slack, the handlers and the database.
+
+``create_app`` builds everything and has no side effects at import time; tests pass their
+own client (pointed at the fake Slack), clock and sessions.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session, sessionmaker
+
+import handlers
+from bot.clock import Clock, SystemClock
+from bot.runtime import Rapport, UnitOfWorkFactory
+from bot.settings import Settings, SettingsError
+from handlers.client import make_client
+from storage import migrate
+from storage.database import create_database_engine, create_session_factory
+from storage.unit_of_work import unit_of_work
+
+
+def open_database(settings: Settings) -> sessionmaker[Session]:
+    """Sessions for the configured database; SQLite is migrated on the way."""
+    migrate.prepare(settings.database_url)
+    return create_session_factory(create_database_engine(settings.database_url))
+
+
+def units_of_work(sessions: sessionmaker[Session]) -> UnitOfWorkFactory:
+    return lambda team_id: unit_of_work(sessions, team_id)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    client: WebClient | None = None,
+    clock: Clock | None = None,
+    session_factory: sessionmaker[Session] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    socket_mode: bool = False,
+) -> App:
+    """The Bolt app with every listener registered. Over HTTP every request's signature is
+    checked; Socket Mode has no HTTP requests to sign."""
+    if not socket_mode and not settings.slack_signing_secret:
+        raise SettingsError("SLACK_SIGNING_SECRET is not set.")
+    if client is None:
+        if not settings.slack_bot_token:
+            raise SettingsError("SLACK_BOT_TOKEN is not set.")
+        client = make_client(settings.slack_bot_token, settings.slack_api_url, sleep=sleep)
+    sessions = session_factory or open_database(settings)
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        request_verification_enabled=not socket_mode,
+        # Listeners run before the HTTP answer: fast enough here (one transaction and a
+        # Slack call or two), and the answer then carries the reply itself.
+        process_before_response=True,
+    )
+    rapport = Rapport(units_of_work(sessions), clock or SystemClock(), settings.admins)
+    handlers.register(app, rapport)
+    return app

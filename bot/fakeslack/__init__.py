@@ -1,0 +1,29 @@
+"""A fake Slack Web API over real HTTP, used by the test suite and the local console.
+
+    with FakeSlack(Workspace()) as fake:
+        client = WebClient(token="xoxb-test", base_url=fake.api_url)
+        ...
+        assert fake.violations == []
+
+Standard library only (no slack_sdk, no slack_bolt, no pytest). The method facts it
+validates against ship as `methods.json` (see `specs` for where they came from).
+"""
+
+from bot.fakeslack.records import Call, StoredMessage, StoredView
+from bot.fakeslack.server import FakeSlack
+from bot.fakeslack.specs import MethodSpec, RateTier, method_spec, method_tier
+from bot.fakeslack.workspace import FakeChannel, FakeUser, Workspace
+
+__all__ = [
+    "Call",
+    "FakeChannel",
+    "FakeSlack",
+    "FakeUser",
+    "MethodSpec",
+    "RateTier",
+    "StoredMessage",
+    "StoredView",
+    "Workspace",
+    "method_spec",
+    "method_tier",
+]

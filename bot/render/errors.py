@@ -1,0 +1,61 @@
+"""Refusals and errors: ephemeral, friendly, never a stack trace."""
+
+from __future__ import annotations
+
+import re
+
+from bot.commands import ParseError
+from bot.errors import RapportError
+from bot.render.blocks import Block, context, section
+from bot.render.reply import Reply
+from bot.render.text import clip, escape, to_plain
+
+UNEXPECTED = "Something went wrong on our side; nothing was saved. It has been logged."
+FALLBACK_TEXT = 3000
+
+# A refusal's message is one string mixing what the user typed, which the services quote
+# (“<!channel>” or `assign <!channel> …`), with users they name on purpose ("Only <@U02BOB>
+# can reassign …"). Everything is escaped; then user mentions outside quotes and code spans,
+# and only those, become mentions again.
+_ESCAPED_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]{2,30})&gt;")
+_QUOTED = re.compile(r"(“[^”]*”|`[^`]*`)")
+
+
+def _with_mentions(text: str) -> str:
+    pieces = _QUOTED.split(escape(text))
+    # re.split with one group: the quoted spans are at the odd indexes.
+    return "".join(
+        piece if i % 2 else _ESCAPED_MENTION.sub(r"<@\1>", piece) for i, piece in enumerate(pieces)
+    )
+
+
+def _reply(icon: str, lines: list[str]) -> Reply:
+    blocks: list[Block] = [section(f"{icon} {lines[0]}")]
+    if len(lines) > 1:
+        blocks.append(context(*lines[1:]))
+    text = clip(to_plain("\n".join(lines)), FALLBACK_TEXT)
+    return Reply(text=text, blocks=blocks, ephemeral=True)
+
+
+def render_parse_error(error: ParseError) -> Reply:
+    """What was not understood, the command's usage and a working example."""
+    lines = [escape(error.message)]
+    if error.usage:
+        lines.append(f"Usage: `{escape(error.usage)}`")
+    if error.example:
+        lines.append(f"Example: `/crm {escape(error.example)}`")
+    if len(lines) == 1:
+        lines.append("Type `/crm help` for everything I understand.")
+    return _reply(":thinking_face:", lines)
+
+
+def render_refusal(error: RapportError) -> Reply:
+    """A service's refusal: its message, and its hint (an example or what to do instead)."""
+    lines = [_with_mentions(error.message)]
+    if error.hint:
+        lines.append(_with_mentions(error.hint))
+    return _reply(":warning:", lines)
+
+
+def render_unexpected() -> Reply:
+    return _reply(":boom:", [UNEXPECTED])

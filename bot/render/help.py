@@ -1,0 +1,110 @@
+"""`help` and `help <topic>`, from the parser's USAGE table so they never drift apart."""
+
+from __future__ import annotations
+
+from bot.domain import InteractionKind
+from bot.parser.usage import USAGE
+from bot.render.blocks import SECTION_TEXT, Block, context, section
+from bot.render.reply import Reply
+from bot.render.text import one_line, pack_lines, safe, to_plain
+
+_ABOUT = {
+    "help": "usage with examples",
+    "add": "a new account; you own it unless you name an owner",
+    "rename": "rename an account",
+    "archive": "archive an account: it leaves lists and nudges, `find … archived` finds it",
+    "status": "mark an account active, at risk or churned",
+    "tag": "tag an account (tags are found by `find`)",
+    "untag": "remove a tag",
+    "contract": "add or replace the open contract",
+    "log": "record a touch, optionally with a follow-up",
+    "follow up": "a new follow-up, yours unless `for @user`",
+    "done": "close a follow-up",
+    "snooze": "move a follow-up",
+    "cancel": "cancel a follow-up",
+    "find": "accounts by name, tag or contact, best match first",
+    "show": "the account card",
+    "history": "interactions, newest first",
+    "who owns": "who owns an account",
+    "assign": "give an account to someone (its owner or an admin)",
+    "contact": "add a contact: name, then title, e-mail and phone in any order",
+    "mine": "your accounts, open follow-ups and renewals in the next 90 days",
+    "overdue": "overdue follow-ups: yours, someone's, or everyone's",
+    "due": "your follow-ups due today or this week",
+    "renewals": "contracts by renewal date, with value and owner",
+    "stale": "accounts past their cadence, longest first",
+    "renewed": "record a renewal: the next term starts",
+    "churned": "record that a contract is not renewing",
+    "settings": "your preferences; `settings` alone shows them",
+}
+_NOTES = {
+    "log": "Kinds: "
+    + ", ".join(k.value for k in InteractionKind)
+    + ". A follow-up without its own text takes the summary's first sentence.",
+    "follow up": "Without a time, a follow-up is due at the start of your working day.",
+    "snooze": "`snooze 42 for 3 days`, `snooze 42 to friday 15:00` work too.",
+}
+_DATES = "Dates: `today`, `tomorrow`, `friday`, `next friday 15:00`, `in 3 days`, `2027-03-31`."
+
+
+def _topic(topic: str | None) -> str | None:
+    """The USAGE key meant by ``topic``: exact, or the only command it starts."""
+    if topic is None:
+        return None
+    key = " ".join(topic.casefold().split())
+    if key in USAGE:
+        return key
+    candidates = [k for k in USAGE if k.startswith(key) and " " not in k.removeprefix(key)[1:]]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _usage_line(key: str, *, example: bool) -> str:
+    usage, sample = USAGE[key]
+    line = f"`{safe(usage)}`"
+    about = _ABOUT.get(key)
+    if about:
+        line += f" — {about}"
+    if example:
+        line += f"\nExample: `/crm {safe(sample)}`"
+    return line
+
+
+def _sections(lines: list[str]) -> list[Block]:
+    """Lines grouped into as few sections as the 3,000-character limit allows."""
+    blocks: list[Block] = []
+    current: list[str] = []
+    for line in lines:
+        if current and len("\n".join([*current, line])) > SECTION_TEXT:
+            blocks.append(section("\n".join(current)))
+            current = []
+        current.append(line)
+    if current:
+        blocks.append(section("\n".join(current)))
+    return blocks
+
+
+def render_help(topic: str | None) -> Reply:
+    key = _topic(topic)
+    if key is None:
+        return _overview(topic)
+    lines = [f"*{safe(key)}* — {_usage_line(key, example=True)}"]
+    if key in _NOTES:
+        lines.append(_NOTES[key])
+    related = [k for k in USAGE if k.startswith(key + " ")]
+    lines += [_usage_line(k, example=True) for k in related]
+    blocks = [*_sections(lines), context(_DATES, "All commands: `help`")]
+    return Reply(text=pack_lines([to_plain(line) for line in lines], SECTION_TEXT), blocks=blocks)
+
+
+def _overview(topic: str | None) -> Reply:
+    lead = "*Rapport commands* — type them after `/crm`, after mentioning me, or in a DM."
+    if topic:
+        lead = f"I have no help on “{safe(one_line(topic), 100)}”. " + lead
+    top = [k for k in USAGE if not k.startswith("settings ")]
+    lines = [_usage_line(k, example=False) for k in top]
+    blocks = [
+        section(lead),
+        *_sections(lines),
+        context("More on one command: `help log`, `help settings`.", _DATES),
+    ]
+    return Reply(text=pack_lines([lead, *lines], SECTION_TEXT), blocks=blocks)

@@ -1,0 +1,75 @@
+"""The App Home tab: the viewer's overdue follow-ups, the rest of this week's, renewals in the
+next 90 days and stale accounts, each with its buttons."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.render.blocks import VIEW_BLOCKS, Block, context, header
+from bot.render.items import follow_up_item, renewal_item, stale_item
+from bot.render.layout import Item, Part, fit
+from bot.render.reply import Viewer
+from bot.render.text import date_token
+from bot.services.queries import DEFAULT_RENEWAL_WINDOW_DAYS, FollowUpItem, HomeData
+
+# Slack refuses a view over 250 kB; stay well below it whatever the text holds.
+MAX_VIEW_BYTES = 240_000
+HOME_TEXT = 300  # characters of a follow-up's text on Home
+
+
+def _parts(data: HomeData, viewer: Viewer) -> list[Part]:
+    def follow_ups(items: list[FollowUpItem]) -> list[Item]:
+        return [
+            follow_up_item(i.follow_up, i.account, viewer, show_owner=False, text_limit=HOME_TEXT)
+            for i in items
+        ]
+
+    return [
+        Part(
+            "Overdue follow-ups",
+            follow_ups(data.overdue),
+            "Nothing overdue. Nice work! :tada:",
+            as_header=True,
+        ),
+        Part(
+            "Due this week",
+            follow_ups(data.due_this_week),
+            "Nothing else due this week.",
+            as_header=True,
+            divider_before=True,
+        ),
+        Part(
+            f"Renewals in the next {DEFAULT_RENEWAL_WINDOW_DAYS} days",
+            [renewal_item(i.contract, i.account, viewer, show_owner=False) for i in data.renewals],
+            "No renewals coming up. :relaxed:",
+            as_header=True,
+            divider_before=True,
+        ),
+        Part(
+            "Stale accounts",
+            [stale_item(a, viewer, show_owner=False) for a in data.stale],
+            "No stale accounts: every one was touched within its cadence. :sparkles:",
+            as_header=True,
+            divider_before=True,
+        ),
+    ]
+
+
+def home_view(data: HomeData, viewer: Viewer) -> dict[str, Any]:
+    """``views.publish`` view for the viewer's Home tab (at most 100 blocks, under 250 kB)."""
+    lead: list[Block] = [
+        header("Your Rapport"),
+        context(
+            f"Your follow-ups, renewals and stale accounts · as of "
+            f"{date_token(viewer.now, viewer, with_time=True)} · "
+            "type `/crm help` for commands"
+        ),
+    ]
+    parts = _parts(data, viewer)
+    budget = VIEW_BLOCKS - len(lead)
+    while True:
+        view: dict[str, Any] = {"type": "home", "blocks": lead + fit(parts, budget)}
+        if len(json.dumps(view).encode()) <= MAX_VIEW_BYTES or budget <= 12:
+            return view
+        budget -= 10

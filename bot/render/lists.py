@@ -1,0 +1,180 @@
+"""Replies that list things: find, history, who owns, mine, overdue, due, renewals, stale."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot import commands as c
+from bot.domain import Account, name_key
+from bot.render.blocks import MESSAGE_BLOCKS, SECTION_TEXT, Block, section
+from bot.render.items import (
+    account_line,
+    account_name,
+    follow_up_item,
+    interaction_item,
+    renewal_item,
+    stale_item,
+)
+from bot.render.layout import Item, Part, fallback_text, fit
+from bot.render.reply import Reply, Viewer
+from bot.render.text import mention, one_line, owner_text, pack_lines, safe
+from bot.services.queries import (
+    DEFAULT_RENEWAL_WINDOW_DAYS,
+    UNRESOLVED_OWNER_QUERY,
+    FollowUpItem,
+    Found,
+    History,
+    MySummary,
+    RenewalItem,
+)
+
+
+def list_reply(parts: Sequence[Part], *, lead: str | None = None) -> Reply:
+    """Parts within one message's 50 blocks; the fallback text lists the same lines."""
+    head: list[Block] = [section(lead)] if lead else []
+    blocks = head + fit(parts, MESSAGE_BLOCKS - len(head))
+    return Reply(text=fallback_text(lead, parts), blocks=blocks)
+
+
+def _whose(scope: c.Scope, user_id: str | None, viewer: Viewer, mine: str, what: str) -> str:
+    if scope is c.Scope.ALL:
+        return f"*{what} (everyone)*"
+    if scope is c.Scope.USER and user_id and user_id != viewer.user_id:
+        return f"*{what} of* {mention(user_id)}"
+    return f"*{mine}*"
+
+
+def found(result: Found) -> Reply:
+    query = safe(one_line(result.query), 200)
+    if name_key(result.query) == UNRESOLVED_OWNER_QUERY:
+        title = "*Accounts whose owner is not a Slack user yet*"
+        empty = "Every account's owner is a Slack user."
+    else:
+        title = f"*Accounts matching “{query}”*"
+        if result.suggestions:
+            names = " or ".join(f"*{safe(s, 250)}*" for s in result.suggestions)
+            empty = f"No account matches “{query}”. Did you mean {names}?"
+        else:
+            empty = f"No account matches “{query}”. Add one with `add {query}`."
+    items = []
+    for account in result.accounts:
+        line = account_line(account)
+        items.append(Item(line, (section(line),)))
+    return list_reply([Part(title, items, empty)])
+
+
+def history(result: History, viewer: Viewer) -> Reply:
+    name = account_name(result.account)
+    key = safe(one_line(result.account.name), 250)
+    items = [interaction_item(i, viewer) for i in result.interactions]
+    empty = f"Nothing logged with {name} yet. Log a touch with `log call with {key}: …`."
+    return list_reply([Part(f"History of {name}, newest first", items, empty)])
+
+
+def who_owns(account: Account) -> Reply:
+    name = account_name(account)
+    if account.owner.user_id is None and not account.owner.unresolved:
+        key = safe(one_line(account.name), 250)
+        line = f"Nobody owns {name} yet — `assign {key} @user`."
+    else:
+        line = f"{name} is owned by {owner_text(account.owner, assign_hint=account.name)}."
+    return list_reply([], lead=line)
+
+
+def mine(summary: MySummary, viewer: Viewer) -> Reply:
+    lines = [account_line(a, show_owner=False) for a in summary.accounts]
+    accounts = (
+        [Item("\n".join(lines), (section(pack_lines(lines, SECTION_TEXT)),))] if lines else []
+    )
+    return list_reply(
+        [
+            Part(
+                f"*Your accounts* ({len(lines)})" if lines else "*Your accounts*",
+                accounts,
+                "You don't own any accounts yet. Add one with `add <name>`.",
+                count_in_title=False,
+            ),
+            Part(
+                "*Your open follow-ups*",
+                [
+                    follow_up_item(i.follow_up, i.account, viewer, show_owner=False)
+                    for i in summary.follow_ups
+                ],
+                "No open follow-ups.",
+            ),
+            Part(
+                f"*Your renewals in the next {DEFAULT_RENEWAL_WINDOW_DAYS} days*",
+                [
+                    renewal_item(i.contract, i.account, viewer, show_owner=False)
+                    for i in summary.renewals
+                ],
+                "No renewals coming up.",
+            ),
+        ]
+    )
+
+
+def overdue(items: Sequence[FollowUpItem], command: c.Overdue, viewer: Viewer) -> Reply:
+    title = _whose(
+        command.scope, command.user_id, viewer, "Your overdue follow-ups", "Overdue follow-ups"
+    )
+    show_owner = command.scope is not c.Scope.MINE
+    return list_reply(
+        [
+            Part(
+                title,
+                [
+                    follow_up_item(i.follow_up, i.account, viewer, show_owner=show_owner)
+                    for i in items
+                ],
+                "Nothing overdue. :tada:",
+            )
+        ]
+    )
+
+
+def due(items: Sequence[FollowUpItem], command: c.Due, viewer: Viewer) -> Reply:
+    title = "*Due this week*" if command.period == "this week" else "*Due today*"
+    empty = "Nothing due this week." if command.period == "this week" else "Nothing due today."
+    return list_reply(
+        [
+            Part(
+                title,
+                [follow_up_item(i.follow_up, i.account, viewer, show_owner=False) for i in items],
+                empty,
+            )
+        ]
+    )
+
+
+def renewals(items: Sequence[RenewalItem], command: c.Renewals, viewer: Viewer) -> Reply:
+    if command.this_quarter:
+        title = "*Renewals this quarter*"
+    else:
+        days = command.within_days or DEFAULT_RENEWAL_WINDOW_DAYS
+        title = f"*Renewals in the next {days} days*"
+    return list_reply(
+        [
+            Part(
+                title,
+                [renewal_item(i.contract, i.account, viewer) for i in items],
+                "No renewals in that window.",
+            )
+        ]
+    )
+
+
+def stale(accounts: Sequence[Account], command: c.Stale, viewer: Viewer) -> Reply:
+    title = _whose(command.scope, command.user_id, viewer, "Your stale accounts", "Stale accounts")
+    # Longest past cadence first, whatever order the query returned.
+    ordered = sorted(accounts, key=lambda a: a.next_touch_due)
+    show_owner = command.scope is not c.Scope.MINE
+    return list_reply(
+        [
+            Part(
+                title,
+                [stale_item(a, viewer, show_owner=show_owner) for a in ordered],
+                "No stale accounts: every one was touched within its cadence. :sparkles:",
+            )
+        ]
+    )

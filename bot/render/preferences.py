@@ -1,0 +1,114 @@
+"""`settings`: the caller's preferences and the workspace's, shown or changed."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from bot import commands as c
+from bot.domain import NudgeMode, UserPreferences, Workspace
+from bot.render.blocks import section
+from bot.render.confirmations import confirmation
+from bot.render.reply import Reply, Viewer
+from bot.render.text import channel, escape, to_plain
+from bot.services.settings import SettingsView
+
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MODES = {
+    NudgeMode.DIGEST: "one digest a working day at your digest time",
+    NudgeMode.INSTANT: "each item as it becomes due, within your working hours",
+    NudgeMode.OFF: "no nudges",
+}
+
+
+def clock(t: time) -> str:
+    return f"{t.hour:02d}:{t.minute:02d}"
+
+
+def workdays_text(days: frozenset[int]) -> str:
+    """Mon–Fri for a run of three or more days, else "Mon, Tue, Thu"."""
+    ordered = sorted(d for d in days if 0 <= d <= 6)
+    if not ordered:
+        return "none"
+    if len(ordered) > 2 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{_DAY_NAMES[ordered[0]]}–{_DAY_NAMES[ordered[-1]]}"
+    return ", ".join(_DAY_NAMES[d] for d in ordered)
+
+
+def _zone(preferences: UserPreferences, fallback: str) -> str:
+    """The zone in effect and where it comes from."""
+    name = escape(preferences.zone_name(fallback))
+    if preferences.timezone:
+        return f"*{name}* (set by you)"
+    if preferences.slack_timezone:
+        return f"*{name}* (from your Slack profile)"
+    return f"*{name}* (default; set yours with `settings timezone Area/City`)"
+
+
+def _ladder(workspace: Workspace) -> str:
+    return ", ".join(str(d) for d in workspace.renewal_ladder)
+
+
+def show_settings(view: SettingsView, viewer: Viewer) -> Reply:
+    p, w = view.preferences, view.workspace
+    mine = "\n".join(
+        [
+            "*Your settings*",
+            f"• Time zone: {_zone(p, view.effective_timezone)}",
+            f"• Nudges: *{p.nudge_mode.value}* — {_MODES[p.nudge_mode]}",
+            f"• Digest time: *{clock(p.digest_time)}*",
+            f"• Working days: *{workdays_text(p.workdays)}*",
+            f"• Working hours: *{clock(p.hours_start)}–{clock(p.hours_end)}*",
+        ]
+    )
+    dayfirst = "on (03/04/2027 is 3 April)" if w.dayfirst else "off (03/04/2027 is 4 March)"
+    escalation = channel(w.escalation_channel) if w.escalation_channel else "none"
+    workspace = "\n".join(
+        [
+            "*Workspace*",
+            f"• Day-first dates: {dayfirst}",
+            f"• Escalation channel: {escalation}",
+            f"• Renewal reminders: {_ladder(w)} days before the renewal date",
+        ]
+    )
+    blocks = [section(mine), section(workspace)]
+    return Reply(text=to_plain(f"{mine}\n{workspace}"), blocks=blocks)
+
+
+def preferences_changed(command: c.Command, p: UserPreferences, viewer: Viewer) -> Reply:
+    zone = f"Your time zone: {_zone(p, viewer.tz.key)}"
+    match command:
+        case c.SetTimezone():
+            name = escape(p.zone_name(viewer.tz.key))
+            return confirmation(f"Time zone set to *{name}*: dates and nudges follow it now.")
+        case c.SetDigestTime():
+            line = f"Your digest now comes at *{clock(p.digest_time)}* on working days."
+            if p.nudge_mode is not NudgeMode.DIGEST:
+                return confirmation(
+                    line, zone, f"Nudges are `{p.nudge_mode.value}`: `settings nudges digest`."
+                )
+            return confirmation(line, zone)
+        case c.SetNudgeMode():
+            return confirmation(f"Nudges: *{p.nudge_mode.value}* — {_MODES[p.nudge_mode]}.", zone)
+        case c.SetWorkdays():
+            return confirmation(f"Working days set to *{workdays_text(p.workdays)}*.", zone)
+        case c.SetHours():
+            hours = f"{clock(p.hours_start)}–{clock(p.hours_end)}"
+            return confirmation(f"Working hours set to *{hours}*.", zone)
+    return confirmation("Settings saved.", zone)
+
+
+def workspace_changed(command: c.Command, w: Workspace) -> Reply:
+    match command:
+        case c.SetDayFirst():
+            if w.dayfirst:
+                return confirmation("Day-first dates are *on*: 03/04/2027 is 3 April.")
+            return confirmation("Day-first dates are *off*: 03/04/2027 is 4 March.")
+        case c.SetEscalationChannel():
+            where = channel(w.escalation_channel) if w.escalation_channel else "no channel"
+            return confirmation(
+                f"Escalations now go to {where}.",
+                "If I'm not a member there yet, invite me so nothing is lost.",
+            )
+        case c.SetRenewalLadder():
+            return confirmation(f"Renewal reminders: *{_ladder(w)}* days before each renewal date.")
+    return confirmation("Workspace settings saved.")

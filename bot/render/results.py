@@ -1,0 +1,101 @@
+"""``render_result``: every command's result, as a reply for one viewer."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from bot import commands as c
+from bot.domain import Account, Contact, UserPreferences, Workspace
+from bot.execute import Executed
+from bot.render import confirmations, lists, preferences
+from bot.render.cards import account_card
+from bot.render.help import render_help
+from bot.render.reply import Reply, Viewer
+from bot.services.accounts import AccountChange
+from bot.services.contracts import ContractChange, RenewalRecorded
+from bot.services.follow_ups import FollowUpChange
+from bot.services.interactions import LoggedInteraction
+from bot.services.queries import (
+    AccountCard,
+    FollowUpItem,
+    Found,
+    History,
+    MySummary,
+    RenewalItem,
+)
+from bot.services.settings import SettingsView
+
+T = TypeVar("T")
+
+
+def _expect(value: object, kind: type[T]) -> T:
+    if not isinstance(value, kind):
+        raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+def _items(value: object, kind: type[T]) -> list[T]:
+    items = _expect(value, list)
+    return [_expect(item, kind) for item in items]
+
+
+def render_result(executed: Executed, viewer: Viewer) -> Reply:
+    """The reply to a command, from what its use case returned (see ``bot.execute``)."""
+    command, value = executed.command, executed.value
+    match command:
+        case c.Help():
+            return render_help(command.topic)
+        case c.AddAccount():
+            return confirmations.added(_expect(value, Account), viewer)
+        case (
+            c.RenameAccount()
+            | c.ArchiveAccount()
+            | c.SetStatus()
+            | c.TagAccount()
+            | c.UntagAccount()
+            | c.AssignAccount()
+        ):
+            return confirmations.account_changed(command, _expect(value, AccountChange))
+        case c.AddContact():
+            return confirmations.contact_added(_expect(value, Contact), command)
+        case c.SetContract():
+            return confirmations.contract_set(_expect(value, ContractChange), viewer)
+        case c.RecordOutcome():
+            return confirmations.outcome_recorded(_expect(value, RenewalRecorded), viewer)
+        case c.LogInteraction():
+            return confirmations.logged(_expect(value, LoggedInteraction), viewer)
+        case c.CreateFollowUp() | c.CompleteFollowUp() | c.SnoozeFollowUp() | c.CancelFollowUp():
+            change = _expect(value, FollowUpChange)
+            return confirmations.follow_up_changed(command, change, viewer)
+    return _read(command, value, viewer)
+
+
+def _read(command: c.Command, value: object, viewer: Viewer) -> Reply:
+    match command:
+        case c.FindAccounts():
+            return lists.found(_expect(value, Found))
+        case c.ShowAccount():
+            return account_card(_expect(value, AccountCard), viewer)
+        case c.History():
+            return lists.history(_expect(value, History), viewer)
+        case c.WhoOwns():
+            return lists.who_owns(_expect(value, Account))
+        case c.Mine():
+            return lists.mine(_expect(value, MySummary), viewer)
+        case c.Overdue():
+            return lists.overdue(_items(value, FollowUpItem), command, viewer)
+        case c.Due():
+            return lists.due(_items(value, FollowUpItem), command, viewer)
+        case c.Renewals():
+            return lists.renewals(_items(value, RenewalItem), command, viewer)
+        case c.Stale():
+            return lists.stale(_items(value, Account), command, viewer)
+        case c.ShowSettings():
+            return preferences.show_settings(_expect(value, SettingsView), viewer)
+        case (
+            c.SetTimezone() | c.SetDigestTime() | c.SetNudgeMode() | c.SetWorkdays() | c.SetHours()
+        ):
+            return preferences.preferences_changed(command, _expect(value, UserPreferences), viewer)
+        case c.SetDayFirst() | c.SetEscalationChannel() | c.SetRenewalLadder():
+            return preferences.workspace_changed(command, _expect(value, Workspace))
+    raise TypeError(f"no renderer for {command!r}")

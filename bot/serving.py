@@ -1,0 +1,72 @@
+"""`python app.py run`: the bot in Socket Mode or in HTTP mode, until SIGTERM."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from types import FrameType
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from bot.app_factory import create_app
+from bot.settings import Settings
+from handlers.web import WsgiApp, health_check, serve, wsgi_app
+from storage import migrate
+from storage.database import answers, create_database_engine, create_session_factory
+
+logger = logging.getLogger(__name__)
+DEFAULT_HTTP_PORT = 3000
+
+
+def _load_http_app(settings: Settings) -> WsgiApp:
+    # Runs in each worker process: each has its own engine and connection pool.
+    engine = create_database_engine(settings.database_url)
+    app = create_app(settings, session_factory=create_session_factory(engine))
+    return wsgi_app(app, lambda: answers(engine))
+
+
+def run_http(settings: Settings) -> None:
+    """Gunicorn on $PORT serving /slack/events and /healthz, WEB_CONCURRENCY workers."""
+    migrate.prepare(settings.database_url)  # once, before the workers start
+    port = settings.port or DEFAULT_HTTP_PORT
+    logger.info("serving HTTP", extra={"port": port, "workers": settings.web_concurrency})
+    serve(
+        lambda: _load_http_app(settings),
+        port=port,
+        workers=settings.web_concurrency,
+        on_exit=lambda: logger.info("stopped"),
+    )
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        logger.debug(format, *args)
+
+
+def run_socket_mode(settings: Settings) -> None:
+    """A WebSocket to Slack (no public URL needed); /healthz on $PORT when PORT is set."""
+    migrate.prepare(settings.database_url)
+    engine = create_database_engine(settings.database_url)
+    app = create_app(settings, session_factory=create_session_factory(engine), socket_mode=True)
+    if settings.port:
+        health = make_server(
+            "0.0.0.0",
+            settings.port,
+            health_check(lambda: answers(engine)),
+            handler_class=_QuietHandler,
+        )
+        threading.Thread(target=health.serve_forever, daemon=True, name="healthz").start()
+    handler = SocketModeHandler(app, settings.slack_app_token)
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        logger.info("stopping", extra={"signal": signal.Signals(signum).name})
+        handler.close()  # type: ignore[no-untyped-call]
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    logger.info("connected in Socket Mode")
+    handler.start()  # type: ignore[no-untyped-call]

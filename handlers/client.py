@@ -1,0 +1,76 @@
+"""The Web API client: Slack's base URL from settings, and retries that never drop a call.
+
+slack_sdk retries only connection errors by default; a 429 would raise. These handlers wait
+``Retry-After`` (or back off on 5xx) with an injectable ``sleep``, so tests never really wait.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry import RetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+
+Sleep = Callable[[float], None]
+
+
+class RateLimitRetry(RateLimitErrorRetryHandler):
+    """On 429, wait what Slack's ``Retry-After`` says (plus a little jitter), then retry."""
+
+    def __init__(self, sleep: Sleep, max_retry_count: int = 3) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.sleep = sleep
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        headers = {k.lower(): v for k, v in (response.headers if response else {}).items()}
+        retry_after = headers.get("retry-after", ["1"])[0]
+        seconds = int(retry_after) if str(retry_after).isdigit() else 1
+        state.next_attempt_requested = True
+        self.sleep(seconds + random.random() / 10)
+        state.increment_current_attempt()
+
+
+class ServerErrorRetry(ServerErrorRetryHandler):
+    """On 500/503, back off (1 s, 2 s, 4 s …) and retry."""
+
+    def __init__(self, sleep: Sleep, max_retry_count: int = 3) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.sleep = sleep
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        state.next_attempt_requested = True
+        self.sleep(float(2**state.current_attempt))
+        state.increment_current_attempt()
+
+
+def make_client(token: str, base_url: str, *, sleep: Sleep = time.sleep) -> WebClient:
+    handlers: list[RetryHandler] = [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitRetry(sleep),
+        ServerErrorRetry(sleep),
+    ]
+    return WebClient(token=token, base_url=base_url, retry_handlers=handlers, timeout=10)

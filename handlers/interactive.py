@@ -1,0 +1,154 @@
+"""Buttons, shortcuts, the logging modal, its account picker, and the App Home tab."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.buttons import DECISIONS, press
+from bot.forms import FieldErrors, log_from_form, prefill_for_account, prefill_for_message
+from bot.render import account_options, ids, log_modal, render_refusal
+from bot.render.confirmations import logged
+from bot.render.decisions import decision_note, mark_decided, refusal_note
+from bot.runtime import Rapport
+from bot.services import queries
+from bot.services.interactions import LoggedInteraction
+from handlers import payloads
+from handlers.directory import SlackDirectory
+from handlers.respond import direct_message, message_payload, publish_home, viewer
+
+logger = logging.getLogger(__name__)
+
+_DECISION_ACTIONS = re.compile("^(" + "|".join(sorted(DECISIONS)) + ")$")
+
+
+def register(app: App, rapport: Rapport) -> None:
+    @app.action(_DECISION_ACTIONS)
+    def on_decision(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        click = payloads.button(body)
+        attempt = rapport.attempt(
+            click.team_id,
+            click.user_id,
+            lambda uow, actor, now: press(uow, actor, now, click.action_id, click.value),
+            directory=SlackDirectory(client),
+        )
+        if attempt.refusal is not None:
+            note = refusal_note(attempt.refusal)
+        else:
+            note = decision_note(attempt.value, viewer(attempt))
+        if click.container == "message" and click.message_blocks:
+            blocks = mark_decided(click.message_blocks, click.block_id, note)
+            if click.ephemeral or not click.channel_id or not click.message_ts:
+                respond(replace_original=True, text=note, blocks=blocks)
+            else:
+                client.chat_update(
+                    channel=click.channel_id, ts=click.message_ts, text=note, blocks=blocks
+                )
+        publish_home(client, rapport, click.team_id, click.user_id)
+
+    @app.action(ids.LOG_TOUCH)
+    def on_log_touch(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        click = payloads.button(body)
+        attempt = rapport.attempt(
+            click.team_id,
+            click.user_id,
+            lambda uow, actor, now: prefill_for_account(uow, actor, now, click.value),
+            directory=SlackDirectory(client),
+        )
+        if attempt.refusal is not None:
+            respond(
+                response_type="ephemeral",
+                replace_original=False,
+                **message_payload(render_refusal(attempt.refusal)),
+            )
+            return
+        if attempt.value is not None:
+            client.views_open(trigger_id=click.trigger_id, view=log_modal(attempt.value))
+
+    @app.shortcut(ids.MESSAGE_SHORTCUT)
+    def on_message_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        request = payloads.shortcut(body)
+        permalink = _permalink(client, request)
+        attempt = rapport.attempt(
+            request.team_id,
+            request.user_id,
+            lambda uow, actor, now: prefill_for_message(
+                actor, now, request.message_text, permalink
+            ),
+            directory=SlackDirectory(client),
+        )
+        if attempt.value is not None:
+            client.views_open(trigger_id=request.trigger_id, view=log_modal(attempt.value))
+
+    @app.shortcut(ids.GLOBAL_SHORTCUT)
+    def on_global_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        request = payloads.shortcut(body)
+        attempt = rapport.attempt(
+            request.team_id,
+            request.user_id,
+            lambda uow, actor, now: prefill_for_message(actor, now, "", None),
+            directory=SlackDirectory(client),
+        )
+        if attempt.value is not None:
+            client.views_open(trigger_id=request.trigger_id, view=log_modal(attempt.value))
+
+    @app.options(ids.ACCOUNT_SELECT)
+    def on_account_options(ack: Ack, body: dict[str, Any]) -> None:
+        request = payloads.options(body)
+        attempt = rapport.attempt(
+            request.team_id,
+            request.user_id,
+            lambda uow, actor, now: queries.accounts_for_picker(uow, request.query),
+        )
+        ack(options=account_options(attempt.value or []))
+
+    @app.view(ids.LOG_MODAL)
+    def on_log_submitted(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        submission = payloads.view_submission(body)
+        attempt = rapport.attempt(
+            submission.team_id,
+            submission.user_id,
+            lambda uow, actor, now: log_from_form(
+                uow, actor, now, submission.values, submission.private_metadata
+            ),
+            directory=SlackDirectory(client),
+        )
+        if isinstance(attempt.value, FieldErrors):
+            ack(response_action="errors", errors=attempt.value.errors)
+            return
+        if attempt.refusal is not None:
+            ack(response_action="errors", errors={ids.LOG_ACCOUNT_BLOCK: attempt.refusal.message})
+            return
+        ack()
+        assert isinstance(attempt.value, LoggedInteraction)
+        direct_message(client, submission.user_id, logged(attempt.value, viewer(attempt)))
+        publish_home(client, rapport, submission.team_id, submission.user_id)
+
+    @app.event("app_home_opened")
+    def on_home_opened(body: dict[str, Any], client: WebClient) -> None:
+        event = body["event"]
+        if event.get("tab", "home") == "home":
+            publish_home(client, rapport, str(body["team_id"]), str(event["user"]))
+
+
+def _permalink(client: WebClient, request: payloads.ShortcutRequest) -> str | None:
+    if not request.channel_id or not request.message_ts:
+        return None
+    try:
+        return str(
+            client.chat_getPermalink(channel=request.channel_id, message_ts=request.message_ts)[
+                "permalink"
+            ]
+        )
+    except SlackApiError as error:
+        logger.warning("chat.getPermalink failed", extra={"error": error.response.get("error")})
+        return None

@@ -1,0 +1,146 @@
+"""Raw Slack payloads become typed requests here, and only here (STYLE.md habit 8)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+Body = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class TextRequest:
+    """A line of command text: `/crm …`, an @mention or a DM."""
+
+    team_id: str
+    user_id: str
+    channel_id: str
+    text: str
+    thread_ts: str | None = None  # where a mention's answer goes
+    event_id: str | None = None  # Events API deliveries, to recognise retries
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonClick:
+    team_id: str
+    user_id: str
+    action_id: str
+    value: str
+    block_id: str
+    trigger_id: str
+    container: str  # "message" or "view"
+    channel_id: str | None
+    message_ts: str | None
+    ephemeral: bool
+    message_blocks: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class ShortcutRequest:
+    team_id: str
+    user_id: str
+    trigger_id: str
+    message_text: str = ""
+    channel_id: str | None = None
+    message_ts: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ViewSubmission:
+    team_id: str
+    user_id: str
+    values: dict[str, Any]
+    private_metadata: str
+
+
+@dataclass(frozen=True, slots=True)
+class OptionsRequest:
+    team_id: str
+    user_id: str
+    query: str
+
+
+def _team(body: Body) -> str:
+    team = body.get("team")
+    if isinstance(team, dict) and team.get("id"):
+        return str(team["id"])
+    user = body.get("user")
+    if isinstance(user, dict) and user.get("team_id"):
+        return str(user["team_id"])
+    return str(body.get("team_id", ""))
+
+
+def command(body: Body) -> TextRequest:
+    return TextRequest(
+        team_id=str(body["team_id"]),
+        user_id=str(body["user_id"]),
+        channel_id=str(body.get("channel_id", "")),
+        text=str(body.get("text", "")),
+    )
+
+
+def event_message(body: Body) -> TextRequest:
+    """An app_mention or message.im event; the answer to a mention goes in its thread."""
+    event = body["event"]
+    in_thread = event.get("thread_ts") or (event["ts"] if event["type"] == "app_mention" else None)
+    return TextRequest(
+        team_id=str(body.get("team_id") or event.get("team", "")),
+        user_id=str(event["user"]),
+        channel_id=str(event["channel"]),
+        text=str(event.get("text", "")),
+        thread_ts=in_thread,
+        event_id=body.get("event_id"),
+    )
+
+
+def is_from_a_person(body: Body) -> bool:
+    """Messages from bots (our own posts come back as events too) and edits are not commands."""
+    event = body.get("event", {})
+    return not (event.get("bot_id") or event.get("subtype") or not event.get("user"))
+
+
+def button(body: Body) -> ButtonClick:
+    action = body["actions"][0]
+    container = body.get("container", {})
+    message = body.get("message") or {}
+    return ButtonClick(
+        team_id=_team(body),
+        user_id=str(body["user"]["id"]),
+        action_id=str(action["action_id"]),
+        value=str(action.get("value", "")),
+        block_id=str(action.get("block_id", "")),
+        trigger_id=str(body.get("trigger_id", "")),
+        container=str(container.get("type", "message")),
+        channel_id=container.get("channel_id") or (body.get("channel") or {}).get("id"),
+        message_ts=container.get("message_ts") or message.get("ts"),
+        ephemeral=bool(container.get("is_ephemeral")),
+        message_blocks=list(message.get("blocks", [])),
+    )
+
+
+def shortcut(body: Body) -> ShortcutRequest:
+    message = body.get("message") or {}
+    return ShortcutRequest(
+        team_id=_team(body),
+        user_id=str(body["user"]["id"]),
+        trigger_id=str(body["trigger_id"]),
+        message_text=str(message.get("text", "")),
+        channel_id=(body.get("channel") or {}).get("id"),
+        message_ts=message.get("ts") or body.get("message_ts"),
+    )
+
+
+def view_submission(body: Body) -> ViewSubmission:
+    view = body["view"]
+    return ViewSubmission(
+        team_id=_team(body) or str(view.get("team_id", "")),
+        user_id=str(body["user"]["id"]),
+        values=dict(view.get("state", {}).get("values", {})),
+        private_metadata=str(view.get("private_metadata", "")),
+    )
+
+
+def options(body: Body) -> OptionsRequest:
+    return OptionsRequest(
+        team_id=_team(body), user_id=str(body["user"]["id"]), query=str(body.get("value", ""))
+    )

@@ -1,0 +1,124 @@
+"""The real Bolt app, its WebClient pointed at the fake Slack, its database the test's.
+
+Requests go in through ``app.dispatch`` as signed ``BoltRequest``s (most scenarios) or
+through real HTTP (``tests/scenario/test_http.py``). Every call the app makes is checked
+against Slack's method docs and Block Kit limits: a violation fails the test.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app_factory import create_app
+from bot.clock import FixedClock
+from bot.fakeslack import FakeSlack, Workspace
+from bot.settings import Settings
+from handlers.client import make_client
+from tests.integration.conftest import Harness
+from tests.scenario.slack_requests import SECRET, TEAM, SignedRequest
+
+# Wednesday 6 January 2027, 10:00 in Berlin.
+NOW = datetime(2027, 1, 6, 9, 0, tzinfo=UTC)
+
+
+def slack_workspace(team_id: str = TEAM) -> Workspace:
+    workspace = Workspace(team_id=team_id)
+    workspace.add_user(
+        "UALICE", "alice", real_name="Alice Adams", email="alice@ourco.example", tz="Europe/Berlin"
+    )
+    workspace.add_user(
+        "UBOB", "bob", real_name="Bob Brown", email="bob@ourco.example", tz="America/New_York"
+    )
+    workspace.add_user(
+        "UADMIN",
+        "admin",
+        real_name="Ada Admin",
+        email="admin@ourco.example",
+        tz="Europe/Berlin",
+        is_admin=True,
+    )
+    return workspace
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    with FakeSlack(slack_workspace(), clock=lambda: NOW) as running:
+        yield running
+        assert running.violations == [], running.violations
+
+
+@pytest.fixture
+def slept() -> list[float]:
+    """What the retry handlers would have slept: recorded, never waited."""
+    return []
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(
+        slack_bot_token="xoxb-test",
+        slack_signing_secret=SECRET,
+        admins=frozenset({"UADMIN"}),
+    )
+
+
+@pytest.fixture
+def client(fake_slack: FakeSlack, slept: list[float]) -> WebClient:
+    return make_client("xoxb-test", fake_slack.api_url, sleep=slept.append)
+
+
+@pytest.fixture
+def app(
+    settings: Settings,
+    client: WebClient,
+    clock: FixedClock,
+    sessions: sessionmaker[Session],
+) -> App:
+    return create_app(settings, client=client, clock=clock, session_factory=sessions)
+
+
+class Slack:
+    """Sends signed requests into the app and reads what it answered."""
+
+    def __init__(self, app: App, fake: FakeSlack) -> None:
+        self.app = app
+        self.fake = fake
+
+    def send(self, request: SignedRequest) -> BoltResponse:
+        return self.app.dispatch(BoltRequest(body=request.body, headers=request.headers))
+
+    def answer(self, request: SignedRequest) -> dict[str, Any]:
+        """The JSON the app answered an interactive request or command with."""
+        response = self.send(request)
+        assert response.status == 200, (response.status, response.body)
+        return json.loads(response.body) if response.body else {}
+
+    def posted(self, method: str = "chat.postMessage") -> list[dict[str, Any]]:
+        return [call.args for call in self.fake.calls_to(method)]
+
+    def last_text(self, method: str = "chat.postMessage") -> str:
+        return str(self.fake.last(method).args.get("text", ""))
+
+
+@pytest.fixture
+def slack(app: App, fake_slack: FakeSlack) -> Slack:
+    return Slack(app, fake_slack)
+
+
+@pytest.fixture
+def app_db(sessions: sessionmaker[Session]) -> Harness:
+    """The app's database as the test sees it (inside the test's transaction)."""
+    return Harness(sessions)

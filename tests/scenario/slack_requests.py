@@ -1,0 +1,287 @@
+"""Requests built the way Slack builds them, signed the way Slack signs them.
+
+One helper for signing (STYLE.md habit 9). Slash commands are form-encoded fields;
+interactivity is one form field `payload=<JSON>`; events are JSON. Payload shapes follow
+`../shared/slack/payloads/`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+TEAM = "T0001"
+SECRET = "test-signing-secret"
+_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class SignedRequest:
+    body: str
+    headers: dict[str, str]
+
+
+def sign(body: str, *, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
+    """Slack's v0 signature over `v0:<timestamp>:<raw body>`."""
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256)
+    return {"x-slack-request-timestamp": stamp, "x-slack-signature": "v0=" + digest.hexdigest()}
+
+
+def _form(fields: dict[str, str], **signing: Any) -> SignedRequest:
+    body = urlencode(fields)
+    headers = {"content-type": "application/x-www-form-urlencoded", **sign(body, **signing)}
+    return SignedRequest(body, headers)
+
+
+def _interactive(payload: dict[str, Any], **signing: Any) -> SignedRequest:
+    return _form({"payload": json.dumps(payload)}, **signing)
+
+
+def _event(
+    event: dict[str, Any],
+    *,
+    team: str = TEAM,
+    event_id: str | None = None,
+    retry: int | None = None,
+    **signing: Any,
+) -> SignedRequest:
+    envelope = {
+        "token": "unused",
+        "team_id": team,
+        "context_team_id": team,
+        "api_app_id": "A0001",
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{next(_ids):08d}",
+        "event_time": int(time.time()),
+        "authorizations": [{"team_id": team, "user_id": "UBOT", "is_bot": True}],
+        "event": event,
+    }
+    body = json.dumps(envelope)
+    headers = {"content-type": "application/json", **sign(body, **signing)}
+    if retry is not None:
+        headers |= {"x-slack-retry-num": str(retry), "x-slack-retry-reason": "http_timeout"}
+    return SignedRequest(body, headers)
+
+
+def command(
+    text: str,
+    *,
+    user: str = "UALICE",
+    team: str = TEAM,
+    channel: str = "C0001",
+    response_url: str = "https://hooks.slack.invalid/commands/1",
+    **signing: Any,
+) -> SignedRequest:
+    return _form(
+        {
+            "token": "unused",
+            "team_id": team,
+            "team_domain": "rapport-test",
+            "channel_id": channel,
+            "channel_name": "sales",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": "/crm",
+            "text": text,
+            "api_app_id": "A0001",
+            "is_enterprise_install": "false",
+            "response_url": response_url,
+            "trigger_id": f"{next(_ids)}.1.trigger",
+        },
+        **signing,
+    )
+
+
+def mention(
+    text: str, *, user: str = "UALICE", channel: str = "C0001", **kwargs: Any
+) -> SignedRequest:
+    ts = f"1700000000.{next(_ids):06d}"
+    event = {
+        "type": "app_mention",
+        "user": user,
+        "text": f"<@UBOT> {text}",
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+    }
+    return _event(event, **kwargs)
+
+
+def direct_message(
+    text: str, *, user: str = "UALICE", channel: str = "DALICE", bot: bool = False, **kwargs: Any
+) -> SignedRequest:
+    ts = f"1700000000.{next(_ids):06d}"
+    event: dict[str, Any] = {
+        "type": "message",
+        "channel_type": "im",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+    }
+    if bot:
+        event |= {"bot_id": "B0001", "subtype": "bot_message"}
+    return _event(event, **kwargs)
+
+
+def home_opened(*, user: str = "UALICE", **kwargs: Any) -> SignedRequest:
+    event = {
+        "type": "app_home_opened",
+        "user": user,
+        "channel": f"D{user}",
+        "tab": "home",
+        "event_ts": "1700000000.000100",
+    }
+    return _event(event, **kwargs)
+
+
+def _user(user: str, team: str) -> dict[str, str]:
+    return {"id": user, "username": user.lower(), "name": user.lower(), "team_id": team}
+
+
+def button(
+    action_id: str,
+    value: str,
+    *,
+    user: str = "UALICE",
+    team: str = TEAM,
+    block_id: str = "b1",
+    message: dict[str, Any] | None = None,
+    channel: str = "DALICE",
+    ephemeral: bool = False,
+    in_home: bool = False,
+    response_url: str = "https://hooks.slack.invalid/actions/1",
+    **signing: Any,
+) -> SignedRequest:
+    action = {
+        "action_id": action_id,
+        "block_id": block_id,
+        "value": value,
+        "type": "button",
+        "text": {"type": "plain_text", "text": "x"},
+        "action_ts": "1700000001.000001",
+    }
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": _user(user, team),
+        "api_app_id": "A0001",
+        "token": "unused",
+        "trigger_id": f"{next(_ids)}.1.trigger",
+        "team": {"id": team, "domain": "rapport-test"},
+        "actions": [action],
+        "state": {"values": {}},
+    }
+    if in_home:
+        payload["container"] = {"type": "view", "view_id": "VHOME"}
+        payload["view"] = {"id": "VHOME", "type": "home", "blocks": []}
+    else:
+        ts = (message or {}).get("ts", "1700000000.000001")
+        payload |= {
+            "container": {
+                "type": "message",
+                "message_ts": ts,
+                "channel_id": channel,
+                "is_ephemeral": ephemeral,
+            },
+            "channel": {"id": channel, "name": "directmessage"},
+            "message": {"type": "message", "ts": ts, "text": "", "blocks": [], **(message or {})},
+            "response_url": response_url,
+        }
+    return _interactive(payload, **signing)
+
+
+def message_shortcut(
+    text: str,
+    *,
+    user: str = "UALICE",
+    team: str = TEAM,
+    channel: str = "C0001",
+    ts: str = "1700000000.000500",
+    **signing: Any,
+) -> SignedRequest:
+    payload = {
+        "type": "message_action",
+        "callback_id": "log_to_rapport",
+        "trigger_id": f"{next(_ids)}.1.trigger",
+        "team": {"id": team, "domain": "rapport-test"},
+        "user": _user(user, team),
+        "channel": {"id": channel, "name": "sales"},
+        "message": {"type": "message", "user": "UCUSTOMER", "ts": ts, "text": text},
+        "message_ts": ts,
+        "response_url": "https://hooks.slack.invalid/actions/2",
+        "token": "unused",
+        "action_ts": "1700000001.000002",
+    }
+    return _interactive(payload, **signing)
+
+
+def global_shortcut(*, user: str = "UALICE", team: str = TEAM, **signing: Any) -> SignedRequest:
+    payload = {
+        "type": "shortcut",
+        "callback_id": "log_an_interaction",
+        "trigger_id": f"{next(_ids)}.1.trigger",
+        "team": {"id": team, "domain": "rapport-test"},
+        "user": _user(user, team),
+        "token": "unused",
+        "action_ts": "1700000001.000003",
+    }
+    return _interactive(payload, **signing)
+
+
+def view_submission(
+    values: dict[str, Any],
+    *,
+    private_metadata: str = "",
+    user: str = "UALICE",
+    team: str = TEAM,
+    callback_id: str = "log_interaction",
+    **signing: Any,
+) -> SignedRequest:
+    payload = {
+        "type": "view_submission",
+        "team": {"id": team, "domain": "rapport-test"},
+        "user": _user(user, team),
+        "api_app_id": "A0001",
+        "token": "unused",
+        "trigger_id": f"{next(_ids)}.1.trigger",
+        "view": {
+            "id": "VMODAL",
+            "team_id": team,
+            "type": "modal",
+            "blocks": [],
+            "private_metadata": private_metadata,
+            "callback_id": callback_id,
+            "state": {"values": values},
+            "hash": "1.x",
+            "title": {"type": "plain_text", "text": "Log"},
+        },
+        "response_urls": [],
+        "is_enterprise_install": False,
+    }
+    return _interactive(payload, **signing)
+
+
+def options(
+    action_id: str, value: str, *, user: str = "UALICE", team: str = TEAM, **signing: Any
+) -> SignedRequest:
+    payload = {
+        "type": "block_suggestion",
+        "user": _user(user, team),
+        "team": {"id": team, "domain": "rapport-test"},
+        "api_app_id": "A0001",
+        "token": "unused",
+        "action_id": action_id,
+        "block_id": "account",
+        "value": value,
+        "container": {"type": "view", "view_id": "VMODAL"},
+        "view": {"id": "VMODAL", "type": "modal", "callback_id": "log_interaction"},
+    }
+    return _interactive(payload, **signing)
