@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app_factory import create_app
 from bot.clock import FixedClock
 from bot.fakeslack import FakeSlack, Workspace
+from bot.fakeslack.requests import SECRET, TEAM, SignedRequest
 from bot.settings import Settings
 from handlers.client import make_client
 from tests.integration.conftest import Harness
-from tests.scenario.slack_requests import SECRET, TEAM, SignedRequest
 
 # Wednesday 6 January 2027, 10:00 in Berlin.
 NOW = datetime(2027, 1, 6, 9, 0, tzinfo=UTC)

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from bot.fakeslack import requests as r
 from storage import models
 from tests.integration.conftest import Harness
-from tests.scenario import slack_requests as r
 from tests.scenario.conftest import Slack
 
 

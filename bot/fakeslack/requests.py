@@ -1,8 +1,8 @@
-"""Requests built the way Slack builds them, signed the way Slack signs them.
+"""Slack → app: requests built the way Slack builds them, signed the way Slack signs them.
 
-One helper for signing (STYLE.md habit 9). Slash commands are form-encoded fields;
-interactivity is one form field `payload=<JSON>`; events are JSON. Payload shapes follow
-`../shared/slack/payloads/`.
+The scenario tests and the console both send these, so there is one signing helper
+(STYLE.md habit 9). Slash commands are form-encoded fields; interactivity is one form field
+`payload=<JSON>`; events are JSON. Payload shapes follow Slack's (`shared/slack/payloads/`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 TEAM = "T0001"
-SECRET = "test-signing-secret"
+SECRET = "fake-signing-secret"  # what tests and the console give the app to verify with
 _ids = itertools.count(1)
 
 
