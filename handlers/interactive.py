@@ -50,7 +50,8 @@ def register(app: App, rapport: Rapport) -> None:
                 client.chat_update(
                     channel=click.channel_id, ts=click.message_ts, text=note, blocks=blocks
                 )
-        publish_home(client, rapport, click.team_id, click.user_id)
+        if attempt.refusal is None:
+            publish_home(client, rapport, click.team_id, click.user_id)
 
     @app.action(ids.LOG_TOUCH)
     def on_log_touch(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:

@@ -256,6 +256,11 @@ class FakeSlack:
         with self._lock:
             return self._workspace.add_channel(id, name, is_private=is_private, is_member=is_member)
 
+    def add_user_message(self, channel: str, user: str, text: str) -> StoredMessage:
+        """Put a message a person wrote into a channel (for shortcuts and permalinks)."""
+        with self._lock:
+            return self._state.add_user_message(channel, user, text)
+
     def response_url(
         self,
         *,

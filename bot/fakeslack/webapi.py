@@ -212,6 +212,12 @@ class SlackState:
     def _remove(self, message: StoredMessage) -> None:
         self.messages[message.channel].remove(message)
 
+    def add_user_message(self, channel: str, user: str, text: str) -> StoredMessage:
+        """A message a person wrote (not the bot), as Slack would already hold it."""
+        return self._store(
+            StoredMessage(channel=channel, ts=self.next_ts(), text=text, user=user, via="user")
+        )
+
     def _new_message(
         self, channel: str, args: Args, *, via: str, ts: str | None = None
     ) -> StoredMessage:

@@ -312,3 +312,11 @@ def test_form_post_and_get_for_a_get_method(fake: FakeSlack) -> None:
         ("GET", "xoxb-test"),
     ]
     assert fake.violations == []
+
+
+def test_a_message_a_person_wrote_has_a_permalink(fake: FakeSlack, client: WebClient) -> None:
+    written = fake.add_user_message("C0001", "U0001", "hello from a person")
+    answer = client.chat_getPermalink(channel="C0001", message_ts=written.ts)
+    assert answer["permalink"].endswith("/archives/C0001/p" + written.ts.replace(".", ""))
+    assert fake.message("C0001", written.ts) == written
+    assert written.user == "U0001" and written.bot_id is None
