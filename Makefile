@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint typecheck format clean
+.PHONY: test run lint format clean console
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,12 +19,20 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## run: the bot, with Slack tokens from the environment or .env (README: Connecting Slack)
+run: $(STAMP)
+	$(BIN)/python app.py run
+
 ## lint: ruff, import contracts and mypy
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+
+## console: a local chat shell against a fake Slack (ARGS=--demo for demo data)
+console: $(STAMP)
+	$(BIN)/python app.py console $(ARGS)
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -1,5 +1,6 @@
 """Rapport's command line: parse arguments, read settings, build the parts, start.
 
+python app.py console [--demo]
 python app.py db upgrade
 python app.py import FILE.csv|DIR [--dry-run] [--team T…] [--currency USD] [--dayfirst]
 python app.py export DIR [--team T…]
@@ -11,6 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -19,11 +21,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from tqdm import tqdm
 
 from bot import logs, serving
-from bot.app_factory import open_database
+from bot.app_factory import create_nudge_pass, open_database
 from bot.clock import SystemClock
+from bot.console.shell import run_console
 from bot.domain import Actor
 from bot.errors import RapportError
 from bot.manifest import manifest
+from bot.nudges.preview import print_preview
 from bot.services import exporting
 from bot.services.importing import Importer, ImportReport, owner_resolver
 from bot.settings import Settings, SettingsError, read_dotenv
@@ -67,6 +71,18 @@ def _parser() -> argparse.ArgumentParser:
     manifest_.add_argument("--url", help="HTTP mode: the public URL of /slack/events")
     manifest_.set_defaults(command=_manifest)
 
+    console = commands.add_parser("console", help="try it without Slack: a local chat shell")
+    console.add_argument(
+        "--demo", action="store_true", help="a fresh demo database (rapport-demo.db) to play with"
+    )
+    console.set_defaults(command=_console)
+
+    nudge = commands.add_parser("nudge", help="run one scheduler pass (or preview it)")
+    nudge.add_argument("--now", type=_instant, help="plan as if it were this ISO-8601 time")
+    nudge.add_argument("--dry-run", action="store_true", help="show what would go out and why")
+    nudge.add_argument("--team", help="the workspace (T…); default: every workspace")
+    nudge.set_defaults(command=_nudge)
+
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade"], help="bring the schema up to date")
     db.set_defaults(command=_db)
@@ -99,6 +115,41 @@ def _run(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     else:
         serving.run_http(settings)
     return 0
+
+
+def _console(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    return run_console(settings, with_demo=arguments.demo, inp=sys.stdin, out=out)
+
+
+def _instant(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"“{text}” is not an ISO-8601 time, e.g. 2027-03-29T09:05:00+02:00"
+        ) from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"“{text}” needs a UTC offset, e.g. +02:00 or Z")
+    return moment
+
+
+def _nudge(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    sessions = open_database(settings)
+    teams = [arguments.team] if arguments.team else team_ids(sessions)
+    now = arguments.now or SystemClock().now()
+    if arguments.dry_run:
+        preview = create_nudge_pass(settings, session_factory=sessions, preview=True)
+        for team_id in teams:
+            print_preview(team_id, preview.preview(team_id, now), now, out)
+        return 0
+    report = create_nudge_pass(settings, session_factory=sessions).run(teams, now)
+    print(
+        f"Planned {report.planned}, sent {report.messages} messages with {report.delivered} "
+        f"items, skipped {report.skipped}, failed {report.failed}, auto-renewed "
+        f"{report.auto_renewed}, leases returned {report.reaped}.",
+        file=out,
+    )
+    return 1 if report.failed else 0
 
 
 def _manifest(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> int:

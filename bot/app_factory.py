@@ -6,6 +6,8 @@ own client (pointed at the fake Slack), clock and sessions.
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 from collections.abc import Callable
 
@@ -15,9 +17,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import handlers
 from bot.clock import Clock, SystemClock
+from bot.nudges.delivery import NudgePass
+from bot.nudges.model import DeliveryFailed
+from bot.render.nudges import nudge_message
 from bot.runtime import Rapport, UnitOfWorkFactory
 from bot.settings import Settings, SettingsError
 from handlers.client import make_client
+from handlers.directory import SlackDirectory
+from handlers.nudges import SlackNudgeSender
 from storage import migrate
 from storage.database import create_database_engine, create_session_factory
 from storage.unit_of_work import unit_of_work
@@ -30,7 +37,54 @@ def open_database(settings: Settings) -> sessionmaker[Session]:
 
 
 def units_of_work(sessions: sessionmaker[Session]) -> UnitOfWorkFactory:
-    return lambda team_id: unit_of_work(sessions, team_id)
+    return lambda team_id, **options: unit_of_work(sessions, team_id, **options)
+
+
+def worker_name() -> str:
+    """Who holds a lease: this host and process."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class _NoSlack:
+    def send(self, recipient: str, text: str, blocks: list[dict[str, object]]) -> tuple[str, str]:
+        raise DeliveryFailed("a preview sends nothing", retryable=False)
+
+
+def create_nudge_pass(
+    settings: Settings,
+    *,
+    client: WebClient | None = None,
+    session_factory: sessionmaker[Session] | None = None,
+    wall: Clock | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    worker: str | None = None,
+    preview: bool = False,
+) -> NudgePass:
+    """One scheduler pass's parts: the ledger's units of work, Slack, the real clock.
+    A ``preview`` (``nudge --dry-run``) works without Slack: owners keep their cached zones."""
+    if preview and client is None and not settings.slack_bot_token:
+        return NudgePass(
+            units=units_of_work(session_factory or open_database(settings)),
+            wall=wall or SystemClock(),
+            sender=_NoSlack(),
+            render=nudge_message,
+            worker=worker or worker_name(),
+            admins=settings.admins,
+        )
+    if client is None:
+        if not settings.slack_bot_token:
+            raise SettingsError("SLACK_BOT_TOKEN is not set; nudges go out through Slack.")
+        client = make_client(settings.slack_bot_token, settings.slack_api_url, sleep=sleep)
+    sessions = session_factory or open_database(settings)
+    return NudgePass(
+        units=units_of_work(sessions),
+        wall=wall or SystemClock(),
+        sender=SlackNudgeSender(client),
+        render=nudge_message,
+        worker=worker or worker_name(),
+        admins=settings.admins,
+        directory=SlackDirectory(client),
+    )
 
 
 def create_app(

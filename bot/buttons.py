@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 from bot.dates import When
 from bot.domain import Actor
 from bot.errors import NotFound
+from bot.nudges.model import ItemKind
 from bot.ports import UnitOfWork
 from bot.render import ids
 from bot.services import contracts, follow_ups
 from bot.services.lookup import account_by_id
+from bot.services.nudge_snoozes import NudgesSnoozed, snooze_renewal_nudges, snooze_stale_nudges
 
 DECISIONS = frozenset(
     {
@@ -20,6 +22,8 @@ DECISIONS = frozenset(
         ids.FOLLOW_UP_SNOOZE_WEEK,
         ids.RENEWAL_RENEWED,
         ids.RENEWAL_NOT_RENEWING,
+        ids.RENEWAL_SNOOZE_WEEK,
+        ids.STALE_SNOOZE,
     }
 )
 
@@ -36,8 +40,45 @@ def _days_ahead(actor: Actor, now: datetime, days: int, text: str) -> When:
     return When(day=today + timedelta(days=days), time_of_day=None, text=text)
 
 
-def press(uow: UnitOfWork, actor: Actor, now: datetime, action_id: str, value: str) -> object:
-    """Run the decision a button stands for; the result says what happened."""
+def press(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    action_id: str,
+    value: str,
+    message: tuple[str, str] | None = None,
+) -> object:
+    """Run the decision a button stands for; the result says what happened. When the button
+    was on a nudge (``message`` is its channel and ts), the ledger records the decision."""
+    result = _decide(uow, actor, now, action_id, value)
+    if message is not None:
+        item_kind, item_id = _item_of(result)
+        uow.nudges.record_decision(
+            channel_id=message[0],
+            message_ts=message[1],
+            item_kind=item_kind,
+            item_id=item_id,
+            decision=action_id,
+            by=actor.user_id,
+            at=now,
+        )
+    return result
+
+
+def _item_of(result: object) -> tuple[ItemKind, int]:
+    match result:
+        case follow_ups.FollowUpChange(follow_up=follow_up):
+            return ItemKind.FOLLOW_UP, follow_up.id
+        case contracts.RenewalRecorded(closed=closed):
+            return ItemKind.CONTRACT, closed.id
+        case NudgesSnoozed(what="renewal", item_id=contract_id):
+            return ItemKind.CONTRACT, contract_id
+        case NudgesSnoozed(item_id=account_id):
+            return ItemKind.ACCOUNT, account_id
+    raise TypeError(f"no ledger item for {result!r}")
+
+
+def _decide(uow: UnitOfWork, actor: Actor, now: datetime, action_id: str, value: str) -> object:
     match action_id:
         case ids.FOLLOW_UP_DONE:
             number = _number(value, "a follow-up numbered")
@@ -54,4 +95,10 @@ def press(uow: UnitOfWork, actor: Actor, now: datetime, action_id: str, value: s
             account = account_by_id(uow, _number(value, "an account numbered"))
             renewed = action_id == ids.RENEWAL_RENEWED
             return contracts.record_outcome(uow, actor, now, account=account, renewed=renewed)
+        case ids.RENEWAL_SNOOZE_WEEK:
+            account = account_by_id(uow, _number(value, "an account numbered"))
+            return snooze_renewal_nudges(uow, actor, now, account)
+        case ids.STALE_SNOOZE:
+            account = account_by_id(uow, _number(value, "an account numbered"))
+            return snooze_stale_nudges(uow, actor, now, account)
     raise ValueError(f"no decision for the action {action_id!r}")

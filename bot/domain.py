@@ -163,6 +163,7 @@ class Account:
     next_touch_due: datetime
     created_at: datetime
     updated_at: datetime
+    stale_snoozed_until: datetime | None = None  # "Snooze one cadence period" on a stale nudge
 
     @property
     def key(self) -> str:
@@ -232,6 +233,7 @@ class Contract:
     outcome_at: datetime | None = None
     outcome_by: str | None = None
     previous_id: int | None = None
+    nudges_snoozed_until: datetime | None = None  # "Snooze 1 week" on a renewal nudge
 
     @property
     def notice_deadline(self) -> date | None:

@@ -28,6 +28,7 @@ from bot.domain import (
     UserPreferences,
     Workspace,
 )
+from bot.nudges.model import ItemKind, LedgerEntry, NudgeStatus, Occasion
 
 
 class WorkspaceRepository(Protocol):
@@ -178,6 +179,12 @@ class FollowUpRepository(Protocol):
 
     def open_for_owner(self, owner_id: str) -> list[FollowUp]: ...
 
+    def open_all(self) -> list[FollowUp]:
+        """Every open follow-up of the workspace (for nudge planning)."""
+        ...
+
+    def get(self, follow_up_id: int) -> FollowUp | None: ...
+
     def for_account(self, account_id: int) -> list[FollowUp]:
         """All of an account's follow-ups, closed ones too."""
         ...
@@ -207,6 +214,8 @@ class ContractRepository(Protocol):
         ...
 
     def open_for_account(self, account_id: int) -> Contract | None: ...
+
+    def get(self, contract_id: int) -> Contract | None: ...
 
     def for_account(self, account_id: int) -> list[Contract]:
         """All of an account's contracts, oldest first."""
@@ -239,6 +248,58 @@ class Directory(Protocol):
         ...
 
 
+class NudgeLedger(Protocol):
+    """The outbox: one row per (item, occasion), claimed with a lease, marked once sent."""
+
+    def record(self, occasions: Sequence[Occasion], now: datetime) -> int:
+        """Insert the occasions not yet known (INSERT … ON CONFLICT DO NOTHING); how many."""
+        ...
+
+    def claim_next(
+        self, *, due_by: datetime, worker: str, lease_until: datetime
+    ) -> list[LedgerEntry]:
+        """Lease one recipient's pending, due rows (skipping rows another worker holds)."""
+        ...
+
+    def mark_sent(
+        self, ids: Sequence[int], *, worker: str, channel_id: str, message_ts: str, at: datetime
+    ) -> int:
+        """Mark rows sent, only those this worker still holds; how many it held."""
+        ...
+
+    def release_failed(
+        self, ids: Sequence[int], *, worker: str, error: str, give_up: bool
+    ) -> None: ...
+
+    def skip(self, ids: Sequence[int], *, worker: str, why: str) -> None: ...
+
+    def reap(self, wall_now: datetime) -> int:
+        """Return rows whose lease ran out (a worker died mid-send) to pending."""
+        ...
+
+    def entries(
+        self, *, statuses: Sequence[NudgeStatus] = (), limit: int = 500
+    ) -> list[LedgerEntry]:
+        """The newest rows first, for previews and history."""
+        ...
+
+    def statuses(self, keys: Sequence[str]) -> dict[str, NudgeStatus]:
+        """What became of these occasions so far (absent: never planned)."""
+        ...
+
+    def record_decision(
+        self,
+        *,
+        channel_id: str,
+        message_ts: str,
+        item_kind: ItemKind,
+        item_id: int,
+        decision: str,
+        by: str,
+        at: datetime,
+    ) -> int: ...
+
+
 class AuditLog(Protocol):
     def record(self, event: AuditEvent) -> None: ...
 
@@ -260,3 +321,4 @@ class UnitOfWork(Protocol):
     contracts: ContractRepository
     audit: AuditLog
     events: SlackEventLog
+    nudges: NudgeLedger

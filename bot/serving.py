@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import signal
 import sys
@@ -9,22 +10,40 @@ import threading
 from types import FrameType
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
+from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app_factory import create_app
+from bot.app_factory import create_app, create_nudge_pass
+from bot.clock import SystemClock
+from bot.scheduler import start_scheduler
 from bot.settings import Settings
 from handlers.web import WsgiApp, health_check, serve, wsgi_app
 from storage import migrate
 from storage.database import answers, create_database_engine, create_session_factory
+from storage.unit_of_work import team_ids
 
 logger = logging.getLogger(__name__)
 DEFAULT_HTTP_PORT = 3000
 
 
+def _start_nudges(settings: Settings, sessions: sessionmaker[Session]) -> BackgroundScheduler:
+    """Every process runs the scheduler; the ledger keeps each nudge single across them."""
+    nudges = create_nudge_pass(settings, session_factory=sessions)
+    clock = SystemClock()
+    scheduler = start_scheduler(
+        lambda: nudges.run(team_ids(sessions), clock.now()), settings.nudge_interval_seconds
+    )
+    atexit.register(scheduler.shutdown, wait=False)
+    return scheduler
+
+
 def _load_http_app(settings: Settings) -> WsgiApp:
-    # Runs in each worker process: each has its own engine and connection pool.
+    # Runs in each worker process: each has its own engine, connection pool and scheduler.
     engine = create_database_engine(settings.database_url)
-    app = create_app(settings, session_factory=create_session_factory(engine))
+    sessions = create_session_factory(engine)
+    app = create_app(settings, session_factory=sessions)
+    _start_nudges(settings, sessions)
     return wsgi_app(app, lambda: answers(engine))
 
 
@@ -50,7 +69,9 @@ def run_socket_mode(settings: Settings) -> None:
     """A WebSocket to Slack (no public URL needed); /healthz on $PORT when PORT is set."""
     migrate.prepare(settings.database_url)
     engine = create_database_engine(settings.database_url)
-    app = create_app(settings, session_factory=create_session_factory(engine), socket_mode=True)
+    sessions = create_session_factory(engine)
+    app = create_app(settings, session_factory=sessions, socket_mode=True)
+    scheduler = _start_nudges(settings, sessions)
     if settings.port:
         health = make_server(
             "0.0.0.0",
@@ -63,6 +84,7 @@ def run_socket_mode(settings: Settings) -> None:
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         logger.info("stopping", extra={"signal": signal.Signals(signum).name})
+        scheduler.shutdown(wait=False)
         handler.close()  # type: ignore[no-untyped-call]
         sys.exit(0)
 

@@ -35,7 +35,9 @@ def register(app: App, rapport: Rapport) -> None:
         attempt = rapport.attempt(
             click.team_id,
             click.user_id,
-            lambda uow, actor, now: press(uow, actor, now, click.action_id, click.value),
+            lambda uow, actor, now: press(
+                uow, actor, now, click.action_id, click.value, message=click.message
+            ),
             directory=SlackDirectory(client),
         )
         if attempt.refusal is not None:

@@ -34,6 +34,15 @@ class ButtonClick:
     ephemeral: bool
     message_blocks: list[dict[str, Any]]
 
+    @property
+    def message(self) -> tuple[str, str] | None:
+        """(channel, ts) of the message clicked in, when it is a real (not ephemeral) one."""
+        if self.container != "message" or self.ephemeral:
+            return None
+        if not self.channel_id or not self.message_ts:
+            return None
+        return self.channel_id, self.message_ts
+
 
 @dataclass(frozen=True, slots=True)
 class ShortcutRequest:

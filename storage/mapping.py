@@ -23,6 +23,7 @@ from bot.domain import (
     UserPreferences,
     Workspace,
 )
+from bot.nudges.model import ItemKind, LedgerEntry, NudgeKind, NudgeStatus
 from storage import models
 
 
@@ -65,6 +66,7 @@ def account(row: models.AccountRow, tags: tuple[str, ...]) -> Account:
         next_touch_due=row.next_touch_due,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        stale_snoozed_until=row.stale_snoozed_until,
     )
 
 
@@ -129,6 +131,7 @@ def contract(row: models.ContractRow) -> Contract:
         outcome_at=row.outcome_at,
         outcome_by=row.outcome_by,
         previous_id=row.previous_id,
+        nudges_snoozed_until=row.nudges_snoozed_until,
     )
 
 
@@ -143,4 +146,26 @@ def audit_event(row: models.AuditEventRow) -> AuditEvent:
         at=row.at,
         before=row.before,
         after=row.after,
+    )
+
+
+def ledger_entry(row: models.NudgeRow) -> LedgerEntry:
+    return LedgerEntry(
+        id=row.id,
+        team_id=row.team_id,
+        key=row.occasion_key,
+        kind=NudgeKind(row.nudge_kind),
+        item_kind=ItemKind(row.item_kind),
+        item_id=row.item_id,
+        recipient=row.recipient_id,
+        deliver_after=row.deliver_after,
+        status=NudgeStatus(row.status),
+        attempts=row.attempts,
+        reason=row.reason,
+        details=dict(row.details or {}),
+        channel_id=row.channel_id,
+        message_ts=row.message_ts,
+        last_error=row.last_error,
+        sent_at=row.sent_at,
+        decision=row.decision,
     )

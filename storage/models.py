@@ -109,6 +109,7 @@ class AccountRow(Base):
     cadence_days: Mapped[int] = mapped_column(Integer)
     last_touch_at: Mapped[datetime | None]
     next_touch_due: Mapped[datetime]
+    stale_snoozed_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -225,6 +226,7 @@ class ContractRow(Base):
     outcome_at: Mapped[datetime | None]
     outcome_by: Mapped[str | None] = mapped_column(USER_ID)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id", ondelete="SET NULL"))
+    nudges_snoozed_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -237,6 +239,7 @@ class NudgeRow(Base):
         UniqueConstraint("team_id", "occasion_key"),
         Index("ix_nudges_status_deliver_after", "status", "deliver_after"),
         Index("ix_nudges_team_recipient", "team_id", "recipient_id"),
+        Index("ix_nudges_message", "channel_id", "message_ts"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -254,9 +257,14 @@ class NudgeRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     channel_id: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
     details: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # What the recipient decided with the message's buttons (done, snoozed, renewed, …).
+    decision: Mapped[str | None] = mapped_column(String(32))
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    decided_at: Mapped[datetime | None]
 
 
 class SlackEventRow(Base):

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Update,
+    and_,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -30,6 +42,7 @@ from bot.domain import (
     Workspace,
     name_key,
 )
+from bot.nudges.model import ItemKind, LedgerEntry, NudgeStatus, Occasion
 from storage import mapping, models
 
 LIVE_STATUSES = (AccountStatus.ACTIVE.value, AccountStatus.AT_RISK.value)
@@ -42,6 +55,11 @@ def _like_pattern(text: str) -> str:
 
 def _to_cents(value: Decimal) -> int:
     return int((value * 100).to_integral_value())
+
+
+def _insert_for(session: Session) -> Callable[..., Any]:
+    """INSERT with ON CONFLICT for the session's dialect (SQLite and PostgreSQL share it)."""
+    return sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
 
 
 class _Scoped:
@@ -254,6 +272,7 @@ class SqlAccountRepository(_Scoped):
         row.cadence_days = account.cadence_days
         row.last_touch_at = account.last_touch_at
         row.next_touch_due = account.next_touch_due
+        row.stale_snoozed_until = account.stale_snoozed_until
         row.updated_at = account.updated_at
         wanted = {name_key(t): t for t in account.tags}
         row.tags = [t for t in row.tags if t.tag_key in wanted] + [
@@ -494,6 +513,15 @@ class SqlFollowUpRepository(_Scoped):
     def open_for_owner(self, owner_id: str) -> list[FollowUp]:
         return self._list(self._open().where(models.FollowUpRow.owner_id == owner_id))
 
+    def open_all(self) -> list[FollowUp]:
+        return self._list(self._open())
+
+    def get(self, follow_up_id: int) -> FollowUp | None:
+        row = self.session.scalars(
+            self._select().where(models.FollowUpRow.id == follow_up_id)
+        ).one_or_none()
+        return mapping.follow_up(row) if row else None
+
     def for_account(self, account_id: int) -> list[FollowUp]:
         return self._list(self._select().where(models.FollowUpRow.account_id == account_id))
 
@@ -552,6 +580,12 @@ class SqlContractRepository(_Scoped):
         ).one_or_none()
         return mapping.contract(row) if row else None
 
+    def get(self, contract_id: int) -> Contract | None:
+        row = self.session.scalars(
+            self._select().where(models.ContractRow.id == contract_id)
+        ).one_or_none()
+        return mapping.contract(row) if row else None
+
     def for_account(self, account_id: int) -> list[Contract]:
         rows = self.session.scalars(
             self._select()
@@ -576,6 +610,7 @@ class SqlContractRepository(_Scoped):
         row.outcome = contract.outcome.value if contract.outcome else None
         row.outcome_at = contract.outcome_at
         row.outcome_by = contract.outcome_by
+        row.nudges_snoozed_until = contract.nudges_snoozed_until
         row.updated_at = now
         self.session.flush()
         return mapping.contract(row)
@@ -649,10 +684,171 @@ class SqlSlackEventLog(_Scoped):
         self.session.execute(
             delete(models.SlackEventRow).where(models.SlackEventRow.received_at < now - self.KEEP)
         )
-        insert = sqlite_insert if self.session.get_bind().dialect.name == "sqlite" else pg_insert
+        insert = _insert_for(self.session)
         result = self.session.execute(
             insert(models.SlackEventRow)
             .values(event_id=event_id, team_id=self.team_id, received_at=now)
             .on_conflict_do_nothing(index_elements=["event_id"])
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+class SqlNudgeLedger(_Scoped):
+    def record(self, occasions: Sequence[Occasion], now: datetime) -> int:
+        if not occasions:
+            return 0
+        rows = [
+            {
+                "team_id": self.team_id,
+                "occasion_key": o.key,
+                "item_kind": o.item_kind.value,
+                "item_id": o.item_id,
+                "nudge_kind": o.kind.value,
+                "recipient_id": o.recipient,
+                "deliver_after": o.deliver_after,
+                "status": NudgeStatus.PENDING.value,
+                "attempts": 0,
+                "reason": o.reason[:300],
+                "details": dict(o.details),
+                "created_at": now,
+            }
+            for o in occasions
+        ]
+        statement = (
+            _insert_for(self.session)(models.NudgeRow)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["team_id", "occasion_key"])
+            .returning(models.NudgeRow.id)
+        )
+        # RETURNING lists only the rows inserted; rowcount is not reliable for a
+        # multi-row INSERT on every driver.
+        return len(self.session.execute(statement).all())
+
+    def _due(self, due_by: datetime) -> Select[models.NudgeRow]:
+        return select(models.NudgeRow).where(
+            models.NudgeRow.team_id == self.team_id,
+            models.NudgeRow.status == NudgeStatus.PENDING.value,
+            models.NudgeRow.deliver_after <= due_by,
+        )
+
+    def claim_next(
+        self, *, due_by: datetime, worker: str, lease_until: datetime
+    ) -> list[LedgerEntry]:
+        # PostgreSQL: rows another worker holds are skipped, not waited for. SQLite has no
+        # row locks: the caller's transaction began IMMEDIATE, which serialises claims.
+        first = self.session.scalars(
+            self._due(due_by)
+            .order_by(models.NudgeRow.deliver_after, models.NudgeRow.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if first is None:
+            return []
+        rows = list(
+            self.session.scalars(
+                self._due(due_by)
+                .where(models.NudgeRow.recipient_id == first.recipient_id)
+                .order_by(models.NudgeRow.id)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        for row in rows:
+            row.status = NudgeStatus.CLAIMED.value
+            row.lease_owner = worker
+            row.lease_until = lease_until
+            row.attempts += 1
+        self.session.flush()
+        return [mapping.ledger_entry(row) for row in rows]
+
+    def _held(self, ids: Sequence[int], worker: str) -> Update:
+        return update(models.NudgeRow).where(
+            models.NudgeRow.team_id == self.team_id,
+            models.NudgeRow.id.in_(list(ids)),
+            models.NudgeRow.status == NudgeStatus.CLAIMED.value,
+            models.NudgeRow.lease_owner == worker,
+        )
+
+    def mark_sent(
+        self, ids: Sequence[int], *, worker: str, channel_id: str, message_ts: str, at: datetime
+    ) -> int:
+        result = self.session.execute(
+            self._held(ids, worker).values(
+                status=NudgeStatus.SENT.value,
+                channel_id=channel_id,
+                message_ts=message_ts,
+                sent_at=at,
+                lease_owner=None,
+                lease_until=None,
+                last_error=None,
+            )
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def release_failed(self, ids: Sequence[int], *, worker: str, error: str, give_up: bool) -> None:
+        status = NudgeStatus.FAILED if give_up else NudgeStatus.PENDING
+        self.session.execute(
+            self._held(ids, worker).values(
+                status=status.value, last_error=error[:2000], lease_owner=None, lease_until=None
+            )
+        )
+
+    def skip(self, ids: Sequence[int], *, worker: str, why: str) -> None:
+        self.session.execute(
+            self._held(ids, worker).values(
+                status=NudgeStatus.SKIPPED.value, last_error=why, lease_owner=None, lease_until=None
+            )
+        )
+
+    def reap(self, wall_now: datetime) -> int:
+        result = self.session.execute(
+            update(models.NudgeRow)
+            .where(
+                models.NudgeRow.team_id == self.team_id,
+                models.NudgeRow.status == NudgeStatus.CLAIMED.value,
+                models.NudgeRow.lease_until < wall_now,
+            )
+            .values(status=NudgeStatus.PENDING.value, lease_owner=None, lease_until=None)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def entries(
+        self, *, statuses: Sequence[NudgeStatus] = (), limit: int = 500
+    ) -> list[LedgerEntry]:
+        query = select(models.NudgeRow).where(models.NudgeRow.team_id == self.team_id)
+        if statuses:
+            query = query.where(models.NudgeRow.status.in_([s.value for s in statuses]))
+        rows = self.session.scalars(query.order_by(models.NudgeRow.id.desc()).limit(limit))
+        return [mapping.ledger_entry(row) for row in rows]
+
+    def statuses(self, keys: Sequence[str]) -> dict[str, NudgeStatus]:
+        rows = self.session.execute(
+            select(models.NudgeRow.occasion_key, models.NudgeRow.status).where(
+                models.NudgeRow.team_id == self.team_id,
+                models.NudgeRow.occasion_key.in_(list(keys)),
+            )
+        )
+        return {key: NudgeStatus(status) for key, status in rows}
+
+    def record_decision(
+        self,
+        *,
+        channel_id: str,
+        message_ts: str,
+        item_kind: ItemKind,
+        item_id: int,
+        decision: str,
+        by: str,
+        at: datetime,
+    ) -> int:
+        result = self.session.execute(
+            update(models.NudgeRow)
+            .where(
+                models.NudgeRow.team_id == self.team_id,
+                models.NudgeRow.channel_id == channel_id,
+                models.NudgeRow.message_ts == message_ts,
+                models.NudgeRow.item_kind == item_kind.value,
+                models.NudgeRow.item_id == item_id,
+            )
+            .values(decision=decision, decided_by=by, decided_at=at)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ from storage.repositories import (
     SqlContractRepository,
     SqlFollowUpRepository,
     SqlInteractionRepository,
+    SqlNudgeLedger,
     SqlSlackEventLog,
     SqlUserRepository,
     SqlWorkspaceRepository,
@@ -39,15 +40,23 @@ class SqlUnitOfWork:
         self.contracts: ports.ContractRepository = SqlContractRepository(session, team_id)
         self.audit: ports.AuditLog = SqlAuditLog(session, team_id)
         self.events: ports.SlackEventLog = SqlSlackEventLog(session, team_id)
+        self.nudges: ports.NudgeLedger = SqlNudgeLedger(session, team_id)
 
 
 @contextmanager
 def unit_of_work(
-    sessions: sessionmaker[Session], team_id: str, *, dry_run: bool = False
+    sessions: sessionmaker[Session],
+    team_id: str,
+    *,
+    dry_run: bool = False,
+    exclusive: bool = False,
 ) -> Iterator[SqlUnitOfWork]:
     """The one place that commits: on a clean exit. Any exception rolls everything back,
-    and so does the end of a ``dry_run`` (a preview that shows what would change)."""
+    and so does the end of a ``dry_run`` (a preview that shows what would change).
+    ``exclusive`` takes SQLite's write lock at BEGIN, so claims never interleave there."""
     with sessions() as session, session.begin() as transaction:
+        if exclusive and session.get_bind().dialect.name == "sqlite":
+            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         yield SqlUnitOfWork(session, team_id)
         if dry_run:
             transaction.rollback()

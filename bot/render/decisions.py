@@ -16,6 +16,7 @@ from bot.render.reply import Viewer
 from bot.render.text import calendar_day, date_token, mention, safe
 from bot.services.contracts import RenewalRecorded
 from bot.services.follow_ups import FollowUpChange
+from bot.services.nudge_snoozes import NudgesSnoozed
 
 
 def decision_note(value: object, viewer: Viewer) -> str:
@@ -35,6 +36,12 @@ def decision_note(value: object, viewer: Viewer) -> str:
         case RenewalRecorded(account=account, closed=closed):
             said = "churned" if closed.outcome is RenewalOutcome.CHURNED else "cancelled"
             return f"🛑 {account_name(account)}: not renewing ({said}) {by}"
+        case NudgesSnoozed(account=account, until=until, what=what):
+            reminders = "renewal reminders" if what == "renewal" else "stale reminders"
+            return (
+                f"💤 {account_name(account)}: {reminders} snoozed to "
+                f"{date_token(until, viewer)} {by}"
+            )
     raise TypeError(f"no note for {value!r}")
 
 

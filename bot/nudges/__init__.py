@@ -1,0 +1,1 @@
+"""Nudges: planning what is due for whom (pure), the ledger, delivery, the scheduler."""

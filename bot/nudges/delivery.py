@@ -1,0 +1,252 @@
+"""One scheduler pass: reap expired leases, plan, deliver — each item and occasion once.
+
+Planning inserts ledger rows with a unique key per occasion, so every replica may plan at
+once. Delivery claims one recipient's due rows under a lease and commits before Slack is
+called; it marks them sent only if it still holds the lease. Leases and retries run on
+real (wall-clock) time; ``planning_now`` — which ``--now`` moves — only decides what is due.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.domain import (
+    Account,
+    AccountStatus,
+    Actor,
+    Contract,
+    FollowUp,
+    FollowUpStatus,
+    Interaction,
+)
+from bot.nudges.gather import planning_input
+from bot.nudges.model import (
+    DeliveryFailed,
+    ItemKind,
+    LedgerEntry,
+    NudgeKind,
+    NudgeStatus,
+    Occasion,
+)
+from bot.nudges.planning import plan
+from bot.ports import Directory, UnitOfWork
+from bot.services import contracts
+
+logger = logging.getLogger(__name__)
+
+UnitsFor = Callable[..., AbstractContextManager[UnitOfWork]]
+LEASE = timedelta(minutes=2)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MAX_ATTEMPTS = 5
+SYSTEM_ACTOR = "rapport"
+
+
+class NudgeSender(Protocol):
+    """Slack, as delivery needs it: a DM to a user or a post in a channel."""
+
+    def send(self, recipient: str, text: str, blocks: list[dict[str, object]]) -> tuple[str, str]:
+        """Post and return (channel id, message ts); raise DeliveryFailed."""
+        ...
+
+
+class NudgeRenderer(Protocol):
+    def __call__(
+        self, items: Sequence[NudgeItem], recipient: str, zone: ZoneInfo, now: datetime
+    ) -> tuple[str, list[dict[str, object]]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeItem:
+    """A claimed ledger row with the item as it stands at delivery."""
+
+    entry: LedgerEntry
+    account: Account
+    follow_up: FollowUp | None = None
+    contract: Contract | None = None
+    last_touch: Interaction | None = None
+
+
+@dataclass
+class PassReport:
+    planned: int = 0
+    auto_renewed: int = 0
+    reaped: int = 0
+    messages: int = 0
+    delivered: int = 0
+    skipped: int = 0
+    failed: int = 0
+    lost_leases: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def current_item(uow: UnitOfWork, entry: LedgerEntry, now: datetime) -> NudgeItem | str:
+    """The item to nudge about now, or why it no longer needs a nudge."""
+    if entry.item_kind is ItemKind.FOLLOW_UP:
+        follow_up = uow.follow_ups.get(entry.item_id)
+        if follow_up is None:
+            return "deleted"
+        if follow_up.status is not FollowUpStatus.OPEN:
+            return f"already {follow_up.status.value}"
+        if entry.kind is NudgeKind.FOLLOW_UP_OVERDUE and follow_up.effective_due >= now:
+            return "snoozed"
+        account = uow.accounts.get(follow_up.account_id)
+        return NudgeItem(entry, account, follow_up=follow_up) if account else "deleted"
+    if entry.item_kind is ItemKind.CONTRACT:
+        contract = uow.contracts.get(entry.item_id)
+        if contract is None:
+            return "deleted"
+        if contract.outcome is not None and entry.kind is not NudgeKind.AUTO_RENEWED:
+            return f"outcome recorded: {contract.outcome.value}"
+        account = uow.accounts.get(contract.account_id)
+        if account is None:
+            return "deleted"
+        if contract.outcome is not None:  # auto-renewed: show the new term
+            contract = uow.contracts.open_for_account(account.id) or contract
+        last = uow.interactions.recent(account.id, 1)
+        return NudgeItem(entry, account, contract=contract, last_touch=last[0] if last else None)
+    account = uow.accounts.get(entry.item_id)
+    if account is None:
+        return "deleted"
+    if account.status not in (AccountStatus.ACTIVE, AccountStatus.AT_RISK):
+        return f"account {account.status.label}"
+    if account.next_touch_due >= now:
+        return "touched since"
+    last = uow.interactions.recent(account.id, 1)
+    return NudgeItem(entry, account, last_touch=last[0] if last else None)
+
+
+@dataclass
+class NudgePass:
+    """Everything a pass needs; ``run`` does one pass over the given workspaces."""
+
+    units: UnitsFor
+    wall: Clock  # real time: leases, timestamps
+    sender: NudgeSender
+    render: NudgeRenderer
+    worker: str
+    admins: frozenset[str] = frozenset()
+    directory: Directory | None = None
+    lease: timedelta = LEASE
+
+    def run(self, team_ids: Sequence[str], planning_now: datetime) -> PassReport:
+        report = PassReport()
+        for team_id in team_ids:
+            self._reap(team_id, report)
+            self._plan(team_id, planning_now, report)
+            self._deliver(team_id, planning_now, report)
+        return report
+
+    def preview(
+        self, team_id: str, planning_now: datetime
+    ) -> list[tuple[Occasion, NudgeStatus | None]]:
+        """What is due now, and why, with what became of each so far (nothing is written)."""
+        with self.units(team_id, dry_run=True) as uow:
+            data = planning_input(uow, planning_now, directory=self.directory, admins=self.admins)
+            occasions = plan(data).occasions
+            known = uow.nudges.statuses([o.key for o in occasions])
+        return [(o, known.get(o.key)) for o in occasions]
+
+    def _reap(self, team_id: str, report: PassReport) -> None:
+        with self.units(team_id) as uow:
+            report.reaped += uow.nudges.reap(self.wall.now())
+
+    def _plan(self, team_id: str, now: datetime, report: PassReport) -> None:
+        with self.units(team_id) as uow:
+            data = planning_input(uow, now, directory=self.directory, admins=self.admins)
+            planned = plan(data)
+        for contract_id in planned.auto_renewals:
+            self._auto_renew(team_id, contract_id, now, report)
+        with self.units(team_id) as uow:
+            report.planned += uow.nudges.record(planned.occasions, self.wall.now())
+
+    def _auto_renew(
+        self, team_id: str, contract_id: int, now: datetime, report: PassReport
+    ) -> None:
+        # Replicas may try the same roll-forward: the one-open-contract-per-account index
+        # lets only one of them commit; the others roll back here and move on.
+        try:
+            with self.units(team_id) as uow:
+                contract = uow.contracts.get(contract_id)
+                if contract is None or contract.outcome is not None:
+                    return
+                account = uow.accounts.get(contract.account_id)
+                assert account is not None
+                actor = Actor(team_id=team_id, user_id=SYSTEM_ACTOR)
+                contracts.record_outcome(uow, actor, now, account=account, renewed=True)
+            report.auto_renewed += 1
+        except Exception as error:  # a concurrent roll-forward won; nothing is lost
+            logger.info("auto-renewal skipped", extra={"contract": contract_id, "why": str(error)})
+
+    def _deliver(self, team_id: str, now: datetime, report: PassReport) -> None:
+        while True:
+            with self.units(team_id, exclusive=True) as uow:
+                batch = uow.nudges.claim_next(
+                    due_by=now, worker=self.worker, lease_until=self.wall.now() + self.lease
+                )
+            if not batch:
+                return
+            self._send_batch(team_id, batch, now, report)
+
+    def _send_batch(
+        self, team_id: str, batch: list[LedgerEntry], now: datetime, report: PassReport
+    ) -> None:
+        recipient = batch[0].recipient
+        with self.units(team_id) as uow:
+            items: list[NudgeItem] = []
+            for entry in batch:
+                current = current_item(uow, entry, now)
+                if isinstance(current, str):
+                    uow.nudges.skip([entry.id], worker=self.worker, why=current)
+                    report.skipped += 1
+                else:
+                    items.append(current)
+            zone = self._zone(uow, recipient)
+        if not items:
+            return
+        ids = [item.entry.id for item in items]
+        text, blocks = self.render(items, recipient, zone, now)
+        try:
+            channel, ts = self.sender.send(recipient, text, blocks)
+        except DeliveryFailed as failure:
+            give_up = not failure.retryable or min(e.attempts for e in batch) >= MAX_ATTEMPTS
+            with self.units(team_id) as uow:
+                uow.nudges.release_failed(
+                    ids, worker=self.worker, error=failure.error, give_up=give_up
+                )
+            report.failed += len(ids) if give_up else 0
+            report.errors.append(failure.error)
+            logger.warning(
+                "nudge not delivered",
+                extra={
+                    "team_id": team_id,
+                    "recipient": recipient,
+                    "error": failure.error,
+                    "given_up": give_up,
+                },
+            )
+            return
+        with self.units(team_id) as uow:
+            held = uow.nudges.mark_sent(
+                ids, worker=self.worker, channel_id=channel, message_ts=ts, at=self.wall.now()
+            )
+        report.messages += 1
+        report.delivered += held
+        report.lost_leases += len(ids) - held
+        logger.info(
+            "nudge sent",
+            extra={"team_id": team_id, "recipient": recipient, "items": len(ids), "ts": ts},
+        )
+
+    @staticmethod
+    def _zone(uow: UnitOfWork, recipient: str) -> ZoneInfo:
+        preferences = uow.users.preferences(recipient)
+        cached = uow.users.cached_profile(recipient, fresh_after=_EPOCH)
+        name = (preferences and preferences.timezone) or (cached and cached.timezone) or "UTC"
+        return ZoneInfo(name)

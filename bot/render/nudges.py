@@ -1,0 +1,111 @@
+"""The nudge message: one DM (or channel post) grouped by kind, each item with its buttons and
+the context to act without looking anything up (last touch, contract value, why now)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.nudges.delivery import NudgeItem
+from bot.nudges.model import NudgeKind
+from bot.render.blocks import context, header
+from bot.render.items import (
+    follow_up_item,
+    interaction_text,
+    renewal_item,
+    stale_item,
+)
+from bot.render.layout import Item, Part, fallback_text, fit
+from bot.render.reply import Viewer
+from bot.render.text import calendar_day, money, safe
+
+MESSAGE_BLOCKS = 50
+
+_SECTIONS: tuple[tuple[str, frozenset[NudgeKind]], ...] = (
+    ("Escalated", frozenset({NudgeKind.ESCALATION_FOLLOW_UP, NudgeKind.ESCALATION_RENEWAL})),
+    ("Overdue follow-ups", frozenset({NudgeKind.FOLLOW_UP_OVERDUE})),
+    ("Due today", frozenset({NudgeKind.FOLLOW_UP_DUE})),
+    (
+        "Renewals",
+        frozenset(
+            {
+                NudgeKind.RECORD_OUTCOME,
+                NudgeKind.RENEWAL_STEP,
+                NudgeKind.NOTICE_STEP,
+                NudgeKind.NOTICE_PASSED,
+                NudgeKind.AUTO_RENEWED,
+            }
+        ),
+    ),
+    ("Stale accounts", frozenset({NudgeKind.STALE})),
+)
+
+
+def _why(item: NudgeItem, viewer: Viewer) -> str:
+    entry = item.entry
+    pieces = [safe(entry.reason, 300)] if entry.reason else []
+    if item.contract is not None:
+        pieces.append(money(item.contract.value, item.contract.currency))
+    if item.last_touch is not None:
+        pieces.append(
+            "last touch: "
+            + interaction_text(item.last_touch, viewer, summary_limit=200).replace("\n", " — ")
+        )
+    elif item.follow_up is None:
+        pieces.append("never touched")
+    if entry.details.get("orphaned"):
+        owner = safe(str(entry.details.get("owner", "nobody")), 100)
+        pieces.append(f"its owner ({owner}) is not an active Slack user: please reassign")
+    return " · ".join(pieces)
+
+
+def _item(item: NudgeItem, viewer: Viewer, *, show_owner: bool) -> Item:
+    entry = item.entry
+    if item.follow_up is not None:
+        shown = follow_up_item(item.follow_up, item.account, viewer, show_owner=show_owner)
+    elif item.contract is not None:
+        shown = renewal_item(
+            item.contract,
+            item.account,
+            viewer,
+            show_owner=show_owner,
+            snooze=entry.kind is not NudgeKind.AUTO_RENEWED,
+        )
+        if entry.kind is NudgeKind.AUTO_RENEWED:
+            renews = calendar_day(item.contract.renewal_date, viewer)
+            shown = Item(
+                shown.line, (shown.blocks[0], context(f"Renewed by itself; next renewal {renews}."))
+            )
+    else:
+        shown = stale_item(
+            item.account, viewer, show_owner=show_owner, snooze_days=item.account.cadence_days
+        )
+    why = _why(item, viewer)
+    first, *rest = shown.blocks
+    return Item(f"{shown.line} — {why}", (first, context(why), *rest))
+
+
+def nudge_message(
+    items: Sequence[NudgeItem], recipient: str, zone: ZoneInfo, now: datetime
+) -> tuple[str, list[dict[str, Any]]]:
+    """(fallback text, blocks) for one recipient's nudge; ≤50 blocks, cut with "…and N more"."""
+    viewer = Viewer(user_id=recipient, tz=zone, now=now)
+    to_channel = recipient.startswith(("C", "G"))
+    parts = [
+        Part(
+            title=f"*{title}*",
+            items=[_item(i, viewer, show_owner=to_channel) for i in items if i.entry.kind in kinds],
+            empty="",
+        )
+        for title, kinds in _SECTIONS
+    ]
+    parts = [p for p in parts if p.items]
+    lead = (
+        "Rapport: these need someone's attention"
+        if to_channel
+        else f"Your Rapport digest for {calendar_day(viewer.today, viewer)}"
+    )
+    blocks = [header(lead), *fit(parts, MESSAGE_BLOCKS - 1)]
+    return fallback_text(lead, parts), blocks

@@ -1,0 +1,57 @@
+"""Nudges reach Slack here: a DM to a user, or a post in the escalation channel."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.nudges.model import DeliveryFailed
+
+# Errors no retry can fix: tell the operator (failed, with the error kept) instead.
+_PERMANENT = frozenset(
+    {
+        "channel_not_found",
+        "is_archived",
+        "user_not_found",
+        "user_disabled",
+        "cannot_dm_bot",
+        "invalid_blocks",
+        "invalid_arguments",
+        "not_authed",
+        "invalid_auth",
+        "account_inactive",
+        "missing_scope",
+        "msg_too_long",
+    }
+)
+
+
+class SlackNudgeSender:
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def send(self, recipient: str, text: str, blocks: list[dict[str, object]]) -> tuple[str, str]:
+        try:
+            channel = self._channel(recipient)
+            posted = self._post(channel, text, blocks)
+        except SlackApiError as error:
+            code = str(error.response.get("error") or error.response.status_code)
+            raise DeliveryFailed(code, retryable=code not in _PERMANENT) from error
+        return str(posted["channel"]), str(posted["ts"])
+
+    def _channel(self, recipient: str) -> str:
+        if recipient.startswith(("U", "W")):
+            return str(self.client.conversations_open(users=recipient)["channel"]["id"])
+        return recipient
+
+    def _post(self, channel: str, text: str, blocks: list[dict[str, object]]) -> dict[str, str]:
+        try:
+            answer = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        except SlackApiError as error:
+            if error.response.get("error") != "not_in_channel":
+                raise
+            # The escalation channel: join it (public channels) and try once more; a private
+            # one answers an error that names it, kept in the ledger and logged.
+            self.client.conversations_join(channel=channel)
+            answer = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        return {"channel": str(answer["channel"]), "ts": str(answer["ts"])}

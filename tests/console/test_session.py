@@ -1,0 +1,64 @@
+"""The console's wiring: the fake workspace, the machine's zone, users and mentions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.console.session import (
+    BOT_TOKEN,
+    DEFAULT_USER_ID,
+    ConsoleSession,
+    UnknownZone,
+    console_workspace,
+    local_zone_name,
+)
+from bot.fakeslack.requests import TEAM
+
+
+def test_the_zone_comes_from_tz_then_the_localtime_link_then_utc(tmp_path: Path) -> None:
+    link = tmp_path / "localtime"
+    link.symlink_to("/usr/share/zoneinfo/America/Chicago")
+    missing = tmp_path / "no-such-file"
+    assert local_zone_name({"TZ": ":Asia/Tokyo"}, link, missing) == "Asia/Tokyo"
+    assert local_zone_name({"TZ": "CET-1CEST"}, link, missing) == "America/Chicago"
+    named = tmp_path / "timezone"
+    named.write_text("Europe/Lisbon\n", encoding="utf-8")
+    assert local_zone_name({}, missing, named) == "Europe/Lisbon"
+    assert local_zone_name({}, missing, missing) == "UTC"
+
+
+def test_the_workspace_has_you_and_two_teammates() -> None:
+    workspace = console_workspace("Europe/Berlin")
+    assert workspace.team_id == TEAM
+    people = {u.name: (u.id, u.tz) for u in workspace.users.values() if not u.is_bot}
+    assert people == {
+        "you": ("UYOU", "Europe/Berlin"),
+        "alice": ("UALICE", "Europe/Berlin"),
+        "bob": ("UBOB", "Europe/Berlin"),
+    }
+
+
+def test_users_are_found_by_any_spelling(session: ConsoleSession) -> None:
+    for spelling in ("@bob", "bob", "BOB", "<@UBOB>", "<@UBOB|bob>", "UBOB"):
+        found = session.find_user(spelling)
+        assert found is not None and found.id == "UBOB", spelling
+    assert session.find_user("@rapport") is None  # the bot is not someone to act as
+
+
+def test_at_names_become_mentions_but_emails_stay(session: ConsoleSession) -> None:
+    assert session.with_mentions("owner @alice, cc @nobody") == "owner <@UALICE>, cc @nobody"
+    assert session.with_mentions("jane@alice.example") == "jane@alice.example"
+
+
+def test_an_unknown_zone_changes_nothing(session: ConsoleSession) -> None:
+    with pytest.raises(UnknownZone):
+        session.set_zone("Mars/Base")
+    assert session.user.tz == "Europe/Berlin"
+
+
+def test_the_app_talks_to_the_fake_with_the_console_token(session: ConsoleSession) -> None:
+    session.command("add Acme Corp")
+    assert {call.token for call in session.fake.calls} == {BOT_TOKEN}
+    assert session.user.id == DEFAULT_USER_ID

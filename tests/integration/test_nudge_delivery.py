@@ -1,0 +1,215 @@
+"""Delivery through the ledger, on a freshly migrated database with real commits (claims must
+be seen across connections), through the fake Slack."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import delete
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app_factory import create_nudge_pass
+from bot.clock import FixedClock
+from bot.dates import Direction, parse_when
+from bot.domain import Actor, InteractionKind
+from bot.fakeslack import FakeSlack
+from bot.nudges.delivery import MAX_ATTEMPTS, NudgePass, PassReport
+from bot.nudges.model import NudgeStatus
+from bot.services import accounts, contracts, follow_ups, interactions
+from bot.settings import Settings
+from handlers.client import make_client
+from storage import migrate, models
+from storage.database import create_database_engine, create_session_factory
+from storage.unit_of_work import unit_of_work
+from tests.conftest import BACKENDS
+from tests.scenario.conftest import slack_workspace
+
+TEAM = "T0001"
+ALICE = Actor(team_id=TEAM, user_id="UALICE", timezone="Europe/Berlin")
+MONDAY = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)  # 09:00 in Berlin: nothing due yet at 08:59
+DIGEST = MONDAY + timedelta(minutes=5)  # Monday 09:05 in Berlin
+
+
+@pytest.fixture(params=BACKENDS)
+def sessions(
+    request: pytest.FixtureRequest, fresh_database_url: Callable[[str], URL]
+) -> Iterator[sessionmaker[Session]]:
+    url = fresh_database_url(request.param)
+    migrate.upgrade(url)
+    engine = create_database_engine(url)
+    yield create_session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack(slack_workspace(TEAM), clock=lambda: DIGEST) as running:
+        yield running
+        assert running.violations == []
+
+
+@pytest.fixture
+def wall() -> FixedClock:
+    """Real time for leases, held still so the test decides when a lease runs out."""
+    return FixedClock(DIGEST)
+
+
+@pytest.fixture
+def slept() -> list[float]:
+    return []
+
+
+def _pass(
+    sessions: sessionmaker[Session],
+    fake: FakeSlack,
+    wall: FixedClock,
+    slept: list[float],
+    worker: str = "w1",
+) -> NudgePass:
+    client = make_client("xoxb-test", fake.api_url, sleep=slept.append)
+    return create_nudge_pass(
+        Settings(slack_bot_token="xoxb-test"),
+        client=client,
+        session_factory=sessions,
+        wall=wall,
+        worker=worker,
+    )
+
+
+def _run(sessions: sessionmaker[Session], actor: Actor, now: datetime, use_case, **kw):  # type: ignore[no-untyped-def]
+    with unit_of_work(sessions, actor.team_id) as uow:
+        return use_case(uow, actor, now, **kw)
+
+
+@pytest.fixture
+def seeded(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Alice's Acme Corp: a follow-up overdue since Friday, a contract renewing in 30 days."""
+    friday = datetime(2027, 1, 1, 10, 0, tzinfo=UTC)
+    tz = ZoneInfo("Europe/Berlin")
+    _run(sessions, ALICE, friday - timedelta(days=1), accounts.add_account, name="Acme Corp")
+    _run(
+        sessions,
+        ALICE,
+        friday - timedelta(days=1),
+        interactions.log_interaction,
+        account="Acme Corp",
+        kind=InteractionKind.CALL,
+        summary="Kickoff went well.",
+    )
+    _run(
+        sessions,
+        ALICE,
+        friday - timedelta(days=1),
+        follow_ups.create_follow_up,
+        account="Acme Corp",
+        text="Send the proposal",
+        when=parse_when(
+            "tomorrow", now=friday - timedelta(days=1), tz=tz, direction=Direction.FUTURE
+        ),
+    )
+    _run(
+        sessions,
+        ALICE,
+        friday,
+        contracts.set_contract,
+        account="Acme Corp",
+        value=Decimal(24000),
+        currency="EUR",
+        renews=parse_when("2027-02-03", now=friday, tz=tz, direction=Direction.FUTURE),
+    )
+    return sessions
+
+
+def _ledger(sessions: sessionmaker[Session]) -> list[models.NudgeRow]:
+    with sessions() as session:
+        return list(session.query(models.NudgeRow).order_by(models.NudgeRow.id))
+
+
+def test_a_pass_delivers_each_due_item_once_and_a_second_pass_nothing(
+    seeded: sessionmaker[Session], fake: FakeSlack, wall: FixedClock, slept: list[float]
+) -> None:
+    nudges = _pass(seeded, fake, wall, slept)
+    early = nudges.run([TEAM], MONDAY - timedelta(minutes=1))
+    assert (early.planned, early.messages) == (0, 0)
+    report = nudges.run([TEAM], DIGEST)
+    assert (report.messages, report.delivered) == (1, 2)
+    [post] = fake.calls_to("chat.postMessage")
+    shown = json.dumps(post.args, ensure_ascii=False)
+    assert "Send the proposal" in shown and "Acme Corp" in shown
+    assert "Kickoff went well." in shown  # the last touch, for context
+    assert "24,000 EUR" in shown
+    rows = _ledger(seeded)
+    assert {r.status for r in rows} == {"sent"}
+    assert all(r.message_ts for r in rows)
+    again = nudges.run([TEAM], DIGEST + timedelta(minutes=1))
+    assert (again.planned, again.messages) == (0, 0)
+    assert len(fake.calls_to("chat.postMessage")) == 1
+
+
+def test_a_crash_between_claim_and_send_is_delivered_after_the_lease_runs_out(
+    seeded: sessionmaker[Session], fake: FakeSlack, wall: FixedClock, slept: list[float]
+) -> None:
+    nudges = _pass(seeded, fake, wall, slept)
+    nudges._plan(TEAM, DIGEST, PassReport())
+    with unit_of_work(seeded, TEAM, exclusive=True) as uow:  # a worker that dies after claiming
+        held = uow.nudges.claim_next(
+            due_by=DIGEST, worker="dead", lease_until=wall.now() + timedelta(minutes=2)
+        )
+    assert len(held) == 2
+    assert nudges.run([TEAM], DIGEST).messages == 0  # still leased to the dead worker
+    wall.advance(timedelta(minutes=3))
+    report = nudges.run([TEAM], DIGEST)
+    assert (report.reaped, report.messages, report.delivered) == (2, 1, 2)
+    assert len(fake.calls_to("chat.postMessage")) == 1
+
+
+def test_rate_limited_then_delivered_once(
+    seeded: sessionmaker[Session], fake: FakeSlack, wall: FixedClock, slept: list[float]
+) -> None:
+    fake.fail_next("chat.postMessage", status=429, retry_after=7)
+    report = _pass(seeded, fake, wall, slept).run([TEAM], DIGEST)
+    assert (report.messages, report.failed) == (1, 0)
+    assert [c.ok for c in fake.calls_to("chat.postMessage")] == [False, True]
+    assert 7 <= slept[0] < 7.2
+
+
+def test_repeated_server_errors_end_failed_with_the_error_kept(
+    seeded: sessionmaker[Session], fake: FakeSlack, wall: FixedClock, slept: list[float]
+) -> None:
+    fake.fail_next("chat.postMessage", status=500, times=1000)
+    nudges = _pass(seeded, fake, wall, slept)
+    for _ in range(MAX_ATTEMPTS):
+        nudges.run([TEAM], DIGEST)
+    rows = _ledger(seeded)
+    assert {r.status for r in rows} == {NudgeStatus.FAILED.value}
+    assert all(r.last_error == "500" or "internal_error" in (r.last_error or "") for r in rows)
+    assert all(r.attempts == MAX_ATTEMPTS for r in rows)
+
+
+def test_a_deleted_follow_up_is_never_nudged(
+    seeded: sessionmaker[Session], fake: FakeSlack, wall: FixedClock, slept: list[float]
+) -> None:
+    with seeded() as session, session.begin():
+        session.execute(delete(models.FollowUpRow))
+    _pass(seeded, fake, wall, slept).run([TEAM], DIGEST)
+    shown = json.dumps([c.args for c in fake.calls_to("chat.postMessage")])
+    assert "Send the proposal" not in shown
+    assert all(r.item_kind != "follow_up" for r in _ledger(seeded))
+
+
+def test_a_follow_up_done_after_planning_is_skipped_not_sent(
+    seeded: sessionmaker[Session], fake: FakeSlack, wall: FixedClock, slept: list[float]
+) -> None:
+    nudges = _pass(seeded, fake, wall, slept)
+    nudges._plan(TEAM, DIGEST, PassReport())
+    _run(seeded, ALICE, DIGEST, follow_ups.complete_follow_up, number=1)
+    report = nudges.run([TEAM], DIGEST)
+    assert report.skipped == 1 and report.delivered == 1
+    statuses = {r.item_kind: r.status for r in _ledger(seeded)}
+    assert statuses == {"follow_up": "skipped", "contract": "sent"}
