@@ -685,12 +685,13 @@ class SqlSlackEventLog(_Scoped):
             delete(models.SlackEventRow).where(models.SlackEventRow.received_at < now - self.KEEP)
         )
         insert = _insert_for(self.session)
-        result = self.session.execute(
+        inserted = self.session.execute(
             insert(models.SlackEventRow)
             .values(event_id=event_id, team_id=self.team_id, received_at=now)
             .on_conflict_do_nothing(index_elements=["event_id"])
-        )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+            .returning(models.SlackEventRow.event_id)
+        ).first()
+        return inserted is not None
 
 
 class SqlNudgeLedger(_Scoped):
