@@ -8,8 +8,6 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-_SQLITE_BEGIN_MODES = frozenset({"DEFERRED", "IMMEDIATE", "EXCLUSIVE"})
-
 
 def create_database_engine(url: str | URL, **kwargs: Any) -> Engine:
     """An engine for ``url``; SQLite gets foreign keys, WAL and real transactions."""
@@ -35,13 +33,13 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
+    # BEGIN IMMEDIATE takes the write lock at the start. In WAL mode a transaction that read
+    # first and writes later fails at once (SQLITE_BUSY_SNAPSHOT) if another process wrote
+    # meanwhile; taking the lock up front makes writers queue (busy_timeout) instead. It
+    # also serialises the nudge ledger's claims, which SQLite has no row locks for.
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # "IMMEDIATE" takes the write lock at once: how claims are serialised on SQLite.
-        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        if mode not in _SQLITE_BEGIN_MODES:
-            raise ValueError(f"unknown SQLite BEGIN mode {mode!r}")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:

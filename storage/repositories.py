@@ -46,6 +46,13 @@ from bot.nudges.model import ItemKind, LedgerEntry, NudgeStatus, Occasion
 from storage import mapping, models
 
 LIVE_STATUSES = (AccountStatus.ACTIVE.value, AccountStatus.AT_RISK.value)
+_DEFAULT_PREFERENCES = {
+    "digest_time": "09:00",
+    "nudge_mode": "digest",
+    "workdays": "0,1,2,3,4",
+    "hours_start": "09:00",
+    "hours_end": "18:00",
+}
 
 
 def _like_pattern(text: str) -> str:
@@ -127,25 +134,34 @@ class SqlUserRepository(_Scoped):
         )
 
     def save_profile(self, profile: SlackProfile, now: datetime) -> None:
-        row = self._row(profile.user_id) or self._new_row(profile.user_id, now)
-        row.slack_timezone = profile.timezone
-        row.display_name = profile.display_name
-        row.email = profile.email
-        row.deactivated = profile.deleted
-        row.slack_checked_at = now
-        row.updated_at = now
-        self.session.flush()
+        # An upsert: replicas (and concurrent requests) may cache the same user at once.
+        fresh = {
+            "slack_timezone": profile.timezone,
+            "display_name": profile.display_name,
+            "email": profile.email,
+            "deactivated": profile.deleted,
+            "slack_checked_at": now,
+            "updated_at": now,
+        }
+        self.session.execute(
+            _insert_for(self.session)(models.UserRow)
+            .values(
+                team_id=self.team_id,
+                slack_user_id=profile.user_id,
+                **_DEFAULT_PREFERENCES,
+                created_at=now,
+                **fresh,
+            )
+            .on_conflict_do_update(index_elements=["team_id", "slack_user_id"], set_=fresh)
+        )
+        self.session.expire_all()
 
     def _new_row(self, user_id: str, now: datetime) -> models.UserRow:
         row = models.UserRow(
             team_id=self.team_id,
             slack_user_id=user_id,
             deactivated=False,
-            digest_time="09:00",
-            nudge_mode="digest",
-            workdays="0,1,2,3,4",
-            hours_start="09:00",
-            hours_end="18:00",
+            **_DEFAULT_PREFERENCES,
             created_at=now,
             updated_at=now,
         )
@@ -736,7 +752,7 @@ class SqlNudgeLedger(_Scoped):
         self, *, due_by: datetime, worker: str, lease_until: datetime
     ) -> list[LedgerEntry]:
         # PostgreSQL: rows another worker holds are skipped, not waited for. SQLite has no
-        # row locks: the caller's transaction began IMMEDIATE, which serialises claims.
+        # row locks: its transactions begin IMMEDIATE (storage.database), serialising claims.
         first = self.session.scalars(
             self._due(due_by)
             .order_by(models.NudgeRow.deliver_after, models.NudgeRow.id)

@@ -49,14 +49,10 @@ def unit_of_work(
     team_id: str,
     *,
     dry_run: bool = False,
-    exclusive: bool = False,
 ) -> Iterator[SqlUnitOfWork]:
     """The one place that commits: on a clean exit. Any exception rolls everything back,
-    and so does the end of a ``dry_run`` (a preview that shows what would change).
-    ``exclusive`` takes SQLite's write lock at BEGIN, so claims never interleave there."""
+    and so does the end of a ``dry_run`` (a preview that shows what would change)."""
     with sessions() as session, session.begin() as transaction:
-        if exclusive and session.get_bind().dialect.name == "sqlite":
-            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         yield SqlUnitOfWork(session, team_id)
         if dry_run:
             transaction.rollback()

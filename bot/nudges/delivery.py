@@ -45,6 +45,9 @@ UnitsFor = Callable[..., AbstractContextManager[UnitOfWork]]
 LEASE = timedelta(minutes=2)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MAX_ATTEMPTS = 5
+# Each item takes three blocks (line, context, buttons); with a header and five section
+# titles, twelve items stay within a message's 50 blocks, so nothing is ever cut.
+ITEMS_PER_MESSAGE = 12
 SYSTEM_ACTOR = "rapport"
 
 
@@ -186,7 +189,7 @@ class NudgePass:
 
     def _deliver(self, team_id: str, now: datetime, report: PassReport) -> None:
         while True:
-            with self.units(team_id, exclusive=True) as uow:
+            with self.units(team_id) as uow:
                 batch = uow.nudges.claim_next(
                     due_by=now, worker=self.worker, lease_until=self.wall.now() + self.lease
                 )
@@ -208,8 +211,22 @@ class NudgePass:
                 else:
                     items.append(current)
             zone = self._zone(uow, recipient)
-        if not items:
-            return
+        # One message holds what fits Slack's 50 blocks; more items go out as more messages,
+        # each marked sent only once it went.
+        for start in range(0, len(items), ITEMS_PER_MESSAGE):
+            chunk = items[start : start + ITEMS_PER_MESSAGE]
+            self._send_chunk(team_id, recipient, chunk, batch, zone, now, report)
+
+    def _send_chunk(
+        self,
+        team_id: str,
+        recipient: str,
+        items: list[NudgeItem],
+        batch: list[LedgerEntry],
+        zone: ZoneInfo,
+        now: datetime,
+        report: PassReport,
+    ) -> None:
         ids = [item.entry.id for item in items]
         text, blocks = self.render(items, recipient, zone, now)
         try:

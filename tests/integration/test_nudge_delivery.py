@@ -157,7 +157,7 @@ def test_a_crash_between_claim_and_send_is_delivered_after_the_lease_runs_out(
 ) -> None:
     nudges = _pass(seeded, fake, wall, slept)
     nudges._plan(TEAM, DIGEST, PassReport())
-    with unit_of_work(seeded, TEAM, exclusive=True) as uow:  # a worker that dies after claiming
+    with unit_of_work(seeded, TEAM) as uow:  # a worker that dies after claiming
         held = uow.nudges.claim_next(
             due_by=DIGEST, worker="dead", lease_until=wall.now() + timedelta(minutes=2)
         )
