@@ -41,7 +41,10 @@ TEAM_NAME = "Rapport Console"
 COMMAND_CHANNEL = "C0001"  # where slash commands are typed (#general)
 DEFAULT_USER_ID = "UYOU"
 DEFAULT_USER_NAME = "you"
-TEAMMATES = (("UALICE", "alice", "Alice Adams"), ("UBOB", "bob", "Bob Brown"))
+TEAMMATES = (
+    ("UALICE", "alice", "Alice Adams", "Europe/Berlin"),
+    ("UBOB", "bob", "Bob Brown", "America/New_York"),
+)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,20}$")
 _MENTION = re.compile(r"(?<![\w@<])@([a-z0-9][a-z0-9._-]*)", re.IGNORECASE)
@@ -78,11 +81,12 @@ def _is_zone(name: str) -> bool:
 
 
 def console_workspace(zone: str) -> Workspace:
-    """The fake team: you (an admin of the bot) and two teammates, all in ``zone``."""
+    """The fake team: you (an admin of the bot, in ``zone``) and two teammates in offices of
+    their own, so nudges and dates show how zones play out."""
     workspace = Workspace(team_id=slack.TEAM, team_name=TEAM_NAME, domain="rapport-console")
     workspace.add_user(DEFAULT_USER_ID, DEFAULT_USER_NAME, real_name="You", tz=zone)
-    for user_id, name, real_name in TEAMMATES:
-        workspace.add_user(user_id, name, real_name=real_name, tz=zone)
+    for user_id, name, real_name, teammate_zone in TEAMMATES:
+        workspace.add_user(user_id, name, real_name=real_name, tz=teammate_zone)
     return workspace
 
 

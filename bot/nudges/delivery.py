@@ -35,7 +35,7 @@ from bot.nudges.model import (
     NudgeStatus,
     Occasion,
 )
-from bot.nudges.planning import plan
+from bot.nudges.planning import orphans_with_nowhere_to_go, plan
 from bot.ports import Directory, UnitOfWork
 from bot.services import contracts
 
@@ -164,6 +164,13 @@ class NudgePass:
         with self.units(team_id) as uow:
             data = planning_input(uow, now, directory=self.directory, admins=self.admins)
             planned = plan(data)
+        stranded = orphans_with_nowhere_to_go(data)
+        if stranded:
+            logger.warning(
+                "items without an active owner and nowhere to escalate: set an escalation "
+                "channel (/crm settings workspace escalation #channel) or RAPPORT_ADMINS",
+                extra={"team_id": team_id, "items": stranded[:20], "count": len(stranded)},
+            )
         for contract_id in planned.auto_renewals:
             self._auto_renew(team_id, contract_id, now, report)
         with self.units(team_id) as uow:

@@ -490,3 +490,19 @@ def _ago(days_past: int) -> str:
 
 def _in(days_left: int) -> str:
     return "today" if days_left == 0 else f"in {_days(days_left)}"
+
+
+def orphans_with_nowhere_to_go(data: PlanningInput) -> list[str]:
+    """Items without an active owner when the workspace has no escalation channel and no
+    admins: planning cannot send them anywhere, so the pass says so in the log."""
+    if data.workspace.escalation_channel or data.admins:
+        return []
+
+    def active(owner_id: str | None) -> bool:
+        owner = data.owners.get(owner_id) if owner_id is not None else None
+        return owner is not None and owner.active
+
+    found = [f"follow-up #{f.number}" for f in data.follow_ups if not active(f.owner_id)]
+    found += [f"contract of {a.name}" for _c, a in data.contracts if not active(a.owner.user_id)]
+    found += [f"account {a.name}" for a in data.accounts if not active(a.owner.user_id)]
+    return found

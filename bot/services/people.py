@@ -17,10 +17,10 @@ def profile(
 ) -> SlackProfile | None:
     """The user's Slack profile: cached for a day, fetched (users.info) when older."""
     cached = uow.users.cached_profile(user_id, fresh_after=now - PROFILE_TTL)
-    if cached is not None or directory is None:
+    if cached is not None:
         return cached
-    fetched = directory.profile(user_id)
-    if fetched is None:  # Slack did not answer: an old answer beats none
+    fetched = directory.profile(user_id) if directory is not None else None
+    if fetched is None:  # no Slack, or Slack did not answer: an old answer beats none
         return uow.users.cached_profile(user_id, fresh_after=_EPOCH)
     uow.workspaces.get_or_create(now)
     uow.users.save_profile(fetched, now)

@@ -6,6 +6,9 @@ import io
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+
+import app
 from bot.console import demo
 from bot.console.shell import run_console
 from bot.settings import Settings
@@ -62,3 +65,21 @@ def test_seeding_twice_starts_over(tmp_path: Path) -> None:
     for _ in range(2):
         url = demo.fresh_demo_database(tmp_path)
         assert demo.seed_demo(url, zone="UTC", now=now) == len(demo.demo_steps(now.date()))
+
+
+def test_nudge_dry_run_on_the_demo_data_prints_a_readable_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python app.py nudge --now … --dry-run` on the demo: Alice (Berlin) is due at 09:05."""
+    seeded_at = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    url = demo.fresh_demo_database(tmp_path)
+    demo.seed_demo(url, zone="UTC", now=seeded_at)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    assert app.main(["nudge", "--now", "2027-03-29T09:05:00+02:00", "--dry-run"], out=out) == 0
+    shown = out.getvalue()
+    assert "planning as of 2027-03-29T09:05:00+02:00" in shown
+    assert "to @UALICE" in shown
+    assert "Overdue by" in shown and "would be sent now" in shown
+    assert "key fu:" in shown

@@ -30,13 +30,13 @@ def test_the_zone_comes_from_tz_then_the_localtime_link_then_utc(tmp_path: Path)
 
 
 def test_the_workspace_has_you_and_two_teammates() -> None:
-    workspace = console_workspace("Europe/Berlin")
+    workspace = console_workspace("Asia/Tokyo")
     assert workspace.team_id == TEAM
     people = {u.name: (u.id, u.tz) for u in workspace.users.values() if not u.is_bot}
     assert people == {
-        "you": ("UYOU", "Europe/Berlin"),
+        "you": ("UYOU", "Asia/Tokyo"),
         "alice": ("UALICE", "Europe/Berlin"),
-        "bob": ("UBOB", "Europe/Berlin"),
+        "bob": ("UBOB", "America/New_York"),
     }
 
 

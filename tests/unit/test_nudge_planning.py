@@ -34,7 +34,13 @@ from bot.domain import (
     Workspace,
 )
 from bot.nudges.model import ItemKind, NudgeKind, Occasion, OwnerSettings, Plan, PlanningInput
-from bot.nudges.planning import Delivery, latest_step_reached, plan, slot_for
+from bot.nudges.planning import (
+    Delivery,
+    latest_step_reached,
+    orphans_with_nowhere_to_go,
+    plan,
+    slot_for,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TEAM = "T1"
@@ -947,3 +953,32 @@ def test_a_digest_gives_the_same_keys_all_day(data: PlanningInput, minutes: int)
             continue
         assert key in second  # nothing said in the morning disappears by the afternoon
         assert second[key].deliver_after == occasion.deliver_after
+
+
+def test_orphans_with_nowhere_to_go_are_named_for_the_log() -> None:
+    lost = FollowUp(
+        id=7,
+        team_id="T1",
+        number=7,
+        account_id=1,
+        owner_id="UGONE",
+        due_at=datetime(2027, 1, 1, tzinfo=UTC),
+        text="x",
+        status=FollowUpStatus.OPEN,
+        created_by="UGONE",
+        created_at=datetime(2026, 12, 1, tzinfo=UTC),
+    )
+    base = PlanningInput(
+        team_id="T1",
+        now=datetime(2027, 1, 4, 9, tzinfo=UTC),
+        workspace=Workspace("T1"),
+        admins=frozenset(),
+        owners={},
+        follow_ups=[lost],
+        contracts=[],
+        accounts=[],
+    )
+    assert orphans_with_nowhere_to_go(base) == ["follow-up #7"]
+    assert orphans_with_nowhere_to_go(replace(base, admins=frozenset({"UADMIN"}))) == []
+    with_channel = replace(base, workspace=Workspace("T1", escalation_channel="C1"))
+    assert orphans_with_nowhere_to_go(with_channel) == []

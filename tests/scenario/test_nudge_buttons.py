@@ -1,0 +1,113 @@
+"""The buttons on a nudge: the decision is made, the message rewritten, the ledger told."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app_factory import create_nudge_pass
+from bot.clock import FixedClock
+from bot.fakeslack import requests as r
+from bot.fakeslack.records import StoredMessage
+from bot.render import ids
+from bot.settings import Settings
+from storage import models
+from tests.integration.conftest import Harness
+from tests.scenario.conftest import NOW, Slack
+
+
+@pytest.fixture
+def nudge(
+    slack: Slack, clock: FixedClock, client: WebClient, sessions: sessionmaker[Session]
+) -> StoredMessage:
+    """Alice's digest on Friday morning: a renewal within 30 days and a stale account."""
+    for line in (
+        "add Acme Corp",
+        "contract Acme Corp: 24000 EUR renews 2027-02-06",
+        "add Quiet Ltd every 1 days",
+    ):
+        slack.answer(r.command(line))
+    clock.advance(timedelta(days=2, minutes=5))  # Friday 8 January, 10:05 in Berlin
+    nudges = create_nudge_pass(
+        Settings(slack_bot_token="xoxb-test"),
+        client=client,
+        session_factory=sessions,
+        wall=clock,
+        worker="test",
+    )
+    report = nudges.run([r.TEAM], clock.now())
+    assert report.messages == 1, report
+    [message] = [m for m in slack.fake.messages("DUALICE") if "digest" in (m.text or "")]
+    return message
+
+
+def _click(slack: Slack, message: StoredMessage, action_id: str) -> None:
+    block = next(
+        b
+        for b in message.blocks or []
+        for e in b.get("elements", [])
+        if e.get("action_id") == action_id
+    )
+    value = next(e["value"] for e in block["elements"] if e["action_id"] == action_id)
+    slack.send(
+        r.button(
+            action_id,
+            value,
+            block_id=block["block_id"],
+            channel=message.channel,
+            message={"ts": message.ts, "blocks": message.blocks},
+        )
+    )
+
+
+def test_the_digest_has_each_kinds_buttons(nudge: StoredMessage) -> None:
+    actions = {
+        e["action_id"]
+        for b in nudge.blocks or []
+        for e in b.get("elements", [])
+        if "action_id" in e
+    }
+    assert {
+        ids.RENEWAL_RENEWED,
+        ids.RENEWAL_NOT_RENEWING,
+        ids.RENEWAL_SNOOZE_WEEK,
+        ids.STALE_SNOOZE,
+        ids.LOG_TOUCH,
+    } <= actions
+
+
+def test_snoozing_a_renewal_waits_a_week_and_is_recorded(
+    slack: Slack, app_db: Harness, nudge: StoredMessage, clock: FixedClock
+) -> None:
+    _click(slack, nudge, ids.RENEWAL_SNOOZE_WEEK)
+    contract = app_db.read(r.TEAM, lambda w: w.contracts.all())[0]
+    assert contract.nudges_snoozed_until == clock.now() + timedelta(days=7)
+    updated = slack.fake.message(nudge.channel, nudge.ts)
+    assert updated is not None and "renewal reminders snoozed" in json.dumps(updated.blocks)
+    with app_db.sessions() as session:
+        decided = session.query(models.NudgeRow).filter_by(item_kind="contract").one()
+    assert (decided.decision, decided.decided_by) == (ids.RENEWAL_SNOOZE_WEEK, "UALICE")
+    actions = [e.action for e in app_db.read(r.TEAM, lambda w: w.audit.all())]
+    assert "contract.nudges_snoozed" in actions
+
+
+def test_snoozing_a_stale_account_waits_one_cadence(
+    slack: Slack, app_db: Harness, nudge: StoredMessage, clock: FixedClock
+) -> None:
+    _click(slack, nudge, ids.STALE_SNOOZE)
+    account = app_db.read(r.TEAM, lambda w: w.accounts.by_key("quiet ltd"))
+    assert account is not None
+    assert account.stale_snoozed_until == clock.now() + timedelta(days=1)
+
+
+def test_renewed_from_the_nudge_rolls_the_term(
+    slack: Slack, app_db: Harness, nudge: StoredMessage
+) -> None:
+    _click(slack, nudge, ids.RENEWAL_RENEWED)
+    contracts = app_db.read(r.TEAM, lambda w: w.contracts.all())
+    assert [c.outcome.value if c.outcome else None for c in contracts] == ["renewed", None]
+    assert NOW.year + 1 == contracts[1].renewal_date.year
