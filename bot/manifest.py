@@ -11,6 +11,7 @@ from bot.render import ids
 
 BOT_SCOPES = {
     "app_mentions:read": "app_mention events",
+    "channels:join": "conversations.join: the escalation channel, when the bot is not in it",
     "chat:write": "chat.postMessage, chat.postEphemeral, chat.update",
     "commands": "the /crm command and the shortcuts",
     "im:history": "message.im events: commands sent in a DM",

@@ -22,6 +22,7 @@ from bot.fakeslack import FakeSlack
 from bot.nudges.delivery import MAX_ATTEMPTS, NudgePass, PassReport
 from bot.nudges.model import NudgeStatus
 from bot.services import accounts, contracts, follow_ups, interactions
+from bot.services import settings as workspace_settings
 from bot.settings import Settings
 from handlers.client import make_client
 from storage import migrate, models
@@ -213,3 +214,38 @@ def test_a_follow_up_done_after_planning_is_skipped_not_sent(
     assert report.skipped == 1 and report.delivered == 1
     statuses = {r.item_kind: r.status for r in _ledger(seeded)}
     assert statuses == {"follow_up": "skipped", "contract": "sent"}
+
+
+def _escalate_to(sessions: sessionmaker[Session], channel: str) -> None:
+    admin = Actor(team_id=TEAM, user_id="UADMIN", timezone="Europe/Berlin", is_admin=True)
+    _run(sessions, admin, DIGEST, workspace_settings.update_workspace, escalation_channel=channel)
+
+
+def test_escalations_join_a_public_channel_the_bot_is_not_in(
+    seeded: sessionmaker[Session], fake: FakeSlack, wall: FixedClock, slept: list[float]
+) -> None:
+    fake.add_channel("CESC", "crm-escalations", is_member=False)
+    _escalate_to(seeded, "CESC")
+    later = DIGEST + timedelta(days=7)  # the follow-up is 7 days overdue by now
+    wall.advance(timedelta(days=7))
+    _pass(seeded, fake, wall, slept).run([TEAM], later)
+    assert [c.args["channel"] for c in fake.calls_to("conversations.join")] == ["CESC"]
+    posted = [c for c in fake.calls_to("chat.postMessage") if c.ok and c.args["channel"] == "CESC"]
+    assert len(posted) == 1 and "Send the proposal" in json.dumps(posted[0].args)
+
+
+def test_a_private_channel_it_cannot_join_fails_loudly_with_the_error_kept(
+    seeded: sessionmaker[Session],
+    fake: FakeSlack,
+    wall: FixedClock,
+    slept: list[float],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fake.add_channel("GPRIV", "secret-escalations", is_private=True, is_member=False)
+    _escalate_to(seeded, "GPRIV")
+    wall.advance(timedelta(days=7))
+    _pass(seeded, fake, wall, slept).run([TEAM], DIGEST + timedelta(days=7))
+    escalation = [r for r in _ledger(seeded) if r.recipient_id == "GPRIV"]
+    assert [r.status for r in escalation] == ["failed"]
+    assert escalation[0].last_error
+    assert "nudge not delivered" in caplog.text

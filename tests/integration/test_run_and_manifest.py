@@ -40,6 +40,7 @@ def test_the_manifest_declares_every_surface_the_app_listens_to() -> None:
 def test_least_privilege_scopes() -> None:
     assert manifest()["oauth_config"]["scopes"]["bot"] == [
         "app_mentions:read",
+        "channels:join",
         "chat:write",
         "commands",
         "im:history",
