@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.parser import ParserError, parse
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
@@ -28,6 +28,7 @@ __all__ = [
     "When",
     "format_day",
     "format_when",
+    "is_known_zone",
     "local_datetime",
     "local_today",
     "parse_when",
@@ -155,6 +156,15 @@ def parse_when(
     except _Refusal as refusal:
         raise DateParseError(typed, refusal.reason) from None
     return When(day=day, time_of_day=time_of_day, text=typed)
+
+
+def is_known_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone this machine's tz database knows."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def local_today(now: datetime, tz: ZoneInfo) -> date:

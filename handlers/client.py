@@ -24,7 +24,18 @@ from slack_sdk.http_retry.state import RetryState
 Sleep = Callable[[float], None]
 
 
-class RateLimitRetry(RateLimitErrorRetryHandler):
+class _Waiting:
+    """What both retry handlers share: wait (with the injected sleep), then try again."""
+
+    sleep: Sleep
+
+    def _wait_then_retry(self, state: RetryState, seconds: float) -> None:
+        state.next_attempt_requested = True
+        self.sleep(seconds)
+        state.increment_current_attempt()
+
+
+class RateLimitRetry(_Waiting, RateLimitErrorRetryHandler):
     """On 429, wait what Slack's ``Retry-After`` says (plus a little jitter), then retry."""
 
     def __init__(self, sleep: Sleep, max_retry_count: int = 3) -> None:
@@ -42,12 +53,10 @@ class RateLimitRetry(RateLimitErrorRetryHandler):
         headers = {k.lower(): v for k, v in (response.headers if response else {}).items()}
         retry_after = headers.get("retry-after", ["1"])[0]
         seconds = int(retry_after) if str(retry_after).isdigit() else 1
-        state.next_attempt_requested = True
-        self.sleep(seconds + random.random() / 10)
-        state.increment_current_attempt()
+        self._wait_then_retry(state, seconds + random.random() / 10)
 
 
-class ServerErrorRetry(ServerErrorRetryHandler):
+class ServerErrorRetry(_Waiting, ServerErrorRetryHandler):
     """On 500/503, back off (1 s, 2 s, 4 s …) and retry."""
 
     def __init__(self, sleep: Sleep, max_retry_count: int = 3) -> None:
@@ -62,9 +71,7 @@ class ServerErrorRetry(ServerErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> None:
-        state.next_attempt_requested = True
-        self.sleep(float(2**state.current_attempt))
-        state.increment_current_attempt()
+        self._wait_then_retry(state, float(2**state.current_attempt))
 
 
 def make_client(token: str, base_url: str, *, sleep: Sleep = time.sleep) -> WebClient:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
@@ -28,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app_factory import create_app, open_database
 from bot.clock import Clock, SystemClock
+from bot.dates import is_known_zone
 from bot.fakeslack import Call, FakeSlack, FakeUser, Workspace
 from bot.fakeslack import requests as slack
 from bot.fakeslack.requests import SignedRequest
@@ -67,17 +67,9 @@ def local_zone_name(
     with suppress(OSError):
         candidates.append(timezone_file.read_text(encoding="utf-8").strip())
     for name in candidates:
-        if name and _is_zone(name):
+        if name and is_known_zone(name):
             return name
     return "UTC"
-
-
-def _is_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 def console_workspace(zone: str) -> Workspace:
@@ -214,7 +206,7 @@ class ConsoleSession:
         """Move the current user to ``zone`` in the fake workspace and refresh the profile the
         app keeps for a day (as if the day had passed); returns their `/crm settings timezone`
         if one is set, since that still wins over Slack's zone."""
-        if not _is_zone(zone):
+        if not is_known_zone(zone):
             raise UnknownZone(zone)
         user = self.user
         self.user = self.fake.add_user(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.dates import is_known_zone
 from bot.domain import Actor, SlackProfile
 from bot.ports import Directory, UnitOfWork
 
@@ -44,14 +44,6 @@ def identify(
     return Actor(
         team_id=uow.team_id,
         user_id=user_id,
-        timezone=chosen if chosen and _is_zone(chosen) else "UTC",
+        timezone=chosen if chosen and is_known_zone(chosen) else "UTC",
         is_admin=user_id in admins,
     )
-
-
-def _is_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True

@@ -6,8 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.dates import is_known_zone
 from bot.domain import Actor, NudgeMode, UserPreferences, Workspace
 from bot.errors import InvalidInput, PermissionDenied
 from bot.ports import UnitOfWork
@@ -91,9 +91,7 @@ def update_workspace(uow: UnitOfWork, actor: Actor, now: datetime, **changes: An
 
 
 def _check_zone(name: str) -> None:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    if not is_known_zone(name):
         raise InvalidInput(
             "timezone", f"“{name}” isn't a time zone; use a name like `Europe/Berlin`."
-        ) from None
+        )
