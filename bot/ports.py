@@ -126,6 +126,10 @@ class ContactRepository(Protocol):
 
     def for_account(self, account_id: int) -> list[Contact]: ...
 
+    def names_by_account(self, account_ids: Iterable[int]) -> dict[int, list[str]]:
+        """Contact names of several accounts in one query (for `find`)."""
+        ...
+
     def all(self) -> list[Contact]: ...
 
 

@@ -46,12 +46,11 @@ def register(app: App, rapport: Rapport) -> None:
             note = decision_note(attempt.value, viewer(attempt))
         if click.container == "message" and click.message_blocks:
             blocks = mark_decided(click.message_blocks, click.block_id, note)
-            if click.ephemeral or not click.channel_id or not click.message_ts:
+            if click.message is None:  # an ephemeral answer: only its response_url reaches it
                 respond(replace_original=True, text=note, blocks=blocks)
             else:
-                client.chat_update(
-                    channel=click.channel_id, ts=click.message_ts, text=note, blocks=blocks
-                )
+                channel, ts = click.message
+                client.chat_update(channel=channel, ts=ts, text=note, blocks=blocks)
         if attempt.refusal is None:
             publish_home(client, rapport, click.team_id, click.user_id)
 

@@ -384,6 +384,23 @@ class SqlContactRepository(_Scoped):
         )
         return [mapping.contact(r) for r in rows]
 
+    def names_by_account(self, account_ids: Iterable[int]) -> dict[int, list[str]]:
+        wanted = list(set(account_ids))
+        names: dict[int, list[str]] = {account_id: [] for account_id in wanted}
+        if not wanted:
+            return names
+        rows = self.session.execute(
+            select(models.ContactRow.account_id, models.ContactRow.name)
+            .where(
+                models.ContactRow.team_id == self.team_id,
+                models.ContactRow.account_id.in_(wanted),
+            )
+            .order_by(models.ContactRow.id)
+        )
+        for account_id, name in rows:
+            names[account_id].append(name)
+        return names
+
     def all(self) -> list[Contact]:
         rows = self.session.scalars(
             select(models.ContactRow)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -93,9 +92,8 @@ def find_accounts(uow: UnitOfWork, query: str, *, include_archived: bool = False
         raise InvalidInput("query", "Find what? For example: `find acme` or `find emea`.")
     # The repository narrows by substring; ranking happens here, where it can be tested pure.
     candidates = uow.accounts.search(query, include_archived=include_archived, limit=500)
-    contact_keys: dict[int, list[str]] = defaultdict(list)
-    for account in candidates:
-        contact_keys[account.id] = [name_key(c.name) for c in uow.contacts.for_account(account.id)]
+    contact_names = uow.contacts.names_by_account(a.id for a in candidates)
+    contact_keys = {i: [name_key(n) for n in names] for i, names in contact_names.items()}
     matches = rank_accounts(query, candidates, contact_keys)[:FIND_LIMIT]
     if matches:
         return Found(query, matches, [])
