@@ -140,7 +140,7 @@ def _nudge(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> in
     if arguments.dry_run:
         preview = create_nudge_pass(settings, session_factory=sessions, preview=True)
         for team_id in teams:
-            print_preview(team_id, preview.preview(team_id, now), now, out)
+            print_preview(preview.preview(team_id, now), out)
         return 0
     report = create_nudge_pass(settings, session_factory=sessions).run(teams, now)
     print(

@@ -76,6 +76,16 @@ class NudgeItem:
     last_touch: Interaction | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """`nudge --dry-run`: the occasions due now, what became of each so far, who is who."""
+
+    team_id: str
+    now: datetime
+    occasions: list[tuple[Occasion, NudgeStatus | None]]
+    names: dict[str, str]  # recipient id → display name, where known
+
+
 @dataclass
 class PassReport:
     planned: int = 0
@@ -146,15 +156,19 @@ class NudgePass:
             self._deliver(team_id, planning_now, report)
         return report
 
-    def preview(
-        self, team_id: str, planning_now: datetime
-    ) -> list[tuple[Occasion, NudgeStatus | None]]:
+    def preview(self, team_id: str, planning_now: datetime) -> Preview:
         """What is due now, and why, with what became of each so far (nothing is written)."""
         with self.units(team_id, dry_run=True) as uow:
             data = planning_input(uow, planning_now, directory=self.directory, admins=self.admins)
             occasions = plan(data).occasions
             known = uow.nudges.statuses([o.key for o in occasions])
-        return [(o, known.get(o.key)) for o in occasions]
+            names = {
+                o.recipient: profile.display_name
+                for o in occasions
+                if (profile := uow.users.cached_profile(o.recipient, fresh_after=_EPOCH))
+                and profile.display_name
+            }
+        return Preview(team_id, planning_now, [(o, known.get(o.key)) for o in occasions], names)
 
     def _reap(self, team_id: str, report: PassReport) -> None:
         with self.units(team_id) as uow:

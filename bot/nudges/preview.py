@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
 from itertools import groupby
 from typing import TextIO
 
-from bot.nudges.model import NudgeStatus, Occasion
+from bot.nudges.delivery import Preview
+from bot.nudges.model import NudgeStatus
 
 _STATE = {
     None: "would be sent now",
@@ -19,23 +18,24 @@ _STATE = {
 }
 
 
-def print_preview(
-    team_id: str,
-    plan: Sequence[tuple[Occasion, NudgeStatus | None]],
-    now: datetime,
-    out: TextIO,
-) -> None:
-    print(f"Workspace {team_id}, planning as of {now.isoformat()}:", file=out)
-    if not plan:
+def print_preview(preview: Preview, out: TextIO) -> None:
+    print(f"Workspace {preview.team_id}, planning as of {preview.now.isoformat()}:", file=out)
+    if not preview.occasions:
         print("  Nothing is due.", file=out)
         return
-    for recipient, group in groupby(plan, key=lambda pair: pair[0].recipient):
-        shown = "<#" + recipient + ">" if recipient.startswith(("C", "G")) else "@" + recipient
+    for recipient, group in groupby(preview.occasions, key=lambda pair: pair[0].recipient):
         entries = list(group)
-        print(f"  to {shown} ({len(entries)}):", file=out)
+        print(f"  to {_who(recipient, preview.names)} ({len(entries)}):", file=out)
         for occasion, status in entries:
             print(
                 f"    - {occasion.kind.value}: {occasion.reason}"
                 f"  [{_STATE[status]}; key {occasion.key}]",
                 file=out,
             )
+
+
+def _who(recipient: str, names: dict[str, str]) -> str:
+    if recipient.startswith(("C", "G")):
+        return f"channel {recipient}"
+    name = names.get(recipient)
+    return f"@{name} ({recipient})" if name else recipient

@@ -80,6 +80,6 @@ def test_nudge_dry_run_on_the_demo_data_prints_a_readable_plan(
     assert app.main(["nudge", "--now", "2027-03-29T09:05:00+02:00", "--dry-run"], out=out) == 0
     shown = out.getvalue()
     assert "planning as of 2027-03-29T09:05:00+02:00" in shown
-    assert "to @UALICE" in shown
+    assert "to @alice (UALICE)" in shown
     assert "Overdue by" in shown and "would be sent now" in shown
     assert "key fu:" in shown
