@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 import yaml
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 from tqdm import tqdm
 
@@ -162,10 +163,19 @@ def manifest_yaml(request_url: str | None = None) -> str:
     return header + yaml.safe_dump(manifest(request_url), sort_keys=False, allow_unicode=True)
 
 
-def _team(sessions: sessionmaker[Session], team: str | None) -> str:
-    """The workspace named, else the only one in the database."""
+def _team(sessions: sessionmaker[Session], team: str | None, settings: Settings) -> str:
+    """The workspace named, else the token's workspace, else the only one in the database."""
     if team:
         return team
+    if settings.slack_bot_token:
+        client = make_client(settings.slack_bot_token, settings.slack_api_url)
+        try:
+            return str(client.auth_test()["team_id"])
+        except SlackApiError as error:
+            raise UsageError(
+                f"Slack did not accept SLACK_BOT_TOKEN ({error.response.get('error')}); "
+                "name the workspace with --team T…"
+            ) from None
     known = team_ids(sessions)
     if len(known) == 1:
         return known[0]
@@ -196,7 +206,7 @@ def _import_files(path: Path) -> list[Path]:
 def _import(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     files = _import_files(arguments.path)
     sessions = open_database(settings)
-    team_id = _team(sessions, arguments.team)
+    team_id = _team(sessions, arguments.team, settings)
     actor = Actor(team_id=team_id, user_id=IMPORT_ACTOR)
     directory = _directory(settings)
     now = SystemClock().now()
@@ -262,7 +272,7 @@ def _print_report(path: Path, report: ImportReport, dry_run: bool, out: TextIO) 
 
 def _export(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     sessions = open_database(settings)
-    team_id = _team(sessions, arguments.team)
+    team_id = _team(sessions, arguments.team, settings)
     with unit_of_work(sessions, team_id, dry_run=True) as work:
         export = exporting.collect(work)
     counts = exporting.write_files(export, arguments.directory)

@@ -62,3 +62,13 @@ def test_names_resolve_against_the_member_list(environment: FakeSlack) -> None:
     accounts = (Path("out") / "accounts.csv").read_text(encoding="utf-8")
     assert "Adventure Works,customer,UMARIA" in accounts
     assert "Margie's Travel,reseller,Sam Okafor" in accounts
+
+
+def test_without_team_the_tokens_workspace_is_used(environment: FakeSlack) -> None:
+    out = io.StringIO()
+    assert app.main(["import", str(FIXTURES / "hubspot-companies.csv")], out=out) == 0
+    assert "5 were created" in out.getvalue()
+    export = io.StringIO()
+    assert app.main(["export", "out", "--team", r.TEAM], out=export) == 0
+    assert "accounts.csv: 5 rows" in export.getvalue()
+    assert environment.calls_to("auth.test")

@@ -1,0 +1,25 @@
+"""What every repository shares: the workspace scope, dialect-aware INSERT, live statuses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from bot.domain import AccountStatus
+
+LIVE_STATUSES = (AccountStatus.ACTIVE.value, AccountStatus.AT_RISK.value)
+
+
+def insert_for(session: Session) -> Callable[..., Any]:
+    """INSERT with ON CONFLICT for the session's dialect (SQLite and PostgreSQL share it)."""
+    return sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+
+
+class Scoped:
+    def __init__(self, session: Session, team_id: str) -> None:
+        self.session = session
+        self.team_id = team_id

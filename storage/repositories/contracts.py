@@ -1,0 +1,123 @@
+"""Contracts and the renewals they lead to."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Select, select
+
+from bot.domain import Contract, ContractDirection, RenewalOutcome
+from storage import mapping, models
+from storage.repositories.base import LIVE_STATUSES, Scoped
+
+
+def _to_cents(value: Decimal) -> int:
+    return int((value * 100).to_integral_value())
+
+
+class SqlContractRepository(Scoped):
+    def add(
+        self,
+        *,
+        account_id: int,
+        value: Decimal,
+        currency: str,
+        renewal_date: date,
+        direction: ContractDirection,
+        start_date: date | None,
+        notice_days: int | None,
+        auto_renew: bool,
+        previous_id: int | None,
+        now: datetime,
+        outcome: RenewalOutcome | None = None,
+        outcome_at: datetime | None = None,
+        outcome_by: str | None = None,
+    ) -> Contract:
+        row = models.ContractRow(
+            team_id=self.team_id,
+            account_id=account_id,
+            value_cents=_to_cents(value),
+            currency=currency,
+            start_date=start_date,
+            renewal_date=renewal_date,
+            notice_days=notice_days,
+            auto_renew=auto_renew,
+            direction=direction.value,
+            outcome=outcome.value if outcome else None,
+            outcome_at=outcome_at,
+            outcome_by=outcome_by,
+            previous_id=previous_id,
+            created_at=now,
+            updated_at=now,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return mapping.contract(row)
+
+    def _select(self) -> Select[models.ContractRow]:
+        return select(models.ContractRow).where(models.ContractRow.team_id == self.team_id)
+
+    def open_for_account(self, account_id: int) -> Contract | None:
+        row = self.session.scalars(
+            self._select().where(
+                models.ContractRow.account_id == account_id, models.ContractRow.outcome.is_(None)
+            )
+        ).one_or_none()
+        return mapping.contract(row) if row else None
+
+    def get(self, contract_id: int) -> Contract | None:
+        row = self.session.scalars(
+            self._select().where(models.ContractRow.id == contract_id)
+        ).one_or_none()
+        return mapping.contract(row) if row else None
+
+    def for_account(self, account_id: int) -> list[Contract]:
+        rows = self.session.scalars(
+            self._select()
+            .where(models.ContractRow.account_id == account_id)
+            .order_by(models.ContractRow.id)
+        )
+        return [mapping.contract(r) for r in rows]
+
+    def save(self, contract: Contract, now: datetime) -> Contract:
+        row = self.session.scalars(
+            self._select().where(models.ContractRow.id == contract.id)
+        ).one_or_none()
+        if row is None:
+            raise LookupError(f"contract {contract.id} is not in workspace {self.team_id}")
+        row.value_cents = _to_cents(contract.value)
+        row.currency = contract.currency
+        row.start_date = contract.start_date
+        row.renewal_date = contract.renewal_date
+        row.notice_days = contract.notice_days
+        row.auto_renew = contract.auto_renew
+        row.direction = contract.direction.value
+        row.outcome = contract.outcome.value if contract.outcome else None
+        row.outcome_at = contract.outcome_at
+        row.outcome_by = contract.outcome_by
+        row.nudges_snoozed_until = contract.nudges_snoozed_until
+        row.updated_at = now
+        self.session.flush()
+        return mapping.contract(row)
+
+    def open_renewing_by(self, last_day: date, owner_id: str | None) -> list[Contract]:
+        query = (
+            self._select()
+            .join(models.AccountRow, models.AccountRow.id == models.ContractRow.account_id)
+            .where(
+                models.ContractRow.outcome.is_(None),
+                models.ContractRow.renewal_date <= last_day,
+                models.AccountRow.status.in_(LIVE_STATUSES),
+            )
+        )
+        if owner_id is not None:
+            query = query.where(models.AccountRow.owner_id == owner_id)
+        rows = self.session.scalars(
+            query.order_by(models.ContractRow.renewal_date, models.ContractRow.id)
+        )
+        return [mapping.contract(r) for r in rows]
+
+    def all(self) -> list[Contract]:
+        rows = self.session.scalars(self._select().order_by(models.ContractRow.id))
+        return [mapping.contract(r) for r in rows]

@@ -1,0 +1,231 @@
+"""Append-mostly records: the audit log, Slack event de-duplication, the nudge ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, Update, and_, delete, select, update
+
+from bot.domain import AuditEvent
+from bot.nudges.model import ItemKind, LedgerEntry, NudgeStatus, Occasion
+from storage import mapping, models
+from storage.repositories.base import Scoped, insert_for
+
+
+class SqlAuditLog(Scoped):
+    def record(self, event: AuditEvent) -> None:
+        if event.team_id != self.team_id:
+            raise ValueError("an audit event must belong to the unit of work's workspace")
+        self.session.add(
+            models.AuditEventRow(
+                team_id=self.team_id,
+                actor=event.actor,
+                action=event.action,
+                entity=event.entity,
+                entity_id=None if event.entity_id is None else str(event.entity_id),
+                before=event.before,
+                after=event.after,
+                at=event.at,
+            )
+        )
+        self.session.flush()
+
+    def _list(self, *conditions: object) -> list[AuditEvent]:
+        rows = self.session.scalars(
+            select(models.AuditEventRow)
+            .where(models.AuditEventRow.team_id == self.team_id, *conditions)  # type: ignore[arg-type]
+            .order_by(models.AuditEventRow.id)
+        )
+        return [mapping.audit_event(r) for r in rows]
+
+    def for_entity(self, entity: str, entity_id: int | str) -> list[AuditEvent]:
+        return self._list(
+            and_(
+                models.AuditEventRow.entity == entity,
+                models.AuditEventRow.entity_id == str(entity_id),
+            )
+        )
+
+    def all(self) -> list[AuditEvent]:
+        return self._list()
+
+
+class SqlSlackEventLog(Scoped):
+    KEEP = timedelta(days=1)
+
+    def remember(self, event_id: str, now: datetime) -> bool:
+        # Concurrent deliveries of one event: the second INSERT waits for the first
+        # transaction and then does nothing, so exactly one of them goes on.
+        self.session.execute(
+            delete(models.SlackEventRow).where(models.SlackEventRow.received_at < now - self.KEEP)
+        )
+        insert = insert_for(self.session)
+        inserted = self.session.execute(
+            insert(models.SlackEventRow)
+            .values(event_id=event_id, team_id=self.team_id, received_at=now)
+            .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(models.SlackEventRow.event_id)
+        ).first()
+        return inserted is not None
+
+
+class SqlNudgeLedger(Scoped):
+    def record(self, occasions: Sequence[Occasion], now: datetime) -> int:
+        if not occasions:
+            return 0
+        rows = [
+            {
+                "team_id": self.team_id,
+                "occasion_key": o.key,
+                "item_kind": o.item_kind.value,
+                "item_id": o.item_id,
+                "nudge_kind": o.kind.value,
+                "recipient_id": o.recipient,
+                "deliver_after": o.deliver_after,
+                "status": NudgeStatus.PENDING.value,
+                "attempts": 0,
+                "reason": o.reason[:300],
+                "details": dict(o.details),
+                "created_at": now,
+            }
+            for o in occasions
+        ]
+        statement = (
+            insert_for(self.session)(models.NudgeRow)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["team_id", "occasion_key"])
+            .returning(models.NudgeRow.id)
+        )
+        # RETURNING lists only the rows inserted; rowcount is not reliable for a
+        # multi-row INSERT on every driver.
+        return len(self.session.execute(statement).all())
+
+    def _due(self, due_by: datetime) -> Select[models.NudgeRow]:
+        return select(models.NudgeRow).where(
+            models.NudgeRow.team_id == self.team_id,
+            models.NudgeRow.status == NudgeStatus.PENDING.value,
+            models.NudgeRow.deliver_after <= due_by,
+        )
+
+    def claim_next(
+        self, *, due_by: datetime, worker: str, lease_until: datetime
+    ) -> list[LedgerEntry]:
+        # PostgreSQL: rows another worker holds are skipped, not waited for. SQLite has no
+        # row locks: its transactions begin IMMEDIATE (storage.database), serialising claims.
+        first = self.session.scalars(
+            self._due(due_by)
+            .order_by(models.NudgeRow.deliver_after, models.NudgeRow.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if first is None:
+            return []
+        rows = list(
+            self.session.scalars(
+                self._due(due_by)
+                .where(models.NudgeRow.recipient_id == first.recipient_id)
+                .order_by(models.NudgeRow.id)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        for row in rows:
+            row.status = NudgeStatus.CLAIMED.value
+            row.lease_owner = worker
+            row.lease_until = lease_until
+            row.attempts += 1
+        self.session.flush()
+        return [mapping.ledger_entry(row) for row in rows]
+
+    def _held(self, ids: Sequence[int], worker: str) -> Update:
+        return update(models.NudgeRow).where(
+            models.NudgeRow.team_id == self.team_id,
+            models.NudgeRow.id.in_(list(ids)),
+            models.NudgeRow.status == NudgeStatus.CLAIMED.value,
+            models.NudgeRow.lease_owner == worker,
+        )
+
+    def mark_sent(
+        self, ids: Sequence[int], *, worker: str, channel_id: str, message_ts: str, at: datetime
+    ) -> int:
+        result = self.session.execute(
+            self._held(ids, worker).values(
+                status=NudgeStatus.SENT.value,
+                channel_id=channel_id,
+                message_ts=message_ts,
+                sent_at=at,
+                lease_owner=None,
+                lease_until=None,
+                last_error=None,
+            )
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def release_failed(self, ids: Sequence[int], *, worker: str, error: str, give_up: bool) -> None:
+        status = NudgeStatus.FAILED if give_up else NudgeStatus.PENDING
+        self.session.execute(
+            self._held(ids, worker).values(
+                status=status.value, last_error=error[:2000], lease_owner=None, lease_until=None
+            )
+        )
+
+    def skip(self, ids: Sequence[int], *, worker: str, why: str) -> None:
+        self.session.execute(
+            self._held(ids, worker).values(
+                status=NudgeStatus.SKIPPED.value, last_error=why, lease_owner=None, lease_until=None
+            )
+        )
+
+    def reap(self, wall_now: datetime) -> int:
+        result = self.session.execute(
+            update(models.NudgeRow)
+            .where(
+                models.NudgeRow.team_id == self.team_id,
+                models.NudgeRow.status == NudgeStatus.CLAIMED.value,
+                models.NudgeRow.lease_until < wall_now,
+            )
+            .values(status=NudgeStatus.PENDING.value, lease_owner=None, lease_until=None)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def entries(
+        self, *, statuses: Sequence[NudgeStatus] = (), limit: int = 500
+    ) -> list[LedgerEntry]:
+        query = select(models.NudgeRow).where(models.NudgeRow.team_id == self.team_id)
+        if statuses:
+            query = query.where(models.NudgeRow.status.in_([s.value for s in statuses]))
+        rows = self.session.scalars(query.order_by(models.NudgeRow.id.desc()).limit(limit))
+        return [mapping.ledger_entry(row) for row in rows]
+
+    def statuses(self, keys: Sequence[str]) -> dict[str, NudgeStatus]:
+        rows = self.session.execute(
+            select(models.NudgeRow.occasion_key, models.NudgeRow.status).where(
+                models.NudgeRow.team_id == self.team_id,
+                models.NudgeRow.occasion_key.in_(list(keys)),
+            )
+        )
+        return {key: NudgeStatus(status) for key, status in rows}
+
+    def record_decision(
+        self,
+        *,
+        channel_id: str,
+        message_ts: str,
+        item_kind: ItemKind,
+        item_id: int,
+        decision: str,
+        by: str,
+        at: datetime,
+    ) -> int:
+        result = self.session.execute(
+            update(models.NudgeRow)
+            .where(
+                models.NudgeRow.team_id == self.team_id,
+                models.NudgeRow.channel_id == channel_id,
+                models.NudgeRow.message_ts == message_ts,
+                models.NudgeRow.item_kind == item_kind.value,
+                models.NudgeRow.item_id == item_id,
+            )
+            .values(decision=decision, decided_by=by, decided_at=at)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,164 @@
+"""Touches on an account: logged interactions and the follow-ups owed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, func, select
+
+from bot.domain import FollowUp, FollowUpStatus, Interaction, InteractionKind
+from storage import mapping, models
+from storage.repositories.base import Scoped
+
+
+class SqlInteractionRepository(Scoped):
+    def add(
+        self,
+        *,
+        account_id: int,
+        kind: InteractionKind,
+        occurred_at: datetime,
+        summary: str,
+        logged_by: str,
+        contact_id: int | None,
+        permalink: str | None,
+        now: datetime,
+    ) -> Interaction:
+        row = models.InteractionRow(
+            team_id=self.team_id,
+            account_id=account_id,
+            contact_id=contact_id,
+            kind=kind.value,
+            occurred_at=occurred_at,
+            summary=summary,
+            logged_by=logged_by,
+            permalink=permalink,
+            created_at=now,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return mapping.interaction(row)
+
+    def _for_account(self, account_id: int) -> Select[models.InteractionRow]:
+        return (
+            select(models.InteractionRow)
+            .where(
+                models.InteractionRow.team_id == self.team_id,
+                models.InteractionRow.account_id == account_id,
+            )
+            .order_by(models.InteractionRow.occurred_at.desc(), models.InteractionRow.id.desc())
+        )
+
+    def recent(self, account_id: int, limit: int) -> list[Interaction]:
+        rows = self.session.scalars(self._for_account(account_id).limit(limit))
+        return [mapping.interaction(r) for r in rows]
+
+    def at(self, account_id: int, occurred_at: datetime) -> list[Interaction]:
+        rows = self.session.scalars(
+            self._for_account(account_id).where(models.InteractionRow.occurred_at == occurred_at)
+        )
+        return [mapping.interaction(r) for r in rows]
+
+    def all(self) -> list[Interaction]:
+        rows = self.session.scalars(
+            select(models.InteractionRow)
+            .where(models.InteractionRow.team_id == self.team_id)
+            .order_by(models.InteractionRow.id)
+        )
+        return [mapping.interaction(r) for r in rows]
+
+
+class SqlFollowUpRepository(Scoped):
+    def _select(self) -> Select[models.FollowUpRow]:
+        return select(models.FollowUpRow).where(models.FollowUpRow.team_id == self.team_id)
+
+    @staticmethod
+    def _effective_due() -> ColumnElement[datetime]:
+        return func.coalesce(models.FollowUpRow.snoozed_until, models.FollowUpRow.due_at)
+
+    def _open(self) -> Select[models.FollowUpRow]:
+        return self._select().where(models.FollowUpRow.status == FollowUpStatus.OPEN.value)
+
+    def _list(self, query: Select[models.FollowUpRow]) -> list[FollowUp]:
+        ordered = query.order_by(self._effective_due(), models.FollowUpRow.number)
+        return [mapping.follow_up(r) for r in self.session.scalars(ordered)]
+
+    def add(
+        self,
+        *,
+        number: int,
+        account_id: int,
+        owner_id: str,
+        due_at: datetime,
+        text: str,
+        created_by: str,
+        now: datetime,
+    ) -> FollowUp:
+        row = models.FollowUpRow(
+            team_id=self.team_id,
+            number=number,
+            account_id=account_id,
+            owner_id=owner_id,
+            due_at=due_at,
+            snoozed_until=None,
+            text=text,
+            status=FollowUpStatus.OPEN.value,
+            created_by=created_by,
+            created_at=now,
+            updated_at=now,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return mapping.follow_up(row)
+
+    def _row(self, number: int) -> models.FollowUpRow | None:
+        return self.session.scalars(
+            self._select().where(models.FollowUpRow.number == number)
+        ).one_or_none()
+
+    def by_number(self, number: int) -> FollowUp | None:
+        row = self._row(number)
+        return mapping.follow_up(row) if row else None
+
+    def save(self, follow_up: FollowUp, now: datetime) -> FollowUp:
+        row = self._row(follow_up.number)
+        if row is None:
+            raise LookupError(f"follow-up {follow_up.number} is not in workspace {self.team_id}")
+        row.owner_id = follow_up.owner_id
+        row.due_at = follow_up.due_at
+        row.snoozed_until = follow_up.snoozed_until
+        row.text = follow_up.text
+        row.status = follow_up.status.value
+        row.completed_by = follow_up.completed_by
+        row.completed_at = follow_up.completed_at
+        row.updated_at = now
+        self.session.flush()
+        return mapping.follow_up(row)
+
+    def open_for_account(self, account_id: int) -> list[FollowUp]:
+        return self._list(self._open().where(models.FollowUpRow.account_id == account_id))
+
+    def open_due_before(self, moment: datetime, owner_id: str | None) -> list[FollowUp]:
+        query = self._open().where(self._effective_due() < moment)
+        if owner_id is not None:
+            query = query.where(models.FollowUpRow.owner_id == owner_id)
+        return self._list(query)
+
+    def open_for_owner(self, owner_id: str) -> list[FollowUp]:
+        return self._list(self._open().where(models.FollowUpRow.owner_id == owner_id))
+
+    def open_all(self) -> list[FollowUp]:
+        return self._list(self._open())
+
+    def get(self, follow_up_id: int) -> FollowUp | None:
+        row = self.session.scalars(
+            self._select().where(models.FollowUpRow.id == follow_up_id)
+        ).one_or_none()
+        return mapping.follow_up(row) if row else None
+
+    def for_account(self, account_id: int) -> list[FollowUp]:
+        return self._list(self._select().where(models.FollowUpRow.account_id == account_id))
+
+    def all(self) -> list[FollowUp]:
+        rows = self.session.scalars(self._select().order_by(models.FollowUpRow.number))
+        return [mapping.follow_up(r) for r in rows]

@@ -1,0 +1,139 @@
+"""Workspaces and the people in them: settings, follow-up numbering, profiles, preferences."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
+
+from bot.domain import SlackProfile, UserPreferences, Workspace
+from storage import mapping, models
+from storage.repositories.base import Scoped, insert_for
+
+_DEFAULT_PREFERENCES = {
+    "digest_time": "09:00",
+    "nudge_mode": "digest",
+    "workdays": "0,1,2,3,4",
+    "hours_start": "09:00",
+    "hours_end": "18:00",
+}
+
+
+class SqlWorkspaceRepository(Scoped):
+    def get_or_create(self, now: datetime) -> Workspace:
+        row = self.session.get(models.WorkspaceRow, self.team_id)
+        if row is None:
+            row = models.WorkspaceRow(
+                team_id=self.team_id,
+                dayfirst=False,
+                renewal_ladder="90,60,30,14,7,1",
+                last_follow_up_number=0,
+                created_at=now,
+            )
+            self.session.add(row)
+            self.session.flush()
+        return mapping.workspace(row)
+
+    def save(self, workspace: Workspace) -> Workspace:
+        row = self.session.get_one(models.WorkspaceRow, self.team_id)
+        row.name = workspace.name
+        row.dayfirst = workspace.dayfirst
+        row.escalation_channel = workspace.escalation_channel
+        row.renewal_ladder = ",".join(str(d) for d in workspace.renewal_ladder)
+        self.session.flush()
+        return mapping.workspace(row)
+
+    def next_follow_up_number(self) -> int:
+        number = self.session.execute(
+            update(models.WorkspaceRow)
+            .where(models.WorkspaceRow.team_id == self.team_id)
+            .values(last_follow_up_number=models.WorkspaceRow.last_follow_up_number + 1)
+            .returning(models.WorkspaceRow.last_follow_up_number)
+        ).scalar_one()
+        return int(number)
+
+
+class SqlUserRepository(Scoped):
+    def _row(self, user_id: str) -> models.UserRow | None:
+        return self.session.scalars(
+            select(models.UserRow).where(
+                models.UserRow.team_id == self.team_id, models.UserRow.slack_user_id == user_id
+            )
+        ).one_or_none()
+
+    def preferences(self, user_id: str) -> UserPreferences | None:
+        row = self._row(user_id)
+        return mapping.preferences(row) if row else None
+
+    def cached_profile(self, user_id: str, fresh_after: datetime) -> SlackProfile | None:
+        row = self._row(user_id)
+        if row is None or row.slack_checked_at is None or row.slack_checked_at <= fresh_after:
+            return None
+        return SlackProfile(
+            user_id=user_id,
+            timezone=row.slack_timezone,
+            display_name=row.display_name,
+            email=row.email,
+            deleted=row.deactivated,
+        )
+
+    def save_profile(self, profile: SlackProfile, now: datetime) -> None:
+        # An upsert: replicas (and concurrent requests) may cache the same user at once.
+        fresh = {
+            "slack_timezone": profile.timezone,
+            "display_name": profile.display_name,
+            "email": profile.email,
+            "deactivated": profile.deleted,
+            "slack_checked_at": now,
+            "updated_at": now,
+        }
+        self.session.execute(
+            insert_for(self.session)(models.UserRow)
+            .values(
+                team_id=self.team_id,
+                slack_user_id=profile.user_id,
+                **_DEFAULT_PREFERENCES,
+                created_at=now,
+                **fresh,
+            )
+            .on_conflict_do_update(index_elements=["team_id", "slack_user_id"], set_=fresh)
+        )
+        self.session.expire_all()
+
+    def _new_row(self, user_id: str, now: datetime) -> models.UserRow:
+        row = models.UserRow(
+            team_id=self.team_id,
+            slack_user_id=user_id,
+            deactivated=False,
+            **_DEFAULT_PREFERENCES,
+            created_at=now,
+            updated_at=now,
+        )
+        self.session.add(row)
+        return row
+
+    def find_user_id(self, email_or_name: str) -> str | None:
+        wanted = email_or_name.strip().casefold()
+        matches = self.session.scalars(
+            select(models.UserRow.slack_user_id).where(
+                models.UserRow.team_id == self.team_id,
+                models.UserRow.deactivated.is_(False),
+                or_(
+                    func.lower(models.UserRow.email) == wanted,
+                    func.lower(models.UserRow.display_name) == wanted,
+                ),
+            )
+        ).all()
+        return matches[0] if len(matches) == 1 else None
+
+    def save_preferences(self, preferences: UserPreferences, now: datetime) -> UserPreferences:
+        row = self._row(preferences.user_id) or self._new_row(preferences.user_id, now)
+        row.timezone = preferences.timezone
+        row.digest_time = preferences.digest_time.strftime("%H:%M")
+        row.nudge_mode = preferences.nudge_mode.value
+        row.workdays = ",".join(str(d) for d in sorted(preferences.workdays))
+        row.hours_start = preferences.hours_start.strftime("%H:%M")
+        row.hours_end = preferences.hours_end.strftime("%H:%M")
+        row.updated_at = now
+        self.session.flush()
+        return mapping.preferences(row)
