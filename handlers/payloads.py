@@ -18,6 +18,7 @@ class TextRequest:
     text: str
     thread_ts: str | None = None  # where a mention's answer goes
     event_id: str | None = None  # Events API deliveries, to recognise retries
+    direct: bool = False  # a DM with the bot: only the sender sees anything in it
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,7 @@ def event_message(body: Body) -> TextRequest:
         text=str(event.get("text", "")),
         thread_ts=in_thread,
         event_id=body.get("event_id"),
+        direct=event.get("channel_type") == "im",
     )
 
 

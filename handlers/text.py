@@ -51,8 +51,7 @@ def _answer_event(body: dict[str, Any], client: WebClient, rapport: Rapport) -> 
     if attempt.duplicate:
         return  # a Slack retry of an event already answered
     reply = reply_to(attempt)
-    in_dm = request.channel_id.startswith("D")
-    if reply.ephemeral and not in_dm:
+    if reply.ephemeral and not request.direct:
         client.chat_postEphemeral(
             channel=request.channel_id,
             user=request.user_id,

@@ -132,10 +132,9 @@ class Importer:
         if file.ignored_headers:
             report.notes.append("Ignored columns: " + ", ".join(file.ignored_headers) + ".")
         self.uow.workspaces.get_or_create(self.now)
-        apply = self._appliers()[file.kind]
         for row in file.rows:
             try:
-                apply(row, report)
+                self._apply(row, report)
             except (_SkipRow, RapportError) as refused:
                 message = refused.message
                 if isinstance(refused, RapportError) and refused.hint:
@@ -146,14 +145,18 @@ class Importer:
         report.skipped.sort(key=lambda error: error.line)
         return report
 
-    def _appliers(self) -> dict[RecordKind, Callable[[Row, ImportReport], None]]:
-        return {
-            RecordKind.ACCOUNTS: self._account,  # type: ignore[dict-item]
-            RecordKind.CONTACTS: self._contact,  # type: ignore[dict-item]
-            RecordKind.INTERACTIONS: self._interaction,  # type: ignore[dict-item]
-            RecordKind.FOLLOW_UPS: self._follow_up,  # type: ignore[dict-item]
-            RecordKind.CONTRACTS: self._contract,  # type: ignore[dict-item]
-        }
+    def _apply(self, row: Row, report: ImportReport) -> None:
+        match row:
+            case AccountRow():
+                self._account(row, report)
+            case ContactRow():
+                self._contact(row, report)
+            case InteractionRow():
+                self._interaction(row, report)
+            case FollowUpRow():
+                self._follow_up(row, report)
+            case ContractRow():
+                self._contract(row, report)
 
     # -- people -------------------------------------------------------------------------
 
