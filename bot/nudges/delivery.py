@@ -269,6 +269,8 @@ class NudgePass:
                     "given_up": give_up,
                 },
             )
+            if give_up and recipient.startswith(("C", "G")):
+                self._ask_admins_about(recipient, failure.error)
             return
         with self.units(team_id) as uow:
             held = uow.nudges.mark_sent(
@@ -281,6 +283,26 @@ class NudgePass:
             "nudge sent",
             extra={"team_id": team_id, "recipient": recipient, "items": len(ids), "ts": ts},
         )
+
+    def _ask_admins_about(self, channel: str, error: str) -> None:
+        """The escalation channel would not take a post (private, archived, gone): ask the
+        admins to invite the bot or pick another channel, rather than fail only in a log."""
+        text = (
+            f"I could not post escalations to <#{channel}> ({error}). Please invite me there "
+            "(`/invite @Rapport`) or choose another channel with "
+            "`/crm settings workspace escalation #channel`. They stay in the nudge ledger."
+        )
+        blocks: list[dict[str, object]] = [
+            {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+        ]
+        for admin in sorted(self.admins):
+            try:
+                self.sender.send(admin, text, blocks)
+            except DeliveryFailed as failure:
+                logger.warning(
+                    "could not tell an admin about the escalation channel",
+                    extra={"admin": admin, "error": failure.error},
+                )
 
     @staticmethod
     def _zone(uow: UnitOfWork, recipient: str) -> ZoneInfo:

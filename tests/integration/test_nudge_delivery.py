@@ -249,3 +249,26 @@ def test_a_private_channel_it_cannot_join_fails_loudly_with_the_error_kept(
     assert [r.status for r in escalation] == ["failed"]
     assert escalation[0].last_error
     assert "nudge not delivered" in caplog.text
+
+
+def test_the_admins_are_asked_to_invite_the_bot_to_a_private_channel(
+    seeded: sessionmaker[Session], fake: FakeSlack, wall: FixedClock, slept: list[float]
+) -> None:
+    fake.add_channel("GPRIV", "secret-escalations", is_private=True, is_member=False)
+    _escalate_to(seeded, "GPRIV")
+    wall.advance(timedelta(days=7))
+    client = make_client("xoxb-test", fake.api_url, sleep=slept.append)
+    nudges = create_nudge_pass(
+        Settings(slack_bot_token="xoxb-test", admins=frozenset({"UADMIN"})),
+        client=client,
+        session_factory=seeded,
+        wall=wall,
+        worker="w1",
+    )
+    nudges.run([TEAM], DIGEST + timedelta(days=7))
+    asked = [
+        c
+        for c in fake.calls_to("chat.postMessage")
+        if c.ok and "invite" in str(c.args.get("text")) and c.args["channel"] == "DUADMIN"
+    ]
+    assert len(asked) == 1
