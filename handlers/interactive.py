@@ -65,11 +65,13 @@ def register(app: App, rapport: Rapport) -> None:
             directory=SlackDirectory(client),
         )
         if attempt.refusal is not None:
-            respond(
-                response_type="ephemeral",
-                replace_original=False,
-                **message_payload(render_refusal(attempt.refusal)),
-            )
+            refusal = render_refusal(attempt.refusal)
+            if click.container == "view":  # the Home tab has no response_url: say it in a DM
+                direct_message(client, click.user_id, refusal)
+            else:
+                respond(
+                    response_type="ephemeral", replace_original=False, **message_payload(refusal)
+                )
             return
         if attempt.value is not None:
             client.views_open(trigger_id=click.trigger_id, view=log_modal(attempt.value))

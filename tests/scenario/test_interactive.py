@@ -320,3 +320,21 @@ def test_a_message_shortcut_without_a_permalink_still_opens_the_modal(acme: Slac
     view = acme.fake.modal_views()[-1].view
     assert json.loads(view["private_metadata"]) == {}
     assert "a message Slack cannot link" in json.dumps(view["blocks"])
+
+
+def test_log_a_touch_for_a_missing_account_from_the_home_answers_by_dm(
+    acme: Slack, app_db: Harness
+) -> None:
+    acme.send(r.button(ids.LOG_TOUCH, "424242", in_home=True))
+    assert acme.fake.modal_views() == []
+    [answer] = [c for c in acme.fake.calls_to("chat.postMessage") if c.args["channel"] == DM]
+    assert "#424242" in str(answer.args["text"])
+
+
+def test_log_a_touch_for_a_missing_account_in_a_message_answers_ephemerally(
+    acme: Slack, app_db: Harness
+) -> None:
+    url = acme.fake.response_url(channel_id="C0001", user_id="UALICE")
+    acme.send(r.button(ids.LOG_TOUCH, "424242", channel="C0001", response_url=url))
+    said = acme.fake.last("response_url").args
+    assert said["response_type"] == "ephemeral" and "#424242" in str(said["text"])
