@@ -1,6 +1,9 @@
 """Rapport's command line: parse arguments, read settings, build the parts, start.
 
-python app.py console [--demo]
+python app.py run                          # the bot: Socket Mode, or HTTP (gunicorn) on $PORT
+python app.py console [--demo]             # a local chat shell, no Slack needed
+python app.py manifest [--url URL]         # the Slack app manifest (YAML)
+python app.py nudge [--now ISO] [--dry-run] [--team T…]   # one scheduler pass
 python app.py db upgrade
 python app.py import FILE.csv|DIR [--dry-run] [--team T…] [--currency USD] [--dayfirst]
 python app.py export DIR [--team T…]
