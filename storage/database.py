@@ -28,7 +28,7 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.execute("PRAGMA busy_timeout = 30000")  # writers queue rather than fail
         if not in_memory:
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()

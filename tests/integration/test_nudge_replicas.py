@@ -139,22 +139,27 @@ def test_a_process_killed_mid_pass_loses_nothing(
     database: tuple[URL, sessionmaker[Session]], fake: FakeSlack
 ) -> None:
     url, sessions = database
-    processes = {f"p{i}": _start(url, fake, f"p{i}") for i in range(3)}
-    victim = processes["p0"]
+    # The victim starts alone; the other two start once it is delivering, and it is killed
+    # after its third message, so it surely dies mid-pass with the others still at work.
+    victim = _start(url, fake, "p0")
+    others: list[subprocess.Popen[str]] = []
     posts_by_victim: list[Call] = []
 
-    def kill_after_three_posts(call: Call) -> None:
-        if call.method == "chat.postMessage" and call.token == "xoxb-p0":
-            posts_by_victim.append(call)
-            if len(posts_by_victim) == 3:
-                os.kill(victim.pid, signal.SIGKILL)
+    def on_call(call: Call) -> None:
+        if call.method != "chat.postMessage" or call.token != "xoxb-p0":
+            return
+        posts_by_victim.append(call)
+        if len(posts_by_victim) == 1:
+            others.extend(_start(url, fake, f"p{i}") for i in (1, 2))
+        if len(posts_by_victim) == 3:
+            os.kill(victim.pid, signal.SIGKILL)
 
-    fake.subscribe(kill_after_three_posts)
-    for name, process in processes.items():
-        process.communicate(timeout=300)
-        if name != "p0":
-            assert process.returncode == 0
+    fake.subscribe(on_call)
+    victim.communicate(timeout=300)
     assert victim.returncode == -signal.SIGKILL
+    for process in others:
+        _out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
     # The victim's leases run out on the real clock (two minutes); a later pass, with the
     # wall clock an hour on, reaps them and delivers what the victim never sent.
     later = FixedClock(datetime.now(UTC) + timedelta(hours=1))
