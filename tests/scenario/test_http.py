@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -59,12 +60,14 @@ class Server:
 
 
 def _wait_until_listening(process: subprocess.Popen[str]) -> list[str]:
-    """Read the server's log until gunicorn has a worker booted (or the process died)."""
+    """Read the server's log until gunicorn has a worker booted (or the process died), then
+    keep reading it in the background so a full pipe never blocks the server."""
     seen: list[str] = []
     assert process.stderr is not None
     for line in process.stderr:
         seen.append(line)
         if "Booting worker" in line:
+            threading.Thread(target=seen.extend, args=(process.stderr,), daemon=True).start()
             return seen
     raise AssertionError("the server exited before listening:\n" + "".join(seen))
 
