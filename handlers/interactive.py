@@ -77,7 +77,9 @@ def register(app: App, rapport: Rapport) -> None:
             client.views_open(trigger_id=click.trigger_id, view=log_modal(attempt.value))
 
     @app.shortcut(ids.MESSAGE_SHORTCUT)
-    def on_message_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    @app.shortcut(ids.GLOBAL_SHORTCUT)
+    def on_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """ "Log to Rapport" on a message (text and permalink), or "Log an interaction"."""
         ack()
         request = payloads.shortcut(body)
         permalink = _permalink(client, request)
@@ -87,19 +89,6 @@ def register(app: App, rapport: Rapport) -> None:
             lambda uow, actor, now: prefill_for_message(
                 actor, now, request.message_text, permalink
             ),
-            directory=SlackDirectory(client),
-        )
-        if attempt.value is not None:
-            client.views_open(trigger_id=request.trigger_id, view=log_modal(attempt.value))
-
-    @app.shortcut(ids.GLOBAL_SHORTCUT)
-    def on_global_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        request = payloads.shortcut(body)
-        attempt = rapport.attempt(
-            request.team_id,
-            request.user_id,
-            lambda uow, actor, now: prefill_for_message(actor, now, "", None),
             directory=SlackDirectory(client),
         )
         if attempt.value is not None:

@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.commands import is_change
+from bot.commands import ParseError, is_change
 from bot.execute import Executed, run_text
-from bot.runtime import Rapport
+from bot.runtime import Attempt, Rapport
 from handlers import payloads
 from handlers.directory import SlackDirectory
 from handlers.respond import message_payload, publish_home, reply_to
@@ -19,12 +19,7 @@ def register(app: App, rapport: Rapport) -> None:
     @app.command("/crm")
     def on_command(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         request = payloads.command(body)
-        attempt = rapport.attempt(
-            request.team_id,
-            request.user_id,
-            lambda uow, actor, now: run_text(uow, actor, now, request.text),
-            directory=SlackDirectory(client),
-        )
+        attempt = _run(rapport, request, client)
         ack(response_type="ephemeral", **message_payload(reply_to(attempt)))
         _refresh_home_after_change(client, rapport, request, attempt.value)
 
@@ -41,13 +36,7 @@ def register(app: App, rapport: Rapport) -> None:
 def _answer_event(body: dict[str, Any], client: WebClient, rapport: Rapport) -> None:
     """Answer in the thread (mention) or the DM; refusals only the sender sees."""
     request = payloads.event_message(body)
-    attempt = rapport.attempt(
-        request.team_id,
-        request.user_id,
-        lambda uow, actor, now: run_text(uow, actor, now, request.text),
-        directory=SlackDirectory(client),
-        event_id=request.event_id,
-    )
+    attempt = _run(rapport, request, client)
     if attempt.duplicate:
         return  # a Slack retry of an event already answered
     reply = reply_to(attempt)
@@ -63,6 +52,19 @@ def _answer_event(body: dict[str, Any], client: WebClient, rapport: Rapport) -> 
             channel=request.channel_id, thread_ts=request.thread_ts, **message_payload(reply)
         )
     _refresh_home_after_change(client, rapport, request, attempt.value)
+
+
+def _run(
+    rapport: Rapport, request: payloads.TextRequest, client: WebClient
+) -> Attempt[Executed | ParseError]:
+    """The line, run as its sender in their workspace (an event once, however often sent)."""
+    return rapport.attempt(
+        request.team_id,
+        request.user_id,
+        lambda uow, actor, now: run_text(uow, actor, now, request.text),
+        directory=SlackDirectory(client),
+        event_id=request.event_id,
+    )
 
 
 def _refresh_home_after_change(

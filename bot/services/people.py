@@ -15,14 +15,14 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 def profile(
     uow: UnitOfWork, user_id: str, now: datetime, directory: Directory | None
 ) -> SlackProfile | None:
-    """The user's Slack profile: cached for a day, fetched (users.info) when older."""
+    """The user's Slack profile: cached for a day, fetched (users.info) when older.
+    The caller has the workspace's row already (a request's or a pass's unit of work)."""
     cached = uow.users.cached_profile(user_id, fresh_after=now - PROFILE_TTL)
     if cached is not None:
         return cached
     fetched = directory.profile(user_id) if directory is not None else None
     if fetched is None:  # no Slack, or Slack did not answer: an old answer beats none
         return uow.users.cached_profile(user_id, fresh_after=_EPOCH)
-    uow.workspaces.get_or_create(now)
     uow.users.save_profile(fetched, now)
     return fetched
 
