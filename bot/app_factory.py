@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 import handlers
+from bot.background import Background, ThreadedBackground
 from bot.clock import Clock, SystemClock
 from bot.nudges.delivery import NudgePass
 from bot.nudges.model import DeliveryFailed
@@ -25,6 +26,7 @@ from bot.settings import Settings, SettingsError
 from handlers.client import make_client
 from handlers.directory import SlackDirectory
 from handlers.nudges import SlackNudgeSender
+from handlers.verification import SlackSignatureCheck
 from storage import migrate
 from storage.database import create_database_engine, create_session_factory
 from storage.unit_of_work import unit_of_work
@@ -95,9 +97,11 @@ def create_app(
     session_factory: sessionmaker[Session] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     socket_mode: bool = False,
+    background: Background | None = None,
 ) -> App:
     """The Bolt app with every listener registered. Over HTTP every request's signature is
-    checked; Socket Mode has no HTTP requests to sign."""
+    checked first (``SlackSignatureCheck``); Socket Mode has no HTTP requests to sign. What
+    follows an answer runs on ``background`` (a thread pool unless the caller brings one)."""
     if not socket_mode and not settings.slack_signing_secret:
         raise SettingsError("SLACK_SIGNING_SECRET is not set.")
     if client is None:
@@ -108,11 +112,13 @@ def create_app(
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret,
-        request_verification_enabled=not socket_mode,
-        # Listeners run before the HTTP answer: fast enough here (one transaction and a
-        # Slack call or two), and the answer then carries the reply itself.
+        # Ours replaces Bolt's check (handlers/verification.py says why), first in the chain.
+        request_verification_enabled=False,
+        before_authorize=SlackSignatureCheck(settings.slack_signing_secret or "socket-mode"),
+        # Listeners run before the HTTP answer, so the answer carries the reply itself; they
+        # touch only the database, and everything that calls Slack runs after the answer.
         process_before_response=True,
     )
     rapport = Rapport(units_of_work(sessions), clock or SystemClock(), settings.admins)
-    handlers.register(app, rapport)
+    handlers.register(app, rapport, background or ThreadedBackground())
     return app

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -114,6 +114,8 @@ class Workspace:
     dayfirst: bool = False
     escalation_channel: str | None = None
     renewal_ladder: tuple[int, ...] = (90, 60, 30, 14, 7, 1)
+    # The stored row's version this copy was read at (0: never stored); not part of equality.
+    version: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +131,8 @@ class UserPreferences:
     workdays: frozenset[int] = frozenset(range(5))  # Monday is 0
     hours_start: time = DEFAULT_WORKDAY_START
     hours_end: time = time(18, 0)
+    # The stored row's version this copy was read at (0: never stored); not part of equality.
+    version: int = field(default=0, compare=False)
 
     def zone_name(self, fallback: str) -> str:
         """The zone this user's dates are read and shown in."""
@@ -164,6 +168,8 @@ class Account:
     created_at: datetime
     updated_at: datetime
     stale_snoozed_until: datetime | None = None  # "Snooze one cadence period" on a stale nudge
+    # The stored row's version this copy was read at (0: never stored); not part of equality.
+    version: int = field(default=0, compare=False)
 
     @property
     def key(self) -> str:
@@ -210,6 +216,8 @@ class FollowUp:
     snoozed_until: datetime | None = None
     completed_by: str | None = None
     completed_at: datetime | None = None
+    # The stored row's version this copy was read at (0: never stored); not part of equality.
+    version: int = field(default=0, compare=False)
 
     @property
     def effective_due(self) -> datetime:
@@ -234,6 +242,8 @@ class Contract:
     outcome_by: str | None = None
     previous_id: int | None = None
     nudges_snoozed_until: datetime | None = None  # "Snooze 1 week" on a renewal nudge
+    # The stored row's version this copy was read at (0: never stored); not part of equality.
+    version: int = field(default=0, compare=False)
 
     @property
     def notice_deadline(self) -> date | None:

@@ -76,3 +76,28 @@ class PermissionDenied(RapportError):
 
 class NothingToDo(RapportError):
     """The request is valid but there is nothing it could change (no open contract, …)."""
+
+
+class ConcurrentChange(Exception):
+    """Another transaction changed or took the same rows first (a stale version, a unique key
+    taken meanwhile, a deadlock). Not a refusal: the request runs again on fresh data."""
+
+
+class ChangedMeanwhile(RapportError):
+    """The request met concurrent changes every time it ran; nothing of it was saved."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Someone changed the same thing at the same moment, several times over, so I "
+            "saved nothing.",
+            hint="Please send it again.",
+        )
+
+
+class Duplicate(RapportError):
+    """Slack delivered the same request again (a replay or a retry): it was handled already."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "I already handled this exact request (it arrived twice); nothing changed again."
+        )

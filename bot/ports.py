@@ -243,7 +243,9 @@ class SlackEventLog(Protocol):
 class Directory(Protocol):
     """Slack's user directory, as the core needs it (implemented over the Web API)."""
 
-    def profile(self, user_id: str) -> SlackProfile | None: ...
+    def profile(self, user_id: str) -> SlackProfile | None:
+        """The user's profile; deleted if Slack does not know them; None if it did not answer."""
+        ...
 
     def user_id_by_email(self, email: str) -> str | None: ...
 

@@ -44,7 +44,8 @@ def _load_http_app(settings: Settings) -> WsgiApp:
     sessions = create_session_factory(engine)
     app = create_app(settings, session_factory=sessions)
     _start_nudges(settings, sessions)
-    return wsgi_app(app, lambda: answers(engine))
+    assert settings.slack_signing_secret is not None  # create_app refused to start without
+    return wsgi_app(app, settings.slack_signing_secret, lambda: answers(engine))
 
 
 def run_http(settings: Settings) -> None:

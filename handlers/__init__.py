@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.background import Background
 from bot.runtime import Rapport
 from handlers import errors, interactive, text
 
 
-def register(app: App, rapport: Rapport) -> None:
-    text.register(app, rapport)
-    interactive.register(app, rapport)
-    errors.register(app)
+def register(app: App, rapport: Rapport, later: Background) -> None:
+    text.register(app, rapport, later)
+    interactive.register(app, rapport, later)
+    errors.register(app, later)

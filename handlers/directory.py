@@ -18,10 +18,13 @@ class SlackDirectory:
         self.client = client
 
     def profile(self, user_id: str) -> SlackProfile | None:
-        """users.info; None when Slack cannot say (the caller falls back to its cache)."""
+        """users.info. A user Slack does not know comes back deleted; None when Slack did not
+        answer (the caller keeps what it had)."""
         try:
             user = self.client.users_info(user=user_id)["user"]
         except SlackApiError as error:
+            if error.response.get("error") == "user_not_found":
+                return SlackProfile(user_id=user_id, deleted=True)
             logger.warning(
                 "users.info failed",
                 extra={"user_id": user_id, "error": error.response.get("error")},

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 Body = dict[str, Any]
+
+
+def delivery_key(headers: Mapping[str, str | Sequence[str]]) -> str | None:
+    """A key of this exact HTTP request: its signature, which is unique to its timestamp and
+    body. A replay within the five minutes a signature is accepted carries the same one;
+    Socket Mode's requests have none (they come over an authenticated connection)."""
+    value = headers.get("x-slack-signature") or ""
+    signature = value if isinstance(value, str) else next(iter(value), "")
+    return f"request:{signature.removeprefix('v0=')}" if signature else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +27,7 @@ class TextRequest:
     channel_id: str
     text: str
     thread_ts: str | None = None  # where a mention's answer goes
-    event_id: str | None = None  # Events API deliveries, to recognise retries
+    once: str | None = None  # an event's id, a command's signature: to recognise a redelivery
     direct: bool = False  # a DM with the bot: only the sender sees anything in it
 
 
@@ -34,6 +44,7 @@ class ButtonClick:
     message_ts: str | None
     ephemeral: bool
     message_blocks: list[dict[str, Any]]
+    once: str | None = None
 
     @property
     def message(self) -> tuple[str, str] | None:
@@ -61,6 +72,7 @@ class ViewSubmission:
     user_id: str
     values: dict[str, Any]
     private_metadata: str
+    once: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +92,13 @@ def _team(body: Body) -> str:
     return str(body.get("team_id", ""))
 
 
-def command(body: Body) -> TextRequest:
+def command(body: Body, once: str | None = None) -> TextRequest:
     return TextRequest(
         team_id=str(body["team_id"]),
         user_id=str(body["user_id"]),
         channel_id=str(body.get("channel_id", "")),
         text=str(body.get("text", "")),
+        once=once,
     )
 
 
@@ -99,7 +112,7 @@ def event_message(body: Body) -> TextRequest:
         channel_id=str(event["channel"]),
         text=str(event.get("text", "")),
         thread_ts=in_thread,
-        event_id=body.get("event_id"),
+        once=body.get("event_id"),
         direct=event.get("channel_type") == "im",
     )
 
@@ -110,7 +123,7 @@ def is_from_a_person(body: Body) -> bool:
     return not (event.get("bot_id") or event.get("subtype") or not event.get("user"))
 
 
-def button(body: Body) -> ButtonClick:
+def button(body: Body, once: str | None = None) -> ButtonClick:
     action = body["actions"][0]
     container = body.get("container", {})
     message = body.get("message") or {}
@@ -126,6 +139,7 @@ def button(body: Body) -> ButtonClick:
         message_ts=container.get("message_ts") or message.get("ts"),
         ephemeral=bool(container.get("is_ephemeral")),
         message_blocks=list(message.get("blocks", [])),
+        once=once,
     )
 
 
@@ -141,13 +155,14 @@ def shortcut(body: Body) -> ShortcutRequest:
     )
 
 
-def view_submission(body: Body) -> ViewSubmission:
+def view_submission(body: Body, once: str | None = None) -> ViewSubmission:
     view = body["view"]
     return ViewSubmission(
         team_id=_team(body) or str(view.get("team_id", "")),
         user_id=str(body["user"]["id"]),
         values=dict(view.get("state", {}).get("values", {})),
         private_metadata=str(view.get("private_metadata", "")),
+        once=once,
     )
 
 

@@ -1,19 +1,32 @@
-"""Turning an attempt into a reply, and the few ways a reply reaches Slack."""
+"""Turning an attempt into a reply, and the ways a reply reaches Slack after the answer."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from bot.commands import ParseError
+from bot.errors import Duplicate
 from bot.execute import Executed
-from bot.render import Reply, Viewer, home_view, render_parse_error, render_refusal, render_result
+from bot.render import (
+    Reply,
+    Viewer,
+    home_view,
+    render_parse_error,
+    render_refusal,
+    render_result,
+    render_unexpected,
+)
 from bot.runtime import Attempt, Rapport
 from bot.services import queries
+from bot.services.people import ProfileState
+from handlers.directory import SlackDirectory
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +39,8 @@ def viewer(attempt: Attempt[Any]) -> Viewer:
 
 def reply_to(attempt: Attempt[Executed | ParseError]) -> Reply:
     """What to answer a line of command text with."""
+    if attempt.duplicate:
+        return render_refusal(Duplicate())
     if attempt.refusal is not None:
         return render_refusal(attempt.refusal)
     if isinstance(attempt.value, ParseError):
@@ -39,8 +54,7 @@ def message_payload(reply: Reply) -> dict[str, Any]:
 
 
 def publish_home(client: WebClient, rapport: Rapport, team_id: str, user_id: str) -> None:
-    """Re-publish a user's App Home after a change. Best effort: the reply has gone out
-    already, and the Home is rebuilt whenever it is opened."""
+    """Re-publish a user's App Home. Best effort: it is rebuilt whenever it is opened."""
     attempt = rapport.attempt(team_id, user_id, queries.home)
     if attempt.value is None:
         return
@@ -50,6 +64,51 @@ def publish_home(client: WebClient, rapport: Rapport, team_id: str, user_id: str
         logger.warning("views.publish failed", extra={"error": error.response.get("error")})
 
 
+def refresh_profile_if_old(client: WebClient, rapport: Rapport, attempt: Attempt[Any]) -> None:
+    """After the answer: ask Slack for the caller's profile when ours is old (or missing)."""
+    if attempt.profile is not ProfileState.FRESH:
+        actor = attempt.actor
+        rapport.refresh_profile(actor.team_id, actor.user_id, SlackDirectory(client))
+
+
 def direct_message(client: WebClient, user_id: str, reply: Reply) -> None:
     channel = client.conversations_open(users=user_id)["channel"]["id"]
     client.chat_postMessage(channel=channel, **message_payload(reply))
+
+
+def post_to_response_url(client: WebClient, response_url: str, reply: Reply) -> None:
+    """An answer given later than the acknowledgement (a slash command, an ephemeral
+    message's button), retried on 429 and 5xx like every other call."""
+    webhook = WebhookClient(response_url, retry_handlers=client.retry_handlers)
+    answer = webhook.send(
+        response_type="ephemeral", replace_original=False, **message_payload(reply)
+    )
+    if answer.status_code != 200:
+        raise RuntimeError(f"the response URL answered {answer.status_code}: {answer.body[:200]}")
+
+
+def telling_the_user(
+    client: WebClient, user_id: str, channel_id: str | None, task: Callable[[], None]
+) -> Callable[[], None]:
+    """``task``, but a failure is logged in full and the user hears that something went wrong
+    (in the channel they wrote in, else by DM): never a silent failure, never a stack trace."""
+
+    def guarded() -> None:
+        try:
+            task()
+        except Exception:
+            logger.exception("listener failed", extra={"user": user_id})
+            tell_the_user(client, user_id, channel_id)
+
+    return guarded
+
+
+def tell_the_user(client: WebClient, user_id: str, channel_id: str | None) -> None:
+    reply = message_payload(render_unexpected())
+    try:
+        if channel_id:
+            client.chat_postEphemeral(channel=channel_id, user=user_id, **reply)
+        else:
+            direct_message(client, user_id, render_unexpected())
+    except SlackApiError:
+        logger.exception("could not tell the user about the failure", extra={"user": user_id})

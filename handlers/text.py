@@ -1,74 +1,131 @@
-"""The command language over three surfaces: `/crm`, an @mention, a direct message."""
+"""The command language's three doors: `/crm …`, an @mention, a direct message.
+
+A slash command is answered in its acknowledgement, from the database alone; a mention or a
+DM is acknowledged at once and answered with a post. Whatever calls Slack — the post, the
+Home refresh, a profile look-up — runs after the answer (``bot.background``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltRequest
 from slack_sdk import WebClient
 
+from bot.background import Background
 from bot.commands import ParseError, is_change
 from bot.execute import Executed, run_text
 from bot.runtime import Attempt, Rapport
 from handlers import payloads
 from handlers.directory import SlackDirectory
-from handlers.respond import message_payload, publish_home, reply_to
+from handlers.respond import (
+    message_payload,
+    post_to_response_url,
+    publish_home,
+    refresh_profile_if_old,
+    reply_to,
+    telling_the_user,
+)
 
 
-def register(app: App, rapport: Rapport) -> None:
+def register(app: App, rapport: Rapport, later: Background) -> None:
     @app.command("/crm")
-    def on_command(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        request = payloads.command(body)
-        attempt = _run(rapport, request, client)
+    def on_command(ack: Ack, body: dict[str, Any], request: BoltRequest, client: WebClient) -> None:
+        line = payloads.command(body, payloads.delivery_key(request.headers))
+        attempt = _run(rapport, line, needs_zone=True)
+        if attempt.deferred:
+            # A newcomer: their dates need their zone, which only Slack knows. Answer through
+            # the response URL once it has told us.
+            ack()
+            response_url = str(body.get("response_url", ""))
+            later.submit(
+                telling_the_user(
+                    client,
+                    line.user_id,
+                    line.channel_id,
+                    lambda: _answer_a_newcomer(rapport, client, line, response_url),
+                ),
+                name="a newcomer's command",
+            )
+            return
         ack(response_type="ephemeral", **message_payload(reply_to(attempt)))
-        _refresh_home_after_change(client, rapport, request, attempt.value)
+        later.submit(lambda: _after(rapport, client, line, attempt), name="after a command")
 
     @app.event("app_mention")
     def on_mention(body: dict[str, Any], client: WebClient) -> None:
-        _answer_event(body, client, rapport)
+        _answer_event_later(rapport, later, client, payloads.event_message(body))
 
     @app.event("message")
     def on_direct_message(body: dict[str, Any], client: WebClient) -> None:
         if body.get("event", {}).get("channel_type") == "im" and payloads.is_from_a_person(body):
-            _answer_event(body, client, rapport)
+            _answer_event_later(rapport, later, client, payloads.event_message(body))
 
 
-def _answer_event(body: dict[str, Any], client: WebClient, rapport: Rapport) -> None:
+def _answer_a_newcomer(
+    rapport: Rapport, client: WebClient, line: payloads.TextRequest, response_url: str
+) -> None:
+    rapport.refresh_profile(line.team_id, line.user_id, SlackDirectory(client))
+    attempt = _run(rapport, line)  # in their zone now (UTC if Slack still would not say)
+    post_to_response_url(client, response_url, reply_to(attempt))
+    _after(rapport, client, line, attempt)
+
+
+def _answer_event_later(
+    rapport: Rapport, later: Background, client: WebClient, line: payloads.TextRequest
+) -> None:
+    """Events are acknowledged at once (Bolt does); the answer is a post, made afterwards."""
+    channel = None if line.direct else line.channel_id
+    later.submit(
+        telling_the_user(
+            client, line.user_id, channel, lambda: _answer_event(rapport, client, line)
+        ),
+        name="answer an event",
+    )
+
+
+def _answer_event(rapport: Rapport, client: WebClient, line: payloads.TextRequest) -> None:
     """Answer in the thread (mention) or the DM; refusals only the sender sees."""
-    request = payloads.event_message(body)
-    attempt = _run(rapport, request, client)
+    attempt = _run(rapport, line, needs_zone=True)
+    if attempt.deferred:
+        rapport.refresh_profile(line.team_id, line.user_id, SlackDirectory(client))
+        attempt = _run(rapport, line)
     if attempt.duplicate:
         return  # a Slack retry of an event already answered
     reply = reply_to(attempt)
-    if reply.ephemeral and not request.direct:
+    if reply.ephemeral and not line.direct:
         client.chat_postEphemeral(
-            channel=request.channel_id,
-            user=request.user_id,
-            thread_ts=request.thread_ts,
+            channel=line.channel_id,
+            user=line.user_id,
+            thread_ts=line.thread_ts,
             **message_payload(reply),
         )
     else:
         client.chat_postMessage(
-            channel=request.channel_id, thread_ts=request.thread_ts, **message_payload(reply)
+            channel=line.channel_id, thread_ts=line.thread_ts, **message_payload(reply)
         )
-    _refresh_home_after_change(client, rapport, request, attempt.value)
+    _after(rapport, client, line, attempt)
 
 
 def _run(
-    rapport: Rapport, request: payloads.TextRequest, client: WebClient
+    rapport: Rapport, line: payloads.TextRequest, *, needs_zone: bool = False
 ) -> Attempt[Executed | ParseError]:
-    """The line, run as its sender in their workspace (an event once, however often sent)."""
+    """The line, run as its sender in their workspace (a delivery once, however often sent)."""
     return rapport.attempt(
-        request.team_id,
-        request.user_id,
-        lambda uow, actor, now: run_text(uow, actor, now, request.text),
-        directory=SlackDirectory(client),
-        event_id=request.event_id,
+        line.team_id,
+        line.user_id,
+        lambda uow, actor, now: run_text(uow, actor, now, line.text),
+        once=line.once,
+        needs_zone=needs_zone,
     )
 
 
-def _refresh_home_after_change(
-    client: WebClient, rapport: Rapport, request: payloads.TextRequest, value: object
+def _after(
+    rapport: Rapport,
+    client: WebClient,
+    line: payloads.TextRequest,
+    attempt: Attempt[Executed | ParseError],
 ) -> None:
-    if isinstance(value, Executed) and is_change(value.command):
-        publish_home(client, rapport, request.team_id, request.user_id)
+    """What follows an answer: the caller's profile if ours is old, their Home if it changed."""
+    refresh_profile_if_old(client, rapport, attempt)
+    if isinstance(attempt.value, Executed) and is_change(attempt.value.command):
+        publish_home(client, rapport, line.team_id, line.user_id)

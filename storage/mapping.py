@@ -34,6 +34,7 @@ def workspace(row: models.WorkspaceRow) -> Workspace:
         dayfirst=row.dayfirst,
         escalation_channel=row.escalation_channel,
         renewal_ladder=tuple(int(d) for d in row.renewal_ladder.split(",") if d),
+        version=row.version,
     )
 
 
@@ -48,6 +49,7 @@ def preferences(row: models.UserRow) -> UserPreferences:
         workdays=frozenset(int(d) for d in row.workdays.split(",") if d),
         hours_start=time.fromisoformat(row.hours_start),
         hours_end=time.fromisoformat(row.hours_end),
+        version=row.version,
     )
 
 
@@ -67,6 +69,7 @@ def account(row: models.AccountRow, tags: tuple[str, ...]) -> Account:
         created_at=row.created_at,
         updated_at=row.updated_at,
         stale_snoozed_until=row.stale_snoozed_until,
+        version=row.version,
     )
 
 
@@ -112,6 +115,7 @@ def follow_up(row: models.FollowUpRow) -> FollowUp:
         snoozed_until=row.snoozed_until,
         completed_by=row.completed_by,
         completed_at=row.completed_at,
+        version=row.version,
     )
 
 
@@ -132,6 +136,7 @@ def contract(row: models.ContractRow) -> Contract:
         outcome_by=row.outcome_by,
         previous_id=row.previous_id,
         nudges_snoozed_until=row.nudges_snoozed_until,
+        version=row.version,
     )
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 from storage.types import UTCDateTime
 
@@ -47,11 +47,24 @@ class Base(DeclarativeBase):
     }
 
 
+class Versioned:
+    """A row people change: optimistic concurrency, the one mechanism for concurrent writes
+    (STYLE.md habit 12). Every UPDATE names the version it read and bumps it (SQLAlchemy's
+    ``version_id_col``); a writer that read an older version changes nothing and its request
+    runs again on fresh data (``storage.unit_of_work``)."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
 def _team_fk() -> Mapped[str]:
     return mapped_column(TEAM_ID, ForeignKey("workspaces.team_id", ondelete="CASCADE"))
 
 
-class WorkspaceRow(Base):
+class WorkspaceRow(Versioned, Base):
     __tablename__ = "workspaces"
 
     team_id: Mapped[str] = mapped_column(TEAM_ID, primary_key=True)
@@ -64,7 +77,7 @@ class WorkspaceRow(Base):
     created_at: Mapped[datetime]
 
 
-class UserRow(Base):
+class UserRow(Versioned, Base):
     """A Slack user's preferences and what Slack told us about them (zone, name, e-mail)."""
 
     __tablename__ = "users"
@@ -88,7 +101,7 @@ class UserRow(Base):
     updated_at: Mapped[datetime]
 
 
-class AccountRow(Base):
+class AccountRow(Versioned, Base):
     __tablename__ = "accounts"
     __table_args__ = (
         UniqueConstraint("team_id", "name_key"),
@@ -170,7 +183,7 @@ class InteractionRow(Base):
     created_at: Mapped[datetime]
 
 
-class FollowUpRow(Base):
+class FollowUpRow(Versioned, Base):
     __tablename__ = "follow_ups"
     __table_args__ = (
         UniqueConstraint("team_id", "number"),
@@ -195,7 +208,7 @@ class FollowUpRow(Base):
     updated_at: Mapped[datetime]
 
 
-class ContractRow(Base):
+class ContractRow(Versioned, Base):
     __tablename__ = "contracts"
     __table_args__ = (
         Index("ix_contracts_team_renewal", "team_id", "renewal_date"),
@@ -268,11 +281,12 @@ class NudgeRow(Base):
 
 
 class SlackEventRow(Base):
-    """Event ids already handled, so a Slack retry never acts twice; pruned after a day."""
+    """Deliveries already handled, so a Slack retry or a replay never acts twice: event ids,
+    and ``request:<signature>`` for signed requests. Pruned after a day."""
 
     __tablename__ = "slack_events"
 
-    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     team_id: Mapped[str] = mapped_column(TEAM_ID)
     received_at: Mapped[datetime] = mapped_column(index=True)
 

@@ -6,9 +6,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from bot import ports
+from bot.errors import ConcurrentChange
 from storage.models import WorkspaceRow
 from storage.repositories import (
     SqlAccountRepository,
@@ -51,11 +54,26 @@ def unit_of_work(
     dry_run: bool = False,
 ) -> Iterator[SqlUnitOfWork]:
     """The one place that commits: on a clean exit. Any exception rolls everything back,
-    and so does the end of a ``dry_run`` (a preview that shows what would change)."""
-    with sessions() as session, session.begin() as transaction:
-        yield SqlUnitOfWork(session, team_id)
-        if dry_run:
-            transaction.rollback()
+    and so does the end of a ``dry_run`` (a preview that shows what would change).
+
+    A write that lost a race — a row changed since it was read (its version), a unique key
+    taken meanwhile, a deadlock — is raised as ``ConcurrentChange``, for the caller to run
+    the whole unit again on fresh data."""
+    try:
+        with sessions() as session, session.begin() as transaction:
+            yield SqlUnitOfWork(session, team_id)
+            if dry_run:
+                transaction.rollback()
+    except (StaleDataError, IntegrityError) as conflict:
+        raise ConcurrentChange(str(conflict)) from conflict
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) in _CONFLICT_SQLSTATES:
+            raise ConcurrentChange(str(error)) from error
+        raise
+
+
+# PostgreSQL's serialization failure and deadlock: both say "run the transaction again".
+_CONFLICT_SQLSTATES = frozenset({"40001", "40P01"})
 
 
 def team_ids(sessions: sessionmaker[Session]) -> list[str]:

@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app_factory import create_app, open_database
+from bot.background import DeferredBackground
 from bot.clock import Clock, SystemClock
 from bot.dates import is_known_zone
 from bot.fakeslack import Call, FakeSlack, FakeUser, Workspace
@@ -124,8 +125,10 @@ class ConsoleSession:
         client: WebClient,
         sessions: sessionmaker[Session],
         clock: Clock,
+        background: DeferredBackground,
     ) -> None:
         self.app = app
+        self.background = background
         self.fake = fake
         self.client = client
         self.sessions = sessions
@@ -155,8 +158,18 @@ class ConsoleSession:
             )
             sessions = open_database(settings)
             client = make_client(BOT_TOKEN, fake.api_url)
-            app = create_app(settings, client=client, clock=ticking, session_factory=sessions)
-            session = cls(app, fake, client, sessions, ticking)
+            background = DeferredBackground()
+            app = create_app(
+                settings,
+                client=client,
+                clock=ticking,
+                session_factory=sessions,
+                background=background,
+            )
+            session = cls(app, fake, client, sessions, ticking, background)
+            # You are known from the first line on (Slack would tell the app your zone); the
+            # teammates only once the app has met them.
+            session.refresh_profiles([DEFAULT_USER_ID], known_only=False)
             session.refresh_profiles([u.id for u in session.members()], known_only=True)
             try:
                 yield session
@@ -230,12 +243,15 @@ class ConsoleSession:
         directory = SlackDirectory(self.client)
         with unit_of_work(self.sessions, slack.TEAM) as work:
             work.workspaces.get_or_create(now)
-            for user_id in user_ids:
-                if known_only and work.users.cached_profile(user_id, _EPOCH) is None:
-                    continue
-                fetched = directory.profile(user_id)
-                if fetched is not None:
-                    work.users.save_profile(fetched, now)
+            wanted = [
+                user_id
+                for user_id in user_ids
+                if not known_only or work.users.cached_profile(user_id, _EPOCH) is not None
+            ]
+        fetched = [p for user_id in wanted if (p := directory.profile(user_id)) is not None]
+        with unit_of_work(self.sessions, slack.TEAM) as work:
+            for profile in fetched:
+                work.users.save_profile(profile, now)
         self.take_calls()  # these users.info calls are the console's, not the app's
 
     def with_mentions(self, text: str) -> str:
@@ -339,10 +355,11 @@ class ConsoleSession:
                 return taken
 
     def _send(self, request: SignedRequest) -> Outcome:
-        # Listeners run before the answer (process_before_response), so by the time dispatch
-        # returns every call the app made has been recorded.
+        # The answer comes back from dispatch; what the app does after answering (posts,
+        # the Home tab, profile look-ups) runs next, so its calls are all recorded here too.
         headers: dict[str, str | Sequence[str]] = dict(request.headers)
         response = self.app.dispatch(BoltRequest(body=request.body, headers=headers))
+        self.background.run_pending()
         body: dict[str, Any] = {}
         if response.body and response.body.lstrip().startswith("{"):
             decoded = json.loads(response.body)

@@ -115,8 +115,15 @@ def mention(
 
 
 def direct_message(
-    text: str, *, user: str = "UALICE", channel: str = "DALICE", bot: bool = False, **kwargs: Any
+    text: str,
+    *,
+    user: str = "UALICE",
+    channel: str | None = None,
+    bot: bool = False,
+    **kwargs: Any,
 ) -> SignedRequest:
+    """A DM to the bot, in the sender's DM channel (``D<user id>``, as the fake Slack names
+    it) unless another is given."""
     ts = f"1700000000.{next(_ids):06d}"
     event: dict[str, Any] = {
         "type": "message",
@@ -124,7 +131,7 @@ def direct_message(
         "user": user,
         "text": text,
         "ts": ts,
-        "channel": channel,
+        "channel": channel or f"D{user}",
         "event_ts": ts,
     }
     if bot:
@@ -155,7 +162,7 @@ def button(
     team: str = TEAM,
     block_id: str = "b1",
     message: dict[str, Any] | None = None,
-    channel: str = "DALICE",
+    channel: str | None = None,  # the user's DM channel unless given
     ephemeral: bool = False,
     in_home: bool = False,
     response_url: str = "https://hooks.slack.invalid/actions/1",
@@ -184,6 +191,7 @@ def button(
         payload["view"] = {"id": "VHOME", "type": "home", "blocks": []}
     else:
         ts = (message or {}).get("ts", "1700000000.000001")
+        channel = channel or f"D{user}"
         payload |= {
             "container": {
                 "type": "message",

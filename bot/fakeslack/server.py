@@ -409,6 +409,11 @@ class FakeSlack:
             self._failures.clear()
             self._state.reset()
 
+    def clear_calls(self) -> None:
+        """Forget the calls recorded so far; messages, views and the rest stay."""
+        with self._lock:
+            self._calls.clear()
+
     def subscribe(self, callback: Callable[[Call], None]) -> Callable[[], None]:
         """Call `callback(call)` for each request; returns a function that unsubscribes."""
         with self._lock:

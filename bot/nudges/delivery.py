@@ -25,8 +25,15 @@ from bot.domain import (
     FollowUp,
     FollowUpStatus,
     Interaction,
+    SlackProfile,
 )
-from bot.nudges.gather import planning_input
+from bot.nudges.gather import (
+    ask_slack,
+    owner_ids,
+    planning_input,
+    profiles_to_refresh,
+    waiting_for_slack,
+)
 from bot.nudges.model import (
     DeliveryFailed,
     ItemKind,
@@ -34,6 +41,7 @@ from bot.nudges.model import (
     NudgeKind,
     NudgeStatus,
     Occasion,
+    PlanningInput,
 )
 from bot.nudges.planning import orphans_with_nowhere_to_go, plan
 from bot.ports import Directory, UnitOfWork
@@ -158,8 +166,9 @@ class NudgePass:
 
     def preview(self, team_id: str, planning_now: datetime) -> Preview:
         """What is due now, and why, with what became of each so far (nothing is written)."""
+        asked = self._ask_about_owners(team_id, planning_now)
         with self.units(team_id, dry_run=True) as uow:
-            data = planning_input(uow, planning_now, directory=self.directory, admins=self.admins)
+            data = self._planning_input(uow, planning_now, *asked)
             occasions = plan(data).occasions
             known = uow.nudges.statuses([o.key for o in occasions])
             names = {
@@ -174,9 +183,34 @@ class NudgePass:
         with self.units(team_id) as uow:
             report.reaped += uow.nudges.reap(self.wall.now())
 
-    def _plan(self, team_id: str, now: datetime, report: PassReport) -> None:
+    def _ask_about_owners(
+        self, team_id: str, now: datetime
+    ) -> tuple[list[str], dict[str, SlackProfile]]:
+        """Owners whose Slack profile is old or missing, and what Slack says of them: asked
+        between transactions, never inside one."""
+        if self.directory is None:
+            return [], {}
         with self.units(team_id) as uow:
-            data = planning_input(uow, now, directory=self.directory, admins=self.admins)
+            uow.workspaces.get_or_create(now)
+            stale = profiles_to_refresh(uow, owner_ids(uow, now, self.admins), self.wall.now())
+        return stale, ask_slack(self.directory, stale) if stale else {}
+
+    def _planning_input(
+        self,
+        uow: UnitOfWork,
+        now: datetime,
+        asked: list[str],
+        answered: dict[str, SlackProfile],
+    ) -> PlanningInput:
+        for profile in answered.values():
+            uow.users.save_profile(profile, self.wall.now())
+        waiting = waiting_for_slack(uow, asked, answered)
+        return planning_input(uow, now, admins=self.admins, waiting=waiting)
+
+    def _plan(self, team_id: str, now: datetime, report: PassReport) -> None:
+        asked = self._ask_about_owners(team_id, now)
+        with self.units(team_id) as uow:
+            data = self._planning_input(uow, now, *asked)
             planned = plan(data)
         stranded = orphans_with_nowhere_to_go(data)
         if stranded:

@@ -1,25 +1,78 @@
-"""What planning needs, read from one workspace: open items, their owners' settings."""
+"""What planning needs, read from one workspace: open items, their owners' settings.
+
+Reading is database-only. Owners' Slack profiles (their zone, whether they are still in the
+workspace) are refreshed before planning, between transactions (``profiles_to_refresh`` and
+``ask_slack``); an owner Slack has never told us about and would not answer for now is
+``waiting``: their items are planned in a later pass, never in the wrong zone.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
 
-from bot.domain import UserPreferences
+from bot.domain import Account, Contract, FollowUp, SlackProfile, UserPreferences
 from bot.nudges.model import OwnerSettings, PlanningInput
 from bot.ports import Directory, UnitOfWork
-from bot.services.people import profile
+from bot.services.people import EPOCH, PROFILE_TTL
+
+logger = logging.getLogger(__name__)
 
 _FAR_FUTURE = date(2999, 12, 31)
+# More stale profiles than this are read with one paged users.list (Tier 2, 200 a page)
+# rather than a users.info each (Tier 4): a workspace's whole morning in a few calls.
+BULK_LOOKUP_ABOVE = 20
 
 
-def owner_settings(
-    uow: UnitOfWork, user_id: str, now: datetime, directory: Directory | None, fallback: str
-) -> OwnerSettings | None:
-    """The owner's zone and preferences; None when Slack does not know them (or never did)."""
+def _open_items(
+    uow: UnitOfWork, now: datetime
+) -> tuple[list[FollowUp], list[Contract], dict[int, Account], list[Account]]:
+    follow_ups = uow.follow_ups.open_all()
+    contracts = uow.contracts.open_renewing_by(_FAR_FUTURE, None)
+    accounts = uow.accounts.by_ids({c.account_id for c in contracts})
+    stale = uow.accounts.stale(now, None)
+    return follow_ups, contracts, accounts, stale
+
+
+def _owners_of(
+    follow_ups: Collection[FollowUp], accounts: Collection[Account], admins: Collection[str]
+) -> set[str]:
+    return (
+        {f.owner_id for f in follow_ups}
+        | {a.owner.user_id for a in accounts if a.owner.user_id}
+        | set(admins)
+    )
+
+
+def owner_ids(uow: UnitOfWork, now: datetime, admins: Collection[str]) -> set[str]:
+    """Everyone the open items (and the admins) may need to be told about."""
+    follow_ups, _contracts, accounts, stale = _open_items(uow, now)
+    return _owners_of(follow_ups, [*accounts.values(), *stale], admins)
+
+
+def profiles_to_refresh(uow: UnitOfWork, user_ids: Collection[str], wall: datetime) -> list[str]:
+    """The users whose cached Slack profile is missing or a day old (on the real clock)."""
+    return sorted(
+        u for u in user_ids if uow.users.cached_profile(u, fresh_after=wall - PROFILE_TTL) is None
+    )
+
+
+def ask_slack(directory: Directory, user_ids: list[str]) -> dict[str, SlackProfile]:
+    """Slack's profiles of these users, as far as it answers (call outside any transaction).
+    A user it does not know comes back deleted; one it did not answer for is left out."""
+    if len(user_ids) <= BULK_LOOKUP_ABOVE:
+        return {u: p for u in user_ids if (p := directory.profile(u)) is not None}
+    members = {m.user_id: m for m in directory.members()}
+    if not members:  # users.list failed: no answer, rather than everyone gone
+        return {}
+    return {u: members.get(u) or SlackProfile(user_id=u, deleted=True) for u in user_ids}
+
+
+def owner_settings(uow: UnitOfWork, user_id: str, fallback: str) -> OwnerSettings:
+    """The owner's zone and preferences, from their settings and Slack's cached profile."""
     preferences = uow.users.preferences(user_id)
-    slack = profile(uow, user_id, now, directory)
-    if slack is None and preferences is None and directory is not None:
-        return None
+    slack = uow.users.cached_profile(user_id, fresh_after=EPOCH)
     if slack is not None and slack.deleted:
         return OwnerSettings(user_id=user_id, timezone=fallback, active=False)
     chosen = preferences or UserPreferences(team_id=uow.team_id, user_id=user_id)
@@ -35,29 +88,41 @@ def owner_settings(
     )
 
 
+def waiting_for_slack(
+    uow: UnitOfWork, user_ids: Collection[str], answered: Mapping[str, SlackProfile]
+) -> frozenset[str]:
+    """Owners nobody has told us anything about (no setting, no profile ever) and for whom
+    Slack did not answer now: planning leaves their items for a later pass."""
+    return frozenset(
+        u
+        for u in user_ids
+        if u not in answered
+        and uow.users.cached_profile(u, fresh_after=EPOCH) is None
+        and not (uow.users.preferences(u) or UserPreferences(uow.team_id, u)).timezone
+    )
+
+
 def planning_input(
     uow: UnitOfWork,
     now: datetime,
     *,
-    directory: Directory | None,
     admins: frozenset[str],
+    waiting: frozenset[str] = frozenset(),
     default_timezone: str = "UTC",
 ) -> PlanningInput:
+    """One workspace's open items and its people; items of ``waiting`` owners are left out."""
     workspace = uow.workspaces.get_or_create(now)
-    follow_ups = uow.follow_ups.open_all()
-    contracts = uow.contracts.open_renewing_by(_FAR_FUTURE, None)
-    accounts = uow.accounts.by_ids({c.account_id for c in contracts})
-    stale = uow.accounts.stale(now, None)
-    owner_ids = (
-        {f.owner_id for f in follow_ups}
-        | {a.owner.user_id for a in [*accounts.values(), *stale] if a.owner.user_id}
-        | set(admins)
-    )
-    owners = {
-        user_id: settings
-        for user_id in sorted(owner_ids)
-        if (settings := owner_settings(uow, user_id, now, directory, default_timezone))
-    }
+    follow_ups, contracts, accounts, stale = _open_items(uow, now)
+    if waiting:
+        logger.warning(
+            "owners Slack has not told us about yet; their items wait for a later pass",
+            extra={"team_id": uow.team_id, "owners": sorted(waiting)[:20]},
+        )
+        follow_ups = [f for f in follow_ups if f.owner_id not in waiting]
+        contracts = [c for c in contracts if accounts[c.account_id].owner.user_id not in waiting]
+        stale = [a for a in stale if a.owner.user_id not in waiting]
+    ids = _owners_of(follow_ups, [*accounts.values(), *stale], admins) - waiting
+    owners = {u: owner_settings(uow, u, default_timezone) for u in sorted(ids)}
     return PlanningInput(
         team_id=uow.team_id,
         now=now,

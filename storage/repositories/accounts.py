@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from bot.domain import Account, AccountKind, AccountStatus, Contact, Owner, name_key
 from storage import mapping, models
-from storage.repositories.base import LIVE_STATUSES, Scoped
+from storage.repositories.base import LIVE_STATUSES, Scoped, check_version
 
 
 def _like_pattern(text: str) -> str:
@@ -101,6 +102,7 @@ class SqlAccountRepository(Scoped):
         row = self._row(account.id)
         if row is None:
             raise LookupError(f"account {account.id} is not in workspace {self.team_id}")
+        check_version(row.version, account.version, f"account {account.id}")
         row.name = account.name
         row.name_key = name_key(account.name)
         row.kind = account.kind.value
@@ -119,6 +121,9 @@ class SqlAccountRepository(Scoped):
             for key, tag in wanted.items()
             if key not in {t.tag_key for t in row.tags}
         ]
+        # The tags live in rows of their own: the account's UPDATE (and so its version check
+        # and bump) must happen even when only they changed.
+        flag_modified(row, "updated_at")
         self.session.flush()
         return self._domain(row)
 

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.domain import AccountStatus
+from bot.errors import ConcurrentChange
 
 LIVE_STATUSES = (AccountStatus.ACTIVE.value, AccountStatus.AT_RISK.value)
 
@@ -23,3 +24,10 @@ class Scoped:
     def __init__(self, session: Session, team_id: str) -> None:
         self.session = session
         self.team_id = team_id
+
+
+def check_version(stored: int, read: int, what: str) -> None:
+    """A write may only replace the version its caller read: anything else means another
+    transaction changed the row in between, and this one must run again on fresh data."""
+    if stored != read:
+        raise ConcurrentChange(f"{what} is at version {stored}, not {read} as read")

@@ -9,7 +9,7 @@ from sqlalchemy import Select, select
 
 from bot.domain import Contract, ContractDirection, RenewalOutcome
 from storage import mapping, models
-from storage.repositories.base import LIVE_STATUSES, Scoped
+from storage.repositories.base import LIVE_STATUSES, Scoped, check_version
 
 
 def _to_cents(value: Decimal) -> int:
@@ -86,6 +86,7 @@ class SqlContractRepository(Scoped):
         ).one_or_none()
         if row is None:
             raise LookupError(f"contract {contract.id} is not in workspace {self.team_id}")
+        check_version(row.version, contract.version, f"contract {contract.id}")
         row.value_cents = _to_cents(contract.value)
         row.currency = contract.currency
         row.start_date = contract.start_date

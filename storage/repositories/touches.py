@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 
 from bot.domain import FollowUp, FollowUpStatus, Interaction, InteractionKind
 from storage import mapping, models
-from storage.repositories.base import Scoped
+from storage.repositories.base import Scoped, check_version
 
 
 class SqlInteractionRepository(Scoped):
@@ -124,6 +124,7 @@ class SqlFollowUpRepository(Scoped):
         row = self._row(follow_up.number)
         if row is None:
             raise LookupError(f"follow-up {follow_up.number} is not in workspace {self.team_id}")
+        check_version(row.version, follow_up.version, f"follow-up {follow_up.number}")
         row.owner_id = follow_up.owner_id
         row.due_at = follow_up.due_at
         row.snoozed_until = follow_up.snoozed_until

@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select, update
 
 from bot.domain import SlackProfile, UserPreferences, Workspace
 from storage import mapping, models
-from storage.repositories.base import Scoped, insert_for
+from storage.repositories.base import Scoped, check_version, insert_for
 
 _DEFAULT_PREFERENCES = {
     "digest_time": "09:00",
@@ -23,19 +23,26 @@ class SqlWorkspaceRepository(Scoped):
     def get_or_create(self, now: datetime) -> Workspace:
         row = self.session.get(models.WorkspaceRow, self.team_id)
         if row is None:
-            row = models.WorkspaceRow(
-                team_id=self.team_id,
-                dayfirst=False,
-                renewal_ladder="90,60,30,14,7,1",
-                last_follow_up_number=0,
-                created_at=now,
+            # A new workspace's first requests often come at once: the first INSERT wins and
+            # the others find its row, instead of failing on the primary key.
+            self.session.execute(
+                insert_for(self.session)(models.WorkspaceRow)
+                .values(
+                    team_id=self.team_id,
+                    dayfirst=False,
+                    renewal_ladder="90,60,30,14,7,1",
+                    last_follow_up_number=0,
+                    created_at=now,
+                    version=1,
+                )
+                .on_conflict_do_nothing(index_elements=["team_id"])
             )
-            self.session.add(row)
-            self.session.flush()
+            row = self.session.get_one(models.WorkspaceRow, self.team_id)
         return mapping.workspace(row)
 
     def save(self, workspace: Workspace) -> Workspace:
         row = self.session.get_one(models.WorkspaceRow, self.team_id)
+        check_version(row.version, workspace.version, f"workspace {self.team_id}")
         row.name = workspace.name
         row.dayfirst = workspace.dayfirst
         row.escalation_channel = workspace.escalation_channel
@@ -127,7 +134,13 @@ class SqlUserRepository(Scoped):
         return matches[0] if len(matches) == 1 else None
 
     def save_preferences(self, preferences: UserPreferences, now: datetime) -> UserPreferences:
-        row = self._row(preferences.user_id) or self._new_row(preferences.user_id, now)
+        row = self._row(preferences.user_id)
+        if row is None:
+            # Never stored: a row created meanwhile is a conflict (its unique key says so).
+            check_version(0, preferences.version, f"user {preferences.user_id}")
+            row = self._new_row(preferences.user_id, now)
+        else:
+            check_version(row.version, preferences.version, f"user {preferences.user_id}")
         row.timezone = preferences.timezone
         row.digest_time = preferences.digest_time.strftime("%H:%M")
         row.nudge_mode = preferences.nudge_mode.value

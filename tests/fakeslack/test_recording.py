@@ -169,6 +169,15 @@ def test_clear_forgets_everything_but_the_workspace(client: WebClient, fake: Fak
     assert client.users_info(user="U0001")["ok"] is True
 
 
+def test_clear_calls_forgets_only_the_calls(client: WebClient, fake: FakeSlack) -> None:
+    posted = client.chat_postMessage(channel="C0001", text="kept")
+    fake.clear_calls()
+    assert fake.calls == []
+    assert [m.text for m in fake.messages("C0001")] == ["kept"]
+    client.chat_update(channel="C0001", ts=posted["ts"], text="still there")
+    assert [c.method for c in fake.calls] == ["chat.update"]
+
+
 def test_add_user_while_running(client: WebClient, fake: FakeSlack) -> None:
     fake.add_user("U0042", "linus", tz="Asia/Kolkata")
 

@@ -18,8 +18,10 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app_factory import create_app
+from bot.background import DeferredBackground
 from bot.clock import FixedClock
 from bot.fakeslack import FakeSlack, Workspace
+from bot.fakeslack import requests as r
 from bot.fakeslack.requests import SECRET, TEAM, SignedRequest
 from bot.settings import Settings
 from handlers.client import make_client
@@ -81,30 +83,58 @@ def client(fake_slack: FakeSlack, slept: list[float]) -> WebClient:
 
 
 @pytest.fixture
+def background() -> DeferredBackground:
+    """What the app does after answering, kept until the test's ``Slack`` runs it."""
+    return DeferredBackground()
+
+
+@pytest.fixture
 def app(
     settings: Settings,
     client: WebClient,
     clock: FixedClock,
     sessions: sessionmaker[Session],
+    background: DeferredBackground,
 ) -> App:
-    return create_app(settings, client=client, clock=clock, session_factory=sessions)
+    return create_app(
+        settings, client=client, clock=clock, session_factory=sessions, background=background
+    )
 
 
 class Slack:
-    """Sends signed requests into the app and reads what it answered."""
+    """Sends signed requests into the app and reads what it answered.
 
-    def __init__(self, app: App, fake: FakeSlack) -> None:
+    ``send`` dispatches a request and returns the app's answer; then, as in production, the
+    work the app left for after the answer runs (``answer_only`` stops before it)."""
+
+    def __init__(self, app: App, fake: FakeSlack, background: DeferredBackground) -> None:
         self.app = app
         self.fake = fake
+        self.background = background
 
-    def send(self, request: SignedRequest) -> BoltResponse:
+    def answer_only(self, request: SignedRequest) -> BoltResponse:
         return self.app.dispatch(BoltRequest(body=request.body, headers=request.headers))
 
+    def send(self, request: SignedRequest) -> BoltResponse:
+        response = self.answer_only(request)
+        self.background.run_pending()
+        return response
+
+    def command(self, text: str, *, user: str = "UALICE", **kwargs: Any) -> SignedRequest:
+        """``/crm text`` with a response URL the fake Slack serves (for answers given later)."""
+        url = self.fake.response_url(channel_id="C0001", user_id=user)
+        return r.command(text, user=user, response_url=url, **kwargs)
+
     def answer(self, request: SignedRequest) -> dict[str, Any]:
-        """The JSON the app answered an interactive request or command with."""
+        """What the app answered a command or an interactive request with: the JSON of its
+        acknowledgement, or — a newcomer's command — what it posted to the response URL."""
+        posted = len(self.fake.calls_to("response_url"))
         response = self.send(request)
         assert response.status == 200, (response.status, response.body)
-        return json.loads(response.body) if response.body else {}
+        if response.body:
+            return dict(json.loads(response.body))
+        later = self.fake.calls_to("response_url")[posted:]
+        return dict(later[-1].args) if later else {}
 
     def posted(self, method: str = "chat.postMessage") -> list[dict[str, Any]]:
         return [call.args for call in self.fake.calls_to(method)]
@@ -114,8 +144,8 @@ class Slack:
 
 
 @pytest.fixture
-def slack(app: App, fake_slack: FakeSlack) -> Slack:
-    return Slack(app, fake_slack)
+def slack(app: App, fake_slack: FakeSlack, background: DeferredBackground) -> Slack:
+    return Slack(app, fake_slack, background)
 
 
 @pytest.fixture

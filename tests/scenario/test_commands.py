@@ -64,7 +64,7 @@ GRAMMAR = [
 
 def test_the_whole_grammar_answers_through_the_slash_command(slack: Slack, app_db: Harness) -> None:
     for line in GRAMMAR:
-        answer = slack.answer(r.command(line))
+        answer = slack.answer(slack.command(line))
         assert answer["response_type"] == "ephemeral", line
         assert answer["blocks"], line
         assert "⚠️" not in text_of(answer) and "couldn" not in answer["text"].lower(), (
@@ -84,9 +84,10 @@ def test_a_mention_answers_in_the_thread(slack: Slack, app_db: Harness) -> None:
 
 
 def test_a_direct_message_answers_in_the_dm(slack: Slack, app_db: Harness) -> None:
-    slack.send(r.direct_message("add Acme Corp", channel="DALICE"))
-    slack.send(r.direct_message("log call with Acme Corp: hello", channel="DALICE"))
-    assert [p["channel"] for p in slack.posted()] == ["DALICE", "DALICE"]
+    slack.send(r.direct_message("add Acme Corp"))
+    slack.send(r.direct_message("log call with Acme Corp: hello"))
+    assert [p["channel"] for p in slack.posted()] == ["DUALICE", "DUALICE"]
+    assert all(call.ok for call in slack.fake.calls_to("chat.postMessage"))
     assert app_db.count(models.InteractionRow) == 1
 
 
@@ -120,9 +121,9 @@ BAD_INPUT = [
 def test_bad_input_gets_a_clear_ephemeral_answer(
     slack: Slack, app_db: Harness, line: str, expected: str
 ) -> None:
-    slack.answer(r.command("add Acme Corp"))
+    slack.answer(slack.command("add Acme Corp"))
     before = app_db.snapshot()
-    answer = slack.answer(r.command(line))
+    answer = slack.answer(slack.command(line))
     assert answer["response_type"] == "ephemeral"
     assert expected in text_of(answer)
     assert "Traceback" not in text_of(answer)
@@ -137,16 +138,16 @@ def test_refusals_in_a_channel_mention_are_ephemeral(slack: Slack, app_db: Harne
 
 
 def test_user_text_is_escaped_so_nobody_is_pinged(slack: Slack, app_db: Harness) -> None:
-    slack.answer(r.command("add <!channel> & <@UBOB> Ltd"))
-    answer = slack.answer(r.command("log note with <!channel> & <@UBOB> Ltd: ping <!here>"))
+    slack.answer(slack.command("add <!channel> & <@UBOB> Ltd"))
+    answer = slack.answer(slack.command("log note with <!channel> & <@UBOB> Ltd: ping <!here>"))
     shown = text_of(answer)
     assert "<!channel>" not in shown and "<!here>" not in shown
     assert "&lt;!channel&gt;" in shown
 
 
 def test_each_request_is_scoped_to_its_workspace(slack: Slack, app_db: Harness) -> None:
-    slack.answer(r.command("add Acme Corp"))
-    answer = slack.answer(r.command("show Acme Corp", team="T0002"))
+    slack.answer(slack.command("add Acme Corp"))
+    answer = slack.answer(slack.command("show Acme Corp", team="T0002"))
     assert "don't know" in text_of(answer)
     assert app_db.read("T0002", lambda w: w.accounts.names()) == []
 
@@ -154,9 +155,9 @@ def test_each_request_is_scoped_to_its_workspace(slack: Slack, app_db: Harness) 
 def test_the_callers_zone_comes_from_users_info_and_is_cached(
     slack: Slack, app_db: Harness
 ) -> None:
-    slack.answer(r.command("add Acme Corp", user="UBOB"))
-    slack.answer(r.command("follow up Acme Corp tomorrow: call", user="UBOB"))
-    slack.answer(r.command("mine", user="UBOB"))
+    slack.answer(slack.command("add Acme Corp", user="UBOB"))
+    slack.answer(slack.command("follow up Acme Corp tomorrow: call", user="UBOB"))
+    slack.answer(slack.command("mine", user="UBOB"))
     assert len(slack.fake.calls_to("users.info")) == 1
     follow_up = app_db.read(r.TEAM, lambda w: w.follow_ups.by_number(1))
     assert follow_up is not None
@@ -165,13 +166,13 @@ def test_the_callers_zone_comes_from_users_info_and_is_cached(
 
 
 def test_admins_come_from_settings(slack: Slack, app_db: Harness) -> None:
-    refused = slack.answer(r.command("settings workspace dayfirst on", user="UBOB"))
+    refused = slack.answer(slack.command("settings workspace dayfirst on", user="UBOB"))
     assert "admin" in text_of(refused)
-    allowed = slack.answer(r.command("settings workspace dayfirst on", user="UADMIN"))
+    allowed = slack.answer(slack.command("settings workspace dayfirst on", user="UADMIN"))
     assert "⚠️" not in text_of(allowed)
 
 
 def test_a_change_refreshes_the_users_home(slack: Slack, app_db: Harness) -> None:
-    slack.answer(r.command("add Acme Corp"))
-    slack.answer(r.command("show Acme Corp"))
+    slack.answer(slack.command("add Acme Corp"))
+    slack.answer(slack.command("show Acme Corp"))
     assert [c.args["user_id"] for c in slack.fake.calls_to("views.publish")] == ["UALICE"]

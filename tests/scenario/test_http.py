@@ -111,12 +111,18 @@ def test_every_kind_of_request_over_real_http(server: tuple[Server, FakeSlack]) 
     status, health = http.get("/healthz")
     assert (status, health) == (200, {"status": "ok", "database": "ok"})
 
-    status, body = http.post(r.command("add Acme Corp"))
-    assert status == 200 and "Added" in json.loads(body)["text"]
+    # A newcomer's first command is answered through its response URL, once Slack has told
+    # the app their zone; later ones in the acknowledgement itself.
+    url = fake.response_url(channel_id="C0001", user_id="UALICE")
+    status, body = http.post(r.command("add Acme Corp", response_url=url))
+    assert status == 200 and body == ""
+    assert "Added" in str(fake.wait_for("response_url").args["text"])
+    status, body = http.post(r.command("show Acme Corp"))
+    assert status == 200 and "Acme Corp" in json.loads(body)["text"]
 
-    status, _ = http.post(r.direct_message("log call with Acme Corp: over HTTP", channel="DUALICE"))
+    status, _ = http.post(r.direct_message("log call with Acme Corp: over HTTP"))
     assert status == 200
-    assert "Logged a call" in str(fake.last("chat.postMessage").args["text"])
+    assert "Logged a call" in str(fake.wait_for("chat.postMessage").args["text"])
 
     status, body = http.post(r.options(ids.ACCOUNT_SELECT, "acme"))
     assert status == 200
@@ -124,7 +130,7 @@ def test_every_kind_of_request_over_real_http(server: tuple[Server, FakeSlack]) 
     assert option["text"]["text"] == "Acme Corp"
 
     status, _ = http.post(r.global_shortcut())
-    assert status == 200 and fake.modal_views()
+    assert status == 200 and fake.wait_for("views.open").ok
 
     state = {
         ids.LOG_ACCOUNT_BLOCK: {
@@ -136,12 +142,14 @@ def test_every_kind_of_request_over_real_http(server: tuple[Server, FakeSlack]) 
     }
     status, body = http.post(r.view_submission(state))
     assert status == 200 and body in ("", "{}")
+    # Each change refreshes the Home tab after its answer: the add, the DM, the modal so far.
+    fake.wait_for("views.publish", count=3)
 
     status, _ = http.post(r.command("follow up Acme Corp tomorrow: call back"))
+    assert "call back" in json.dumps(fake.wait_for("views.publish", count=4).args["view"])
     status, _ = http.post(r.button(ids.FOLLOW_UP_DONE, "1", in_home=True))
     assert status == 200
-    home = fake.home_view("UALICE")
-    assert home is not None and "call back" not in json.dumps(home.view)
+    assert "call back" not in json.dumps(fake.wait_for("views.publish", count=5).args["view"])
 
     status, _ = http.post(r.command("add Forged Inc", secret="wrong"))
     assert status == 401

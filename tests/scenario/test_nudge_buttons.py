@@ -30,7 +30,7 @@ def nudge(
         "contract Acme Corp: 24000 EUR renews 2027-02-06",
         "add Quiet Ltd every 1 days",
     ):
-        slack.answer(r.command(line))
+        slack.answer(slack.command(line))
     clock.advance(timedelta(days=2, minutes=5))  # Friday 8 January, 10:05 in Berlin
     nudges = create_nudge_pass(
         Settings(slack_bot_token="xoxb-test"),
