@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.dates import When
 from bot.domain import Actor
-from bot.errors import NotFound
+from bot.errors import NotFound, NothingToDo
 from bot.nudges.model import ItemKind
 from bot.ports import UnitOfWork
 from bot.render import ids
 from bot.services import contracts, follow_ups
 from bot.services.lookup import account_by_id
 from bot.services.nudge_snoozes import NudgesSnoozed, snooze_renewal_nudges, snooze_stale_nudges
+from bot.validation import row_id
 
 DECISIONS = frozenset(
     {
@@ -30,9 +31,28 @@ DECISIONS = frozenset(
 
 def _number(value: str, what: str) -> int:
     # A button value is ours, but a forged or stale request can carry anything.
-    if not value.isdigit() or len(value) > 10:
+    number = row_id(value)
+    if number is None:
         raise NotFound(what, value)
-    return int(value)
+    return number
+
+
+def _renewal(value: str) -> tuple[int, date]:
+    """The (contract id, renewal date) a renewal button decides. A button that names no
+    renewal (forged, or from before buttons named one) decides nothing."""
+    number, _, day = value.partition(":")
+    contract_id = row_id(number)
+    try:
+        renews_on: date | None = date.fromisoformat(day)
+    except ValueError:
+        renews_on = None
+    if contract_id is None or renews_on is None:
+        raise NothingToDo(
+            "This button doesn't say which renewal it decides, so it decides nothing.",
+            hint="Use `renewed <account>` or `churned <account>`, or the buttons of a fresh "
+            "`show <account>`.",
+        )
+    return contract_id, renews_on
 
 
 def _days_ahead(actor: Actor, now: datetime, days: int, text: str) -> When:
@@ -92,11 +112,11 @@ def _decide(uow: UnitOfWork, actor: Actor, now: datetime, action_id: str, value:
             until = _days_ahead(actor, now, 7, "in 1 week")
             return follow_ups.snooze_follow_up(uow, actor, now, number, until)
         case ids.RENEWAL_RENEWED | ids.RENEWAL_NOT_RENEWING:
-            account = account_by_id(uow, _number(value, "an account numbered"))
+            account = contracts.renewal_still_open(uow, *_renewal(value))
             renewed = action_id == ids.RENEWAL_RENEWED
             return contracts.record_outcome(uow, actor, now, account=account, renewed=renewed)
         case ids.RENEWAL_SNOOZE_WEEK:
-            account = account_by_id(uow, _number(value, "an account numbered"))
+            account = contracts.renewal_still_open(uow, *_renewal(value))
             return snooze_renewal_nudges(uow, actor, now, account)
         case ids.STALE_SNOOZE:
             account = account_by_id(uow, _number(value, "an account numbered"))

@@ -19,6 +19,8 @@ from bot.domain import (
 from bot.errors import InvalidInput
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+# Ids and numbers are 32-bit integers in storage (PostgreSQL's INTEGER).
+MAX_ROW_ID = 2**31 - 1
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
@@ -27,6 +29,16 @@ def _strip_controls(text: str) -> str:
     return "".join(
         ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
     )
+
+
+def row_id(text: str) -> int | None:
+    """A number a button, a picker or a person gave as an id, if it can be one: a forged or
+    stale request can carry anything, and storage refuses numbers past its integer range."""
+    stripped = text.strip()
+    if not stripped.isascii() or not stripped.isdigit() or len(stripped) > 10:
+        return None
+    number = int(stripped)
+    return number if 1 <= number <= MAX_ROW_ID else None
 
 
 def clean_name(name: str, *, field: str = "name", what: str = "An account name") -> str:

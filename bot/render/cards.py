@@ -73,7 +73,7 @@ def _contract(card: AccountCard, viewer: Viewer) -> list[Block]:
     block_id = f"{ids.RENEWAL_BLOCK_PREFIX}{card.contract.id}"
     return [
         section(f"*Contract*\n{renewal_terms(card.contract, viewer)}"),
-        actions(block_id, renewal_buttons(card.account.id)[:2]),
+        actions(block_id, renewal_buttons(card.contract)[:2]),
     ]
 
 

@@ -11,9 +11,10 @@ from typing import Any
 from bot.domain import FollowUpStatus, RenewalOutcome
 from bot.errors import RapportError
 from bot.render.blocks import context
+from bot.render.errors import with_mentions
 from bot.render.items import account_name
 from bot.render.reply import Viewer
-from bot.render.text import calendar_day, date_token, mention, safe
+from bot.render.text import calendar_day, clip, date_token, mention
 from bot.services.contracts import RenewalRecorded
 from bot.services.follow_ups import FollowUpChange
 from bot.services.nudge_snoozes import NudgesSnoozed
@@ -47,7 +48,7 @@ def decision_note(value: object, viewer: Viewer) -> str:
 
 def refusal_note(error: RapportError) -> str:
     hint = f" {error.hint}" if error.hint else ""
-    return "⚠️ " + safe(error.message + hint, 2_000)
+    return "⚠️ " + clip(with_mentions(error.message + hint), 2_000)
 
 
 def mark_decided(blocks: list[dict[str, Any]], block_id: str, note: str) -> list[dict[str, Any]]:

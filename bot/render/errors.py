@@ -21,7 +21,8 @@ _ESCAPED_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]{2,30})&gt;")
 _QUOTED = re.compile(r"(“[^”]*”|`[^`]*`)")
 
 
-def _with_mentions(text: str) -> str:
+def with_mentions(text: str) -> str:
+    """A refusal's text escaped, with the users it names on purpose still mentioned."""
     pieces = _QUOTED.split(escape(text))
     # re.split with one group: the quoted spans are at the odd indexes.
     return "".join(
@@ -51,9 +52,9 @@ def render_parse_error(error: ParseError) -> Reply:
 
 def render_refusal(error: RapportError) -> Reply:
     """A service's refusal: its message, and its hint (an example or what to do instead)."""
-    lines = [_with_mentions(error.message)]
+    lines = [with_mentions(error.message)]
     if error.hint:
-        lines.append(_with_mentions(error.hint))
+        lines.append(with_mentions(error.hint))
     return _reply(":warning:", lines)
 
 

@@ -5,6 +5,8 @@ Handlers route on these, so they are a contract: change one and its listener tog
 
 from __future__ import annotations
 
+from datetime import date
+
 # Follow-up buttons; value: the follow-up number as a string.
 FOLLOW_UP_DONE = "follow_up_done"
 FOLLOW_UP_SNOOZE_DAY = "follow_up_snooze_day"
@@ -13,7 +15,7 @@ FOLLOW_UP_SNOOZE_WEEK = "follow_up_snooze_week"
 # "Log a touch" opens the logging modal for an account; value: the account id.
 LOG_TOUCH = "log_touch"
 
-# Renewal buttons; value: the account id (its open contract is the one meant).
+# Renewal buttons; value: `renewal_value(contract id, renewal date)`, the occasion decided.
 RENEWAL_RENEWED = "renewal_renewed"
 RENEWAL_NOT_RENEWING = "renewal_not_renewing"
 RENEWAL_SNOOZE_WEEK = "renewal_snooze_week"
@@ -49,3 +51,9 @@ FOLLOW_UP_BLOCK_PREFIX = "follow_up:"
 RENEWAL_BLOCK_PREFIX = "renewal:"
 STALE_BLOCK_PREFIX = "stale:"
 ACCOUNT_BLOCK_PREFIX = "account:"
+
+
+def renewal_value(contract_id: int, renews_on: date) -> str:
+    """What a renewal decision button carries: the contract and the renewal date it decides
+    (``bot.buttons`` reads it back)."""
+    return f"{contract_id}:{renews_on.isoformat()}"

@@ -158,9 +158,10 @@ def renewal_line(
     return " · ".join(pieces)
 
 
-def renewal_buttons(account_id: int, *, snooze: bool = False) -> list[Block]:
-    """Renewed, Not renewing, [Snooze 1 week,] Log a touch; value: the account id."""
-    value = str(account_id)
+def renewal_buttons(contract: Contract, *, snooze: bool = False) -> list[Block]:
+    """Renewed, Not renewing, [Snooze 1 week,] Log a touch. A decision names the contract and
+    the renewal date it decides, so pressing it twice (or on an old message) decides once."""
+    value = ids.renewal_value(contract.id, contract.renewal_date)
     buttons = [
         button("Renewed", ids.RENEWAL_RENEWED, value, style="primary"),
         button(
@@ -177,7 +178,7 @@ def renewal_buttons(account_id: int, *, snooze: bool = False) -> list[Block]:
     ]
     if snooze:
         buttons.append(button("Snooze 1 week", ids.RENEWAL_SNOOZE_WEEK, value))
-    buttons.append(log_touch_button(account_id))
+    buttons.append(log_touch_button(contract.account_id))
     return buttons
 
 
@@ -192,7 +193,7 @@ def renewal_item(
     line = renewal_line(contract, account, viewer, show_owner=show_owner)
     block_id = f"{ids.RENEWAL_BLOCK_PREFIX}{contract.id}"
     return Item(
-        line, (section(line), actions(block_id, renewal_buttons(account.id, snooze=snooze)))
+        line, (section(line), actions(block_id, renewal_buttons(contract, snooze=snooze)))
     )
 
 

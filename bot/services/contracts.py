@@ -19,7 +19,7 @@ from bot.domain import (
     ContractDirection,
     RenewalOutcome,
 )
-from bot.errors import InvalidInput, NothingToDo
+from bot.errors import InvalidInput, NotFound, NothingToDo
 from bot.ports import UnitOfWork
 from bot.services import audit
 from bot.services.lookup import resolve_account
@@ -133,6 +133,30 @@ def set_contract(
         after=contract,
     )
     return ContractChange(account=target, contract=contract, replaced=current)
+
+
+def renewal_still_open(uow: UnitOfWork, contract_id: int, renews_on: date) -> Account:
+    """The account whose renewal of ``renews_on`` (contract ``contract_id``) a button decides,
+    as long as no outcome was recorded for it: a second press, or a press on an old message
+    after the contract rolled on, says so instead of deciding the next term."""
+    contract = uow.contracts.get(contract_id)
+    account = uow.accounts.get(contract.account_id) if contract else None
+    if contract is None or account is None:
+        raise NotFound("a contract numbered", str(contract_id))
+    day = f"{renews_on:%d %b %Y}"
+    if contract.outcome is not None:
+        by = f" by <@{contract.outcome_by}>" if contract.outcome_by else ""
+        raise NothingToDo(
+            f"The renewal of “{account.name}” due {day} was already recorded: "
+            f"{contract.outcome.value}{by}."
+        )
+    if contract.renewal_date != renews_on:
+        raise NothingToDo(
+            f"“{account.name}” now renews on {contract.renewal_date:%d %b %Y}, not {day}: this "
+            "button is out of date.",
+            hint=f"See the contract as it stands with `show {account.name}`.",
+        )
+    return account
 
 
 def record_outcome(

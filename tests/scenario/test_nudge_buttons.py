@@ -111,3 +111,63 @@ def test_renewed_from_the_nudge_rolls_the_term(
     contracts = app_db.read(r.TEAM, lambda w: w.contracts.all())
     assert [c.outcome.value if c.outcome else None for c in contracts] == ["renewed", None]
     assert NOW.year + 1 == contracts[1].renewal_date.year
+
+
+def test_renewed_pressed_twice_renews_one_term(
+    slack: Slack, app_db: Harness, nudge: StoredMessage
+) -> None:
+    """The second press (a double click, or the same old message clicked again) is told the
+    renewal was recorded already; it does not renew the next term."""
+    _click(slack, nudge, ids.RENEWAL_RENEWED)
+    _click(slack, nudge, ids.RENEWAL_RENEWED)  # the message as it was, buttons and all
+    contracts = app_db.read(r.TEAM, lambda w: w.contracts.all())
+    assert [c.outcome.value if c.outcome else None for c in contracts] == ["renewed", None]
+    updated = slack.fake.message(nudge.channel, nudge.ts)
+    assert updated is not None and "already recorded: renewed by <@UALICE>" in json.dumps(
+        updated.blocks
+    )
+
+
+@pytest.mark.parametrize("action", [ids.RENEWAL_NOT_RENEWING, ids.RENEWAL_SNOOZE_WEEK])
+def test_an_old_renewal_message_decides_nothing_about_the_next_term(
+    slack: Slack, app_db: Harness, nudge: StoredMessage, action: str
+) -> None:
+    slack.answer(slack.command("renewed Acme Corp"))  # the term rolled on by command
+    before = app_db.read(r.TEAM, lambda w: w.contracts.all())
+    _click(slack, nudge, action)
+    assert app_db.read(r.TEAM, lambda w: w.contracts.all()) == before
+    updated = slack.fake.message(nudge.channel, nudge.ts)
+    assert updated is not None and "already recorded" in json.dumps(updated.blocks)
+
+
+def test_a_renewal_button_for_a_contract_whose_date_moved_is_out_of_date(
+    slack: Slack, app_db: Harness, nudge: StoredMessage
+) -> None:
+    slack.answer(slack.command("contract Acme Corp: 24000 EUR renews 2027-03-06"))
+    _click(slack, nudge, ids.RENEWAL_RENEWED)
+    [contract] = app_db.read(r.TEAM, lambda w: w.contracts.all())
+    assert contract.outcome is None
+    updated = slack.fake.message(nudge.channel, nudge.ts)
+    assert updated is not None and "out of date" in json.dumps(updated.blocks)
+
+
+@pytest.mark.parametrize("value", ["1", "abc", "1:2027-02-31", "99999999999:2027-02-06", ""])
+def test_a_renewal_button_that_names_no_renewal_decides_nothing(
+    slack: Slack, app_db: Harness, nudge: StoredMessage, value: str
+) -> None:
+    block = next(
+        b for b in nudge.blocks or [] if b.get("block_id", "").startswith(ids.RENEWAL_BLOCK_PREFIX)
+    )
+    before = app_db.snapshot()
+    slack.send(
+        r.button(
+            ids.RENEWAL_RENEWED,
+            value,
+            block_id=block["block_id"],
+            channel=nudge.channel,
+            message={"ts": nudge.ts, "blocks": nudge.blocks},
+        )
+    )
+    updated = slack.fake.message(nudge.channel, nudge.ts)
+    assert updated is not None and "decides nothing" in json.dumps(updated.blocks)
+    assert app_db.snapshot() == before

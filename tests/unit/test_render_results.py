@@ -453,7 +453,8 @@ def test_renewal_past_its_date_asks_for_the_outcome() -> None:
         ids.RENEWAL_NOT_RENEWING,
         ids.LOG_TOUCH,
     ]
-    assert {b["value"] for b in buttons} == {"1"}
+    # A decision names the contract and the renewal it decides; "Log a touch" the account.
+    assert [b["value"] for b in buttons] == ["7:2026-12-01", "7:2026-12-01", "1"]
 
 
 def test_we_buy_contracts_say_so() -> None:
