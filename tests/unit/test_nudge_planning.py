@@ -400,6 +400,33 @@ def test_los_angeles_today_is_behind_utc() -> None:
     assert only(result, NudgeKind.RENEWAL_STEP).details["days_left"] == 30
 
 
+def test_a_workday_is_judged_by_the_owners_date_in_los_angeles_friday_evening() -> None:
+    """Friday 17:30 in Los Angeles is already Saturday in UTC: still Friday's digest, and the
+    mirror, Sunday 17:30 there (Monday in UTC), is still a day off."""
+    la = owner(tz="America/Los_Angeles")  # Monday to Friday, digest at 09:00
+    friday_evening = datetime(2027, 1, 9, 1, 30, tzinfo=UTC)  # Sat 01:30 UTC
+    overdue = follow_up(due=datetime(2027, 1, 7, 17, 0, tzinfo=UTC))  # Thursday 09:00 PST
+    found = only(plan(planning(friday_evening, owners=[la], follow_ups=[overdue])))
+    assert found.key == "fu:1:overdue:2027-01-08"
+    assert found.deliver_after == datetime(2027, 1, 8, 17, 0, tzinfo=UTC)  # Friday 09:00 PST
+    sunday_evening = datetime(2027, 1, 11, 1, 30, tzinfo=UTC)  # Mon 01:30 UTC
+    assert plan(planning(sunday_evening, owners=[la], follow_ups=[overdue])).occasions == []
+
+
+def test_a_workday_is_judged_by_the_owners_date_in_auckland_monday_morning() -> None:
+    """Monday 08:00 in Auckland is still Sunday in UTC: Monday's digest goes out; Saturday
+    08:00 there (Friday in UTC) is a day off."""
+    auckland = owner(tz="Pacific/Auckland", digest_time=time(8, 0))  # NZDT, UTC+13 in January
+    monday_morning = datetime(2027, 1, 10, 19, 0, tzinfo=UTC)  # Sun 19:00 UTC
+    due_monday = follow_up(due=datetime(2027, 1, 10, 22, 0, tzinfo=UTC))  # Monday 11:00 NZDT
+    found = only(plan(planning(monday_morning, owners=[auckland], follow_ups=[due_monday])))
+    assert (found.kind, found.key) == (NudgeKind.FOLLOW_UP_DUE, "fu:1:due:2027-01-11")
+    assert found.deliver_after == monday_morning
+    saturday_morning = datetime(2027, 1, 8, 19, 0, tzinfo=UTC)  # Fri 19:00 UTC
+    overdue = follow_up(due=datetime(2027, 1, 5, 22, 0, tzinfo=UTC))
+    assert plan(planning(saturday_morning, owners=[auckland], follow_ups=[overdue])).occasions == []
+
+
 # --- the renewal ladder ---------------------------------------------------------------
 
 
