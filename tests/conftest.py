@@ -11,13 +11,15 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage import migrate
+from storage import migrate, models
 from storage.database import create_database_engine
 from storage.unit_of_work import SqlUnitOfWork, unit_of_work
 
@@ -105,3 +107,54 @@ def uow(sessions: sessionmaker[Session]) -> UnitOfWorkFactory:
         return unit_of_work(sessions, team_id)
 
     return open_unit
+
+
+Rows = dict[tuple[Any, ...], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Every row of every table in ``storage.models``' metadata, by table and primary key:
+    ``assert app.snapshot() == before`` proves a refused command changed nothing at all."""
+
+    tables: dict[str, Rows]
+
+    @classmethod
+    def of(cls, session: Session) -> Snapshot:
+        tables: dict[str, Rows] = {}
+        for table in models.Base.metadata.sorted_tables:
+            key = list(table.primary_key.columns)
+            rows = session.execute(select(table).order_by(*key)).mappings()
+            tables[table.name] = {tuple(row[c.key] for c in key): dict(row) for row in rows}
+        return cls(tables)
+
+    def differences(self, other: Snapshot) -> list[str]:
+        """One line per row that is not the same on both sides (self left, other right)."""
+        lines = []
+        for name in sorted(self.tables.keys() | other.tables.keys()):
+            left, right = self.tables.get(name, {}), other.tables.get(name, {})
+            for key in sorted(left.keys() | right.keys()):
+                row = f"{name} {dict(zip(_key_names(name), key, strict=True))}"
+                if key not in right:
+                    lines.append(f"{row}: only on the left {left[key]}")
+                elif key not in left:
+                    lines.append(f"{row}: only on the right {right[key]}")
+                elif left[key] != right[key]:
+                    changed = [
+                        f"{column} {left[key][column]!r} != {right[key][column]!r}"
+                        for column in left[key]
+                        if left[key][column] != right[key].get(column)
+                    ]
+                    lines.append(f"{row}: {'; '.join(changed)}")
+        return lines
+
+
+def _key_names(table: str) -> list[str]:
+    return [c.key for c in models.Base.metadata.tables[table].primary_key.columns]
+
+
+def pytest_assertrepr_compare(op: str, left: object, right: object) -> list[str] | None:
+    """Two snapshots that differ say which tables and rows, not two walls of data."""
+    if op == "==" and isinstance(left, Snapshot) and isinstance(right, Snapshot):
+        return ["the database is not the same:", *left.differences(right)]
+    return None

@@ -15,6 +15,7 @@ from bot.dates import Direction, When, parse_when
 from bot.domain import Actor
 from storage import models
 from storage.unit_of_work import SqlUnitOfWork, unit_of_work
+from tests.conftest import Snapshot
 
 T = TypeVar("T")
 
@@ -53,22 +54,10 @@ class Harness:
         with self.sessions() as session:
             return int(session.execute(statement).scalar_one())
 
-    def snapshot(self) -> dict[str, int]:
-        """Row counts of every table: equal before and after a refused command."""
-        return {
-            name: self.count(model)
-            for name, model in {
-                "accounts": models.AccountRow,
-                "tags": models.AccountTagRow,
-                "contacts": models.ContactRow,
-                "interactions": models.InteractionRow,
-                "follow_ups": models.FollowUpRow,
-                "contracts": models.ContractRow,
-                "audit": models.AuditEventRow,
-                "users": models.UserRow,
-                "workspaces": models.WorkspaceRow,
-            }.items()
-        }
+    def snapshot(self) -> Snapshot:
+        """Every row of every table: the same before and after a refused command."""
+        with self.sessions() as session:
+            return Snapshot.of(session)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from bot.domain import Actor, InteractionKind
 from bot.errors import RapportError
 from bot.execute import Executed, run_text
 from bot.services.queries import AccountCard
+from bot.services.settings import SettingsView
 from storage import models
 from tests.integration.conftest import ADMIN, ALICE, BOB, NOW, Harness
 
@@ -58,6 +59,20 @@ def test_the_examples_of_the_product_contract(app: Harness) -> None:
     globex = say(app, "show globex").value
     assert isinstance(globex, AccountCard)
     assert [f.due_at for f in globex.follow_ups] == [datetime(2027, 1, 9, 8, 0, tzinfo=UTC)]
+
+
+def test_a_workspace_made_by_its_first_command_stores_the_default_ladder(app: Harness) -> None:
+    """The first command creates the workspace; read back from the database (not from the
+    object the command returned), its renewal ladder is 90, 60, 30, 14, 7, 1."""
+    assert app.count(models.WorkspaceRow, "T1") == 0
+    say(app, "add Acme Corp")
+    with app.sessions() as session:
+        stored = session.get(models.WorkspaceRow, "T1")
+        assert stored is not None
+        assert stored.renewal_ladder == "90,60,30,14,7,1"
+    shown = say(app, "settings").value
+    assert isinstance(shown, SettingsView)
+    assert shown.workspace.renewal_ladder == (90, 60, 30, 14, 7, 1)
 
 
 @pytest.fixture

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
+from bot.app_factory import create_nudge_pass
+from bot.clock import FixedClock
 from bot.domain import (
     AccountKind,
     AccountStatus,
@@ -15,9 +17,13 @@ from bot.domain import (
     RenewalOutcome,
 )
 from bot.errors import InvalidInput, NothingToDo
+from bot.fakeslack import FakeSlack
 from bot.services import accounts, contracts
 from bot.services.contracts import next_term
+from bot.settings import Settings
+from handlers.client import make_client
 from tests.integration.conftest import ALICE, NOW, Harness, when
+from tests.scenario.conftest import slack_workspace
 
 
 def _contract(app: Harness, account: str = "Acme Corp", **overrides: object) -> Contract:
@@ -110,6 +116,70 @@ def test_renewed_without_a_start_date_rolls_twelve_months(app: Harness) -> None:
     ).next_term
     assert following is not None
     assert following.renewal_date == date(2028, 3, 31)
+
+
+def _terms(contract: Contract) -> tuple[object, ...]:
+    """What a renewal carries into the next term."""
+    return (
+        contract.auto_renew,
+        contract.notice_days,
+        contract.value,
+        contract.currency,
+        contract.direction,
+    )
+
+
+SUPPLIER_TERMS = (True, 30, Decimal("5000.50"), "GBP", ContractDirection.WE_BUY)
+
+
+def test_renewed_keeps_auto_renew_notice_value_currency_and_direction(app: Harness) -> None:
+    """`renewed <account>` starts a term that still auto-renews, with the same notice period,
+    value, currency and direction (read back from the database)."""
+    supply = _contract(
+        app,
+        "Steel Supply",
+        value=Decimal("5000.50"),
+        currency="gbp",
+        notice_days=30,
+        auto_renew=True,
+        start_date=date(2026, 3, 31),
+    )
+    assert _terms(supply) == SUPPLIER_TERMS
+    app.run(ALICE, contracts.record_outcome, NOW, account="Steel Supply", renewed=True)
+    following = app.read("T1", lambda w: w.contracts.open_for_account(supply.account_id))
+    assert following is not None and following.previous_id == supply.id
+    assert _terms(following) == SUPPLIER_TERMS
+
+
+def test_the_schedulers_roll_forward_keeps_auto_renew_and_the_terms(app: Harness) -> None:
+    """On the renewal date a nudge pass rolls an auto-renew contract forward by itself; the new
+    term auto-renews too, with the same notice period, value, currency and direction."""
+    supply = _contract(
+        app,
+        "Steel Supply",
+        value=Decimal("5000.50"),
+        currency="gbp",
+        renews=when("2027-01-08"),
+        notice_days=30,
+        auto_renew=True,
+    )
+    friday = datetime(2027, 1, 8, 8, 5, tzinfo=UTC)  # 09:05 in Berlin, the renewal date
+    with FakeSlack(slack_workspace("T1"), clock=lambda: friday) as slack:
+        nudges = create_nudge_pass(
+            Settings(slack_bot_token="xoxb-test"),
+            client=make_client("xoxb-test", slack.api_url, sleep=lambda _seconds: None),
+            session_factory=app.sessions,
+            wall=FixedClock(friday),
+            worker="test",
+        )
+        report = nudges.run(["T1"], friday)
+        assert slack.violations == []
+    assert report.auto_renewed == 1, report
+    [closed, following] = app.read("T1", lambda w: w.contracts.all())
+    assert (closed.id, closed.outcome) == (supply.id, RenewalOutcome.RENEWED)
+    assert (following.previous_id, following.outcome) == (supply.id, None)
+    assert following.renewal_date == date(2028, 1, 8)
+    assert _terms(following) == SUPPLIER_TERMS
 
 
 @pytest.mark.parametrize(

@@ -290,6 +290,21 @@ def test_another_workspace_lists_nothing_of_ours(world: Harness) -> None:
     assert [e.team_id for e in _read(world, lambda w: w.audit.all(), "T2")] == ["T2"]
 
 
+def test_owner_unresolved_lists_only_this_workspaces_accounts(app: Harness) -> None:
+    """`find owner:unresolved` lists the accounts of the asking workspace whose owner is still
+    unresolved — never another workspace's, never an account with a Slack owner."""
+    app.run(ALICE, accounts.add_account, NOW, name="Ours", owner=Owner(unresolved="mo@a.example"))
+    app.run(ALICE, accounts.add_account, NOW, name="Ours Owned")
+    app.run(EVE, accounts.add_account, NOW, name="Theirs", owner=Owner(unresolved="jo@b.example"))
+
+    def unresolved(team: str) -> list[str]:
+        found = _read(app, lambda w: queries.find_accounts(w, "owner:unresolved"), team)
+        return [a.name for a in found.accounts]
+
+    assert unresolved("T1") == ["Ours"]
+    assert unresolved("T2") == ["Theirs"]
+
+
 def test_home_shows_my_overdue_this_week_renewals_and_stale(world: Harness) -> None:
     data = _read(world, lambda w: queries.home(w, ALICE, NOW))
     assert [i.follow_up.text for i in data.overdue] == ["Overdue one"]

@@ -1,14 +1,18 @@
-"""The per-test rollback really removes what a test wrote, commits included (STYLE.md 6)."""
+"""The per-test rollback really removes what a test wrote, commits included (STYLE.md 6);
+the harness's snapshot sees every row of every table."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import sessionmaker
 
+from bot.services import accounts
+from storage import models
 from storage.models import WorkspaceRow
 from storage.unit_of_work import unit_of_work
+from tests.integration.conftest import ALICE, Harness
 
 NOW = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
 
@@ -47,3 +51,23 @@ def test_a_failed_unit_of_work_leaves_nothing(migrated_engine: Engine) -> None:
         )
         assert connection.execute(count).scalar_one() == 0
         outer.rollback()
+
+
+def test_the_snapshot_holds_every_table_and_sees_a_row_changed_in_place(app: Harness) -> None:
+    """A refused command that updates a row without adding one is caught, in any table, and
+    the difference names the table, the row and the column."""
+    assert set(app.snapshot().tables) == set(models.Base.metadata.tables)
+    assert {"nudges", "slack_events", "audit_events"} <= set(app.snapshot().tables)
+    acme = app.run(ALICE, accounts.add_account, NOW, name="Acme")
+    app.read("T1", lambda w: w.events.remember("Ev01", NOW))
+    before = app.snapshot()
+    assert app.snapshot() == before
+    with app.sessions() as session, session.begin():
+        session.execute(update(models.AccountRow).values(tier="gold"))
+        session.execute(update(models.SlackEventRow).values(received_at=NOW.replace(year=2028)))
+    after = app.snapshot()
+    assert after != before
+    lines = after.differences(before)
+    assert lines[0] == f"accounts {{'id': {acme.id}}}: tier 'gold' != None"
+    assert len(lines) == 2
+    assert lines[1].startswith("slack_events {'event_id': 'Ev01'}: received_at datetime")

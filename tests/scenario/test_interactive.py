@@ -296,6 +296,7 @@ def test_submitting_the_modal_logs_and_confirms_by_dm(acme: Slack, app_db: Harne
 def test_invalid_submissions_answer_with_field_errors(
     acme: Slack, app_db: Harness, state: dict[str, Any], field: str
 ) -> None:
+    acme.answer(r.command("help"))  # the caller's Slack profile, two days old, is fetched anew
     before = app_db.snapshot()
     answer = acme.answer(r.view_submission(state))
     assert answer["response_action"] == "errors"

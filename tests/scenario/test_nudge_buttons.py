@@ -104,6 +104,26 @@ def test_snoozing_a_stale_account_waits_one_cadence(
     assert account.stale_snoozed_until == clock.now() + timedelta(days=1)
 
 
+def test_snoozing_a_stale_account_leaves_one_audit_event_with_before_and_after(
+    slack: Slack, app_db: Harness, nudge: StoredMessage, clock: FixedClock
+) -> None:
+    """Clicking "Snooze one cadence period" is audited exactly once: `account.stale_snoozed`,
+    by the person who clicked, on the account, before and after showing `stale_snoozed_until`."""
+    audited_before = app_db.read(r.TEAM, lambda w: len(w.audit.all()))
+    _click(slack, nudge, ids.STALE_SNOOZE)
+    events = app_db.read(r.TEAM, lambda w: w.audit.all())[audited_before:]
+    assert [e.action for e in events] == ["account.stale_snoozed"]
+    [event] = events
+    account = app_db.read(r.TEAM, lambda w: w.accounts.by_key("quiet ltd"))
+    assert account is not None
+    assert (event.actor, event.entity, event.entity_id) == ("UALICE", "account", str(account.id))
+    assert event.at == clock.now()
+    assert event.before is not None and event.after is not None
+    assert event.before["stale_snoozed_until"] is None
+    until = clock.now() + timedelta(days=1)
+    assert event.after["stale_snoozed_until"] == until.isoformat()
+
+
 def test_renewed_from_the_nudge_rolls_the_term(
     slack: Slack, app_db: Harness, nudge: StoredMessage
 ) -> None:

@@ -257,23 +257,24 @@ def test_a_naive_now_is_refused() -> None:
 # --- daylight-saving days: 09:00 stays 09:00 ---------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("zone", "day", "nine_utc"),
-    [
-        ("Europe/Berlin", date(2027, 3, 27), datetime(2027, 3, 27, 8, 0, tzinfo=UTC)),
-        ("Europe/Berlin", date(2027, 3, 28), datetime(2027, 3, 28, 7, 0, tzinfo=UTC)),
-        ("Europe/Berlin", date(2027, 3, 29), datetime(2027, 3, 29, 7, 0, tzinfo=UTC)),
-        ("Europe/Berlin", date(2027, 10, 30), datetime(2027, 10, 30, 7, 0, tzinfo=UTC)),
-        ("Europe/Berlin", date(2027, 10, 31), datetime(2027, 10, 31, 8, 0, tzinfo=UTC)),
-        ("Europe/Berlin", date(2027, 11, 1), datetime(2027, 11, 1, 8, 0, tzinfo=UTC)),
-        ("America/New_York", date(2027, 3, 13), datetime(2027, 3, 13, 14, 0, tzinfo=UTC)),
-        ("America/New_York", date(2027, 3, 14), datetime(2027, 3, 14, 13, 0, tzinfo=UTC)),
-        ("America/New_York", date(2027, 3, 15), datetime(2027, 3, 15, 13, 0, tzinfo=UTC)),
-        ("America/New_York", date(2027, 11, 6), datetime(2027, 11, 6, 13, 0, tzinfo=UTC)),
-        ("America/New_York", date(2027, 11, 7), datetime(2027, 11, 7, 14, 0, tzinfo=UTC)),
-        ("America/New_York", date(2027, 11, 8), datetime(2027, 11, 8, 14, 0, tzinfo=UTC)),
-    ],
-)
+# The days around each change, and when 09:00 local is in UTC on each.
+NINE_ACROSS_DST = [
+    ("Europe/Berlin", date(2027, 3, 27), datetime(2027, 3, 27, 8, 0, tzinfo=UTC)),
+    ("Europe/Berlin", date(2027, 3, 28), datetime(2027, 3, 28, 7, 0, tzinfo=UTC)),
+    ("Europe/Berlin", date(2027, 3, 29), datetime(2027, 3, 29, 7, 0, tzinfo=UTC)),
+    ("Europe/Berlin", date(2027, 10, 30), datetime(2027, 10, 30, 7, 0, tzinfo=UTC)),
+    ("Europe/Berlin", date(2027, 10, 31), datetime(2027, 10, 31, 8, 0, tzinfo=UTC)),
+    ("Europe/Berlin", date(2027, 11, 1), datetime(2027, 11, 1, 8, 0, tzinfo=UTC)),
+    ("America/New_York", date(2027, 3, 13), datetime(2027, 3, 13, 14, 0, tzinfo=UTC)),
+    ("America/New_York", date(2027, 3, 14), datetime(2027, 3, 14, 13, 0, tzinfo=UTC)),
+    ("America/New_York", date(2027, 3, 15), datetime(2027, 3, 15, 13, 0, tzinfo=UTC)),
+    ("America/New_York", date(2027, 11, 6), datetime(2027, 11, 6, 13, 0, tzinfo=UTC)),
+    ("America/New_York", date(2027, 11, 7), datetime(2027, 11, 7, 14, 0, tzinfo=UTC)),
+    ("America/New_York", date(2027, 11, 8), datetime(2027, 11, 8, 14, 0, tzinfo=UTC)),
+]
+
+
+@pytest.mark.parametrize(("zone", "day", "nine_utc"), NINE_ACROSS_DST)
 def test_the_digest_is_at_nine_local_on_both_sides_of_a_dst_change(
     zone: str, day: date, nine_utc: datetime
 ) -> None:
@@ -286,6 +287,23 @@ def test_the_digest_is_at_nine_local_on_both_sides_of_a_dst_change(
         assert found.deliver_after == nine_utc
         assert found.key == f"fu:1:overdue:{day.isoformat()}"
         assert found.details["days_overdue"] == 2
+
+
+@pytest.mark.parametrize(("zone", "day", "nine_utc"), NINE_ACROSS_DST)
+def test_instant_hours_start_at_nine_local_on_both_sides_of_a_dst_change(
+    zone: str, day: date, nine_utc: datetime
+) -> None:
+    """Instant mode computes the start of working hours on its own: 09:00 stays 09:00 there too,
+    and 18:00 stays 18:00."""
+    someone = owner(tz=zone, mode=NudgeMode.INSTANT, workdays=ALL_WEEK)
+    overdue = follow_up(due=nine_utc - timedelta(days=2))
+    minute = timedelta(minutes=1)
+    assert plan(planning(nine_utc - minute, owners=[someone], follow_ups=[overdue])).occasions == []
+    found = only(plan(planning(nine_utc, owners=[someone], follow_ups=[overdue])))
+    assert (found.key, found.deliver_after) == (f"fu:1:overdue:{day.isoformat()}", nine_utc)
+    six_pm = at(day, 18, tz=ZoneInfo(zone))
+    assert plan(planning(six_pm - minute, owners=[someone], follow_ups=[overdue])).occasions
+    assert plan(planning(six_pm, owners=[someone], follow_ups=[overdue])).occasions == []
 
 
 # --- follow-ups ---------------------------------------------------------------------------
@@ -374,6 +392,32 @@ def test_a_missed_morning_goes_out_the_same_day_with_the_same_key() -> None:
     ]
 
 
+def test_a_missed_morning_in_los_angeles_goes_out_until_local_midnight_not_utc_midnight() -> None:
+    """Back at 23:30 on Wednesday in Los Angeles (07:30 UTC on Thursday): Wednesday's digest still
+    goes out, with the keys and time 09:00 would have had. Thursday 08:59 there says nothing: a
+    day's missed digest is not carried into the next."""
+    la = ZoneInfo("America/Los_Angeles")
+    items: dict[str, Any] = dict(
+        owners=[owner(tz="America/Los_Angeles")],
+        follow_ups=[
+            follow_up(1, at(WEDNESDAY, 15, tz=la)),
+            follow_up(2, at(date(2027, 1, 4), 9, tz=la)),
+        ],
+        contracts=[renewing_in(30)],
+        accounts=[account(2, next_touch_due=at(date(2026, 12, 1), 9, tz=la))],
+    )
+    on_time = plan(planning(at(WEDNESDAY, 9, 5, tz=la), **items))
+    missed = plan(planning(at(WEDNESDAY, 23, 30, tz=la), **items))
+    assert len(on_time.occasions) == 4
+    assert missed == on_time
+    assert {o.deliver_after for o in missed.occasions} == {at(WEDNESDAY, 9, tz=la)}
+    assert plan(planning(at(THURSDAY, 8, 59, tz=la), **items)).occasions == []
+    assert keys(plan(planning(at(THURSDAY, 9, tz=la), **items)), NudgeKind.FOLLOW_UP_OVERDUE) == [
+        "fu:1:overdue:2027-01-07",
+        "fu:2:overdue:2027-01-07",
+    ]
+
+
 # --- zones east and west of UTC -------------------------------------------------------
 
 
@@ -398,6 +442,33 @@ def test_los_angeles_today_is_behind_utc() -> None:
     result = plan(planning(now, owners=[la], follow_ups=[due], contracts=items, ladder=(30,)))
     assert keys(result) == ["fu:1:due:2027-01-06", "renewal:2:step:30"]
     assert only(result, NudgeKind.RENEWAL_STEP).details["days_left"] == 30
+
+
+def test_a_workday_is_judged_by_the_owners_date_in_los_angeles_friday_evening() -> None:
+    """Friday 17:30 in Los Angeles is already Saturday in UTC: still Friday's digest, and the
+    mirror, Sunday 17:30 there (Monday in UTC), is still a day off."""
+    la = owner(tz="America/Los_Angeles")  # Monday to Friday, digest at 09:00
+    friday_evening = datetime(2027, 1, 9, 1, 30, tzinfo=UTC)  # Sat 01:30 UTC
+    overdue = follow_up(due=datetime(2027, 1, 7, 17, 0, tzinfo=UTC))  # Thursday 09:00 PST
+    found = only(plan(planning(friday_evening, owners=[la], follow_ups=[overdue])))
+    assert found.key == "fu:1:overdue:2027-01-08"
+    assert found.deliver_after == datetime(2027, 1, 8, 17, 0, tzinfo=UTC)  # Friday 09:00 PST
+    sunday_evening = datetime(2027, 1, 11, 1, 30, tzinfo=UTC)  # Mon 01:30 UTC
+    assert plan(planning(sunday_evening, owners=[la], follow_ups=[overdue])).occasions == []
+
+
+def test_a_workday_is_judged_by_the_owners_date_in_auckland_monday_morning() -> None:
+    """Monday 08:00 in Auckland is still Sunday in UTC: Monday's digest goes out; Saturday
+    08:00 there (Friday in UTC) is a day off."""
+    auckland = owner(tz="Pacific/Auckland", digest_time=time(8, 0))  # NZDT, UTC+13 in January
+    monday_morning = datetime(2027, 1, 10, 19, 0, tzinfo=UTC)  # Sun 19:00 UTC
+    due_monday = follow_up(due=datetime(2027, 1, 10, 22, 0, tzinfo=UTC))  # Monday 11:00 NZDT
+    found = only(plan(planning(monday_morning, owners=[auckland], follow_ups=[due_monday])))
+    assert (found.kind, found.key) == (NudgeKind.FOLLOW_UP_DUE, "fu:1:due:2027-01-11")
+    assert found.deliver_after == monday_morning
+    saturday_morning = datetime(2027, 1, 8, 19, 0, tzinfo=UTC)  # Fri 19:00 UTC
+    overdue = follow_up(due=datetime(2027, 1, 5, 22, 0, tzinfo=UTC))
+    assert plan(planning(saturday_morning, owners=[auckland], follow_ups=[overdue])).occasions == []
 
 
 # --- the renewal ladder ---------------------------------------------------------------
@@ -546,6 +617,28 @@ def test_notice_passed_is_said_once_whatever_the_day() -> None:
     assert only(monday).reason == "Notice deadline passed 25 days ago (2026-12-17)"
 
 
+def test_a_notice_added_late_walked_day_by_day_says_each_step_and_passed_once() -> None:
+    """Added 5 days before the notice deadline (Monday 11 January): the 7-day step, never the
+    14, then the 1-day step; after the deadline one and the same "passed" occasion every day,
+    across a month's end, until the renewal date silences the notice."""
+    item = [(contract(renewal=date(2027, 2, 5), notice=25), account(last_touch=NOW))]
+    said: dict[date, list[Occasion]] = {}
+    for offset in range(31):
+        day = WEDNESDAY + timedelta(days=offset)
+        data = planning(at(day, 10), owners=[owner(workdays=ALL_WEEK)], contracts=item, ladder=())
+        said[day] = [o for o in plan(data).occasions if o.kind is not NudgeKind.RECORD_OUTCOME]
+    steps = {
+        day: [o.details["step"] for o in found if o.kind is NudgeKind.NOTICE_STEP]
+        for day, found in said.items()
+    }
+    assert [step for found in steps.values() for step in found] == [7, 7, 7, 7, 1, 1]
+    assert steps[MONDAY] == [1]  # the deadline is today
+    after_deadline = [said[MONDAY + timedelta(days=n)] for n in range(1, 25)]  # to 4 February
+    assert all([o.kind for o in found] == [NudgeKind.NOTICE_PASSED] for found in after_deadline)
+    assert len({found[0].key for found in after_deadline}) == 1  # the ledger says it once
+    assert said[date(2027, 2, 5)] == []
+
+
 def test_notice_is_not_said_once_the_renewal_date_is_reached() -> None:
     result = plan(planning(contracts=[renewing_in(-2, notice=30)]))
     assert keys(result) == ["renewal:1:outcome:2027-01-06"]
@@ -654,6 +747,25 @@ def test_renewal_escalation(
     if escalated:
         found = only(result, NudgeKind.ESCALATION_RENEWAL)
         assert (found.recipient, found.deliver_after) == (CHANNEL, NOW)
+
+
+def test_follow_up_escalation_counts_seven_days_of_time_from_the_snoozed_due() -> None:
+    """Seven days of elapsed time, not seven calendar days: due last Wednesday at 15:00, it is
+    escalated this Wednesday at 15:00, not at 09:05. A snooze moves the count: overdue for 10
+    days but snoozed until 3 days ago is not escalated; snoozed until 8 days ago it is."""
+
+    def escalated(now: datetime, late: FollowUp) -> list[str]:
+        result = plan(planning(now, follow_ups=[late], channel=CHANNEL))
+        return keys(result, NudgeKind.ESCALATION_FOLLOW_UP)
+
+    last_wednesday = follow_up(due=at(date(2026, 12, 30), 15))
+    assert escalated(NOW, last_wednesday) == []
+    assert escalated(at(WEDNESDAY, 14, 59), last_wednesday) == []
+    assert escalated(at(WEDNESDAY, 15), last_wednesday) == ["escalate:fu:1"]
+    ten_days = NOW - timedelta(days=10)
+    assert escalated(NOW, follow_up(due=ten_days, snoozed_until=NOW - timedelta(days=3))) == []
+    snoozed_long_ago = follow_up(due=ten_days, snoozed_until=NOW - timedelta(days=8))
+    assert escalated(NOW, snoozed_long_ago) == ["escalate:fu:1"]
 
 
 def test_no_channel_no_escalation() -> None:
