@@ -2,8 +2,8 @@
 
 The one path every surface shares — the slash command, a mention, a DM, the console — so
 they all understand the same language and refuse the same way. Refusals are raised as
-``RapportError`` (the caller's unit of work rolls back); text the parser could not read comes
-back as a ``ParseError`` value.
+``RapportError`` (the caller's unit of work rolls back), text the parser could not read among
+them (``NotUnderstood``, carrying the parser's ``ParseError`` with its usage and example).
 """
 
 from __future__ import annotations
@@ -14,9 +14,18 @@ from zoneinfo import ZoneInfo
 
 from bot import commands as c
 from bot.domain import Actor, Owner, name_key
+from bot.errors import RapportError
 from bot.parser import ParseContext, parse_command
 from bot.ports import UnitOfWork
 from bot.services import accounts, contracts, follow_ups, interactions, queries, settings
+
+
+class NotUnderstood(RapportError):
+    """A line the parser could not read; nothing of the request is kept."""
+
+    def __init__(self, parse_error: c.ParseError) -> None:
+        super().__init__(parse_error.message)
+        self.parse_error = parse_error
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +36,9 @@ class Executed:
     value: object
 
 
-def run_text(uow: UnitOfWork, actor: Actor, now: datetime, text: str) -> Executed | c.ParseError:
-    """Parse ``text`` in the caller's workspace and zone, then execute it."""
+def run_text(uow: UnitOfWork, actor: Actor, now: datetime, text: str) -> Executed:
+    """Parse ``text`` in the caller's workspace and zone, then execute it; raises
+    ``NotUnderstood`` (or the use case's refusal)."""
     workspace = uow.workspaces.get_or_create(now)
     context = ParseContext(
         now=now,
@@ -38,7 +48,7 @@ def run_text(uow: UnitOfWork, actor: Actor, now: datetime, text: str) -> Execute
     )
     parsed = parse_command(text, context)
     if isinstance(parsed, c.ParseError):
-        return parsed
+        raise NotUnderstood(parsed)
     return Executed(parsed, execute(uow, actor, now, parsed))
 
 

@@ -2,32 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.dates import When
 from bot.domain import Actor, InteractionKind
-from bot.errors import AccountNotFound
+from bot.errors import AccountNotFound, RapportError
 from bot.ports import UnitOfWork
 from bot.render.modal import LogForm, LogPrefill, read_log_submission
 from bot.services.interactions import LoggedInteraction, log_interaction
 from bot.services.lookup import account_by_id
 
 
-@dataclass(frozen=True, slots=True)
-class FieldErrors:
-    """Errors to show next to the modal's fields (``response_action: errors``), by block id."""
+class FieldErrors(RapportError):
+    """A submission refused field by field: the errors to show next to the modal's fields
+    (``response_action: errors``), by block id. Nothing of it is kept."""
 
-    errors: dict[str, str]
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
 
 
 def log_from_form(
     uow: UnitOfWork, actor: Actor, now: datetime, values: dict[str, object], metadata: str
-) -> LoggedInteraction | FieldErrors:
+) -> LoggedInteraction:
     form = read_log_submission(values, metadata, today=_today(actor, now))
     if not isinstance(form, LogForm):
-        return FieldErrors(form)
+        raise FieldErrors(form)
     follow_up = (
         When(day=form.follow_up_day, time_of_day=None, text=form.follow_up_day.isoformat())
         if form.follow_up_day

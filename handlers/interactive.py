@@ -113,8 +113,8 @@ def register(app: App, rapport: Rapport, later: Background) -> None:
             ),
             once=submission.once,
         )
-        if isinstance(attempt.value, FieldErrors):
-            ack(response_action="errors", errors=attempt.value.errors)
+        if isinstance(attempt.refusal, FieldErrors):
+            ack(response_action="errors", errors=attempt.refusal.errors)
             return
         if attempt.refusal is not None:
             ack(response_action="errors", errors={ids.LOG_ACCOUNT_BLOCK: attempt.refusal.message})

@@ -11,9 +11,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot.commands import ParseError
 from bot.errors import Duplicate
-from bot.execute import Executed
+from bot.execute import Executed, NotUnderstood
 from bot.render import (
     Reply,
     Viewer,
@@ -37,15 +36,15 @@ def viewer(attempt: Attempt[Any]) -> Viewer:
     )
 
 
-def reply_to(attempt: Attempt[Executed | ParseError]) -> Reply:
+def reply_to(attempt: Attempt[Executed]) -> Reply:
     """What to answer a line of command text with."""
     if attempt.duplicate:
         return render_refusal(Duplicate())
+    if isinstance(attempt.refusal, NotUnderstood):
+        return render_parse_error(attempt.refusal.parse_error)
     if attempt.refusal is not None:
         return render_refusal(attempt.refusal)
-    if isinstance(attempt.value, ParseError):
-        return render_parse_error(attempt.value)
-    assert isinstance(attempt.value, Executed)
+    assert attempt.value is not None
     return render_result(attempt.value, viewer(attempt))
 
 

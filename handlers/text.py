@@ -13,7 +13,7 @@ from slack_bolt import Ack, App, BoltRequest
 from slack_sdk import WebClient
 
 from bot.background import Background
-from bot.commands import ParseError, is_change
+from bot.commands import is_change
 from bot.execute import Executed, run_text
 from bot.runtime import Attempt, Rapport
 from handlers import payloads
@@ -108,7 +108,7 @@ def _answer_event(rapport: Rapport, client: WebClient, line: payloads.TextReques
 
 def _run(
     rapport: Rapport, line: payloads.TextRequest, *, needs_zone: bool = False
-) -> Attempt[Executed | ParseError]:
+) -> Attempt[Executed]:
     """The line, run as its sender in their workspace (a delivery once, however often sent)."""
     return rapport.attempt(
         line.team_id,
@@ -123,9 +123,9 @@ def _after(
     rapport: Rapport,
     client: WebClient,
     line: payloads.TextRequest,
-    attempt: Attempt[Executed | ParseError],
+    attempt: Attempt[Executed],
 ) -> None:
     """What follows an answer: the caller's profile if ours is old, their Home if it changed."""
     refresh_profile_if_old(client, rapport, attempt)
-    if isinstance(attempt.value, Executed) and is_change(attempt.value.command):
+    if attempt.value is not None and is_change(attempt.value.command):
         publish_home(client, rapport, line.team_id, line.user_id)
