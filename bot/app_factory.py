@@ -76,7 +76,12 @@ def create_nudge_pass(
     if client is None:
         if not settings.slack_bot_token:
             raise SettingsError("SLACK_BOT_TOKEN is not set; nudges go out through Slack.")
-        client = make_client(settings.slack_bot_token, settings.slack_api_url, sleep=sleep)
+        client = make_client(
+            settings.slack_bot_token,
+            settings.slack_api_url,
+            sleep=sleep,
+            wait_out_rate_limits=False,  # the ledger waits, with its lease given back
+        )
     sessions = session_factory or open_database(settings)
     return NudgePass(
         units=units_of_work(sessions),

@@ -262,9 +262,17 @@ class NudgeLedger(Protocol):
         ...
 
     def claim_next(
-        self, *, due_by: datetime, worker: str, lease_until: datetime
+        self, *, due_by: datetime, wall_now: datetime, worker: str, lease_until: datetime
     ) -> list[LedgerEntry]:
-        """Lease one recipient's pending, due rows (skipping rows another worker holds)."""
+        """Lease all of one recipient's pending rows that are due (planned by ``due_by``, not
+        waiting for a retry at ``wall_now``), as one unit: a recipient another worker is
+        claiming is skipped, never waited for, never split."""
+        ...
+
+    def renew_lease(
+        self, ids: Sequence[int], *, worker: str, wall_now: datetime, lease_until: datetime
+    ) -> int:
+        """Extend this worker's unexpired leases on these rows; how many it still held."""
         ...
 
     def mark_sent(
@@ -274,8 +282,17 @@ class NudgeLedger(Protocol):
         ...
 
     def release_failed(
-        self, ids: Sequence[int], *, worker: str, error: str, give_up: bool
-    ) -> None: ...
+        self,
+        ids: Sequence[int],
+        *,
+        worker: str,
+        error: str,
+        give_up: bool,
+        at: datetime,
+        retry_after: datetime,
+    ) -> None:
+        """Give held rows back: pending again (not before ``retry_after``), or failed."""
+        ...
 
     def skip(self, ids: Sequence[int], *, worker: str, why: str) -> None: ...
 

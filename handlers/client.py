@@ -74,10 +74,16 @@ class ServerErrorRetry(_Waiting, ServerErrorRetryHandler):
         self._wait_then_retry(state, float(2**state.current_attempt))
 
 
-def make_client(token: str, base_url: str, *, sleep: Sleep = time.sleep) -> WebClient:
+def make_client(
+    token: str, base_url: str, *, sleep: Sleep = time.sleep, wait_out_rate_limits: bool = True
+) -> WebClient:
+    """A client that retries connection errors and 5xx in place, and 429s after Retry-After
+    unless ``wait_out_rate_limits`` is off: the nudge ledger waits those out on its own
+    clock, giving its lease back rather than sleeping on it."""
     handlers: list[RetryHandler] = [
         ConnectionErrorRetryHandler(max_retry_count=2),
-        RateLimitRetry(sleep),
         ServerErrorRetry(sleep),
     ]
+    if wait_out_rate_limits:
+        handlers.append(RateLimitRetry(sleep))
     return WebClient(token=token, base_url=base_url, retry_handlers=handlers, timeout=10)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -36,7 +38,15 @@ class SlackNudgeSender:
             posted = self._post(channel, text, blocks)
         except SlackApiError as error:
             code = str(error.response.get("error") or error.response.status_code)
-            raise DeliveryFailed(code, retryable=code not in _PERMANENT) from error
+            raise DeliveryFailed(
+                code,
+                retryable=code not in _PERMANENT,
+                retry_after=_retry_after(error.response.headers)
+                if error.response.status_code == 429
+                else None,
+            ) from error
+        except OSError as error:  # the network (URLError, timeouts) after the client's retries
+            raise DeliveryFailed(f"network: {error}", retryable=True) from error
         return str(posted["channel"]), str(posted["ts"])
 
     def _channel(self, recipient: str) -> str:
@@ -55,3 +65,13 @@ class SlackNudgeSender:
             self.client.conversations_join(channel=channel)
             answer = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
         return {"channel": str(answer["channel"]), "ts": str(answer["ts"])}
+
+
+def _retry_after(headers: dict[str, Any]) -> float:
+    """Slack's Retry-After (seconds) from a 429's headers; a minute if it gave none."""
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            first = value[0] if isinstance(value, list) and value else value
+            if str(first).strip().isdigit():
+                return float(str(first).strip())
+    return 60.0

@@ -173,4 +173,5 @@ def ledger_entry(row: models.NudgeRow) -> LedgerEntry:
         last_error=row.last_error,
         sent_at=row.sent_at,
         decision=row.decision,
+        failing_since=row.failing_since,
     )

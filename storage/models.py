@@ -268,6 +268,10 @@ class NudgeRow(Base):
     lease_until: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # After a failed attempt: not claimed again before this (real time), and when the
+    # failures began (it is given up a long horizon later, and said so).
+    retry_after: Mapped[datetime | None]
+    failing_since: Mapped[datetime | None]
     channel_id: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(String(300), default="", server_default="")

@@ -1,9 +1,14 @@
 """One scheduler pass: reap expired leases, plan, deliver — each item and occasion once.
 
 Planning inserts ledger rows with a unique key per occasion, so every replica may plan at
-once. Delivery claims one recipient's due rows under a lease and commits before Slack is
-called; it marks them sent only if it still holds the lease. Leases and retries run on
-real (wall-clock) time; ``planning_now`` — which ``--now`` moves — only decides what is due.
+once. Delivery claims all of one recipient's due rows as one unit under a lease and commits
+before Slack is called; right before each post it renews the lease, and posts only if it
+still held it; it marks them sent only while it holds it. A post Slack refuses for now (429,
+5xx, the network) gives the rows back to wait on real time — Slack's Retry-After, else a
+backoff — and they stay pending until Slack recovers; only after ``GIVE_UP_AFTER`` of
+failures (or an error no retry can fix) are they ``failed``, and the admins are told.
+Leases and retries run on real (wall-clock) time; ``planning_now`` — which ``--now`` moves —
+only decides what is due.
 """
 
 from __future__ import annotations
@@ -52,7 +57,11 @@ logger = logging.getLogger(__name__)
 UnitsFor = Callable[..., AbstractContextManager[UnitOfWork]]
 LEASE = timedelta(minutes=2)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MAX_ATTEMPTS = 5
+# A failed post is retried after FIRST_RETRY, doubling up to LONGEST_WAIT (or after Slack's
+# Retry-After), for GIVE_UP_AFTER; then it is failed and the admins are told.
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_WAIT = timedelta(minutes=15)
+GIVE_UP_AFTER = timedelta(hours=24)
 # Each item takes three blocks (line, context, buttons); with a header and five section
 # titles, twelve items stay within a message's 50 blocks, so nothing is ever cut.
 ITEMS_PER_MESSAGE = 12
@@ -244,9 +253,10 @@ class NudgePass:
 
     def _deliver(self, team_id: str, now: datetime, report: PassReport) -> None:
         while True:
+            wall = self.wall.now()
             with self.units(team_id) as uow:
                 batch = uow.nudges.claim_next(
-                    due_by=now, worker=self.worker, lease_until=self.wall.now() + self.lease
+                    due_by=now, wall_now=wall, worker=self.worker, lease_until=wall + self.lease
                 )
             if not batch:
                 return
@@ -267,56 +277,127 @@ class NudgePass:
                     items.append(current)
             zone = self._zone(uow, recipient)
         # One message holds what fits Slack's 50 blocks; more items go out as more messages,
-        # each marked sent only once it went.
-        for start in range(0, len(items), ITEMS_PER_MESSAGE):
-            chunk = items[start : start + ITEMS_PER_MESSAGE]
-            self._send_chunk(team_id, recipient, chunk, batch, zone, now, report)
+        # each marked sent only once it went. When Slack refuses one, the rest wait with it.
+        chunks = [items[i : i + ITEMS_PER_MESSAGE] for i in range(0, len(items), ITEMS_PER_MESSAGE)]
+        for index, chunk in enumerate(chunks):
+            failure = self._send_chunk(team_id, recipient, chunk, zone, now, report)
+            if failure is not None:
+                self._give_back(team_id, recipient, chunk, failure, report)
+                rest = [item for later in chunks[index + 1 :] for item in later]
+                if rest:
+                    self._give_back(team_id, recipient, rest, failure, report)
+                return
 
     def _send_chunk(
         self,
         team_id: str,
         recipient: str,
         items: list[NudgeItem],
-        batch: list[LedgerEntry],
         zone: ZoneInfo,
         now: datetime,
         report: PassReport,
-    ) -> None:
+    ) -> DeliveryFailed | None:
+        """Post one message, if this worker still holds its rows; None unless Slack refused."""
         ids = [item.entry.id for item in items]
         text, blocks = self.render(items, recipient, zone, now)
+        wall = self.wall.now()  # the lease is renewed right before the post, nothing between
+        with self.units(team_id) as uow:
+            held = uow.nudges.renew_lease(
+                ids, worker=self.worker, wall_now=wall, lease_until=wall + self.lease
+            )
+        if held < len(ids):
+            # The lease ran out (this worker stalled) and another may be sending them now.
+            report.lost_leases += len(ids)
+            logger.warning(
+                "lease lost before posting; left to the worker that holds it",
+                extra={"team_id": team_id, "recipient": recipient, "items": len(ids)},
+            )
+            return None
         try:
             channel, ts = self.sender.send(recipient, text, blocks)
         except DeliveryFailed as failure:
-            give_up = not failure.retryable or min(e.attempts for e in batch) >= MAX_ATTEMPTS
-            with self.units(team_id) as uow:
-                uow.nudges.release_failed(
-                    ids, worker=self.worker, error=failure.error, give_up=give_up
-                )
-            report.failed += len(ids) if give_up else 0
-            report.errors.append(failure.error)
-            logger.warning(
-                "nudge not delivered",
-                extra={
-                    "team_id": team_id,
-                    "recipient": recipient,
-                    "error": failure.error,
-                    "given_up": give_up,
-                },
-            )
-            if give_up and recipient.startswith(("C", "G")):
-                self._ask_admins_about(recipient, failure.error)
-            return
+            return failure
         with self.units(team_id) as uow:
-            held = uow.nudges.mark_sent(
+            marked = uow.nudges.mark_sent(
                 ids, worker=self.worker, channel_id=channel, message_ts=ts, at=self.wall.now()
             )
         report.messages += 1
-        report.delivered += held
-        report.lost_leases += len(ids) - held
+        report.delivered += marked
+        report.lost_leases += len(ids) - marked
         logger.info(
             "nudge sent",
             extra={"team_id": team_id, "recipient": recipient, "items": len(ids), "ts": ts},
         )
+        return None
+
+    def _give_back(
+        self,
+        team_id: str,
+        recipient: str,
+        items: list[NudgeItem],
+        failure: DeliveryFailed,
+        report: PassReport,
+    ) -> None:
+        """Rows Slack would not take: pending again after a wait on real time, or — after a
+        day of failures, or an error no retry fixes — failed, and the admins told."""
+        entries = [item.entry for item in items]
+        wall = self.wall.now()
+        failing_since = min((e.failing_since for e in entries if e.failing_since), default=wall)
+        give_up = not failure.retryable or wall - failing_since >= GIVE_UP_AFTER
+        wait = retry_wait(max(e.attempts for e in entries), failure.retry_after)
+        with self.units(team_id) as uow:
+            uow.nudges.release_failed(
+                [e.id for e in entries],
+                worker=self.worker,
+                error=failure.error,
+                give_up=give_up,
+                at=wall,
+                retry_after=wall + wait,
+            )
+        report.errors.append(failure.error)
+        logger.warning(
+            "nudge not delivered",
+            extra={
+                "team_id": team_id,
+                "recipient": recipient,
+                "items": len(entries),
+                "error": failure.error,
+                "given_up": give_up,
+                "retry_in": None if give_up else wait.total_seconds(),
+            },
+        )
+        if give_up:
+            report.failed += len(entries)
+            if recipient.startswith(("C", "G")):
+                self._ask_admins_about(recipient, failure.error)
+            else:
+                self._report_undelivered(team_id, recipient, len(entries), failure.error)
+
+    def _report_undelivered(self, team_id: str, recipient: str, count: int, error: str) -> None:
+        """Nudges a person never got: said in the escalation channel, else to the admins."""
+        with self.units(team_id) as uow:
+            channel = uow.workspaces.get_or_create(self.wall.now()).escalation_channel
+        text = (
+            f"I could not deliver {count} reminder{'s' if count != 1 else ''} to "
+            f"<@{recipient}> ({error}); they are kept in the nudge ledger as failed. "
+            "Check that they are still in the workspace and can receive DMs from me."
+        )
+        blocks: list[dict[str, object]] = [
+            {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+        ]
+        for target in [channel] if channel else sorted(self.admins):
+            try:
+                self.sender.send(target, text, blocks)
+            except DeliveryFailed as failure:
+                logger.error(
+                    "could not tell anyone about undelivered nudges",
+                    extra={"recipient": recipient, "to": target, "error": failure.error},
+                )
+        if not channel and not self.admins:
+            logger.error(
+                "undelivered nudges and no escalation channel or admins to tell",
+                extra={"team_id": team_id, "recipient": recipient, "count": count},
+            )
 
     def _ask_admins_about(self, channel: str, error: str) -> None:
         """The escalation channel would not take a post (private, archived, gone): ask the
@@ -344,3 +425,12 @@ class NudgePass:
         cached = uow.users.cached_profile(recipient, fresh_after=_EPOCH)
         name = (preferences and preferences.timezone) or (cached and cached.timezone) or "UTC"
         return ZoneInfo(name)
+
+
+def retry_wait(attempts: int, retry_after: float | None) -> timedelta:
+    """How long a refused post waits: what Slack asked for (a 429's Retry-After), else a
+    backoff from FIRST_RETRY doubling per attempt up to LONGEST_WAIT."""
+    if retry_after is not None:
+        return timedelta(seconds=max(retry_after, 1))
+    doublings = min(max(attempts - 1, 0), 16)
+    return min(FIRST_RETRY * (1 << doublings), LONGEST_WAIT)

@@ -111,12 +111,15 @@ class LedgerEntry:
     last_error: str | None = None
     sent_at: datetime | None = None
     decision: str | None = None
+    failing_since: datetime | None = None  # the first failed attempt of the current run
 
 
 class DeliveryFailed(Exception):
-    """Slack did not take a nudge. ``retryable`` errors are tried again in a later pass."""
+    """Slack did not take a nudge. ``retryable`` errors are tried again later: after
+    ``retry_after`` seconds when Slack said how long to wait (a 429), else after a backoff."""
 
-    def __init__(self, error: str, *, retryable: bool) -> None:
+    def __init__(self, error: str, *, retryable: bool, retry_after: float | None = None) -> None:
         super().__init__(error)
         self.error = error
         self.retryable = retryable
+        self.retry_after = retry_after

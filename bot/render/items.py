@@ -192,9 +192,7 @@ def renewal_item(
 ) -> Item:
     line = renewal_line(contract, account, viewer, show_owner=show_owner)
     block_id = f"{ids.RENEWAL_BLOCK_PREFIX}{contract.id}"
-    return Item(
-        line, (section(line), actions(block_id, renewal_buttons(contract, snooze=snooze)))
-    )
+    return Item(line, (section(line), actions(block_id, renewal_buttons(contract, snooze=snooze))))
 
 
 # --- accounts --------------------------------------------------------------------------

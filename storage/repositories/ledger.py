@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, Update, and_, delete, select, update
+from sqlalchemy import ColumnElement, Update, and_, delete, func, or_, select, update
 
 from bot.domain import AuditEvent
 from bot.nudges.model import ItemKind, LedgerEntry, NudgeStatus, Occasion
@@ -70,6 +70,10 @@ class SqlSlackEventLog(Scoped):
         return inserted is not None
 
 
+# How many waiting recipients one claim looks at; those another worker is claiming are skipped.
+_RECIPIENTS_PER_LOOK = 50
+
+
 class SqlNudgeLedger(Scoped):
     def record(self, occasions: Sequence[Occasion], now: datetime) -> int:
         if not occasions:
@@ -101,41 +105,71 @@ class SqlNudgeLedger(Scoped):
         # multi-row INSERT on every driver.
         return len(self.session.execute(statement).all())
 
-    def _due(self, due_by: datetime) -> Select[models.NudgeRow]:
-        return select(models.NudgeRow).where(
+    def _due(self, due_by: datetime, wall_now: datetime) -> list[ColumnElement[bool]]:
+        return [
             models.NudgeRow.team_id == self.team_id,
             models.NudgeRow.status == NudgeStatus.PENDING.value,
             models.NudgeRow.deliver_after <= due_by,
-        )
+            or_(models.NudgeRow.retry_after.is_(None), models.NudgeRow.retry_after <= wall_now),
+        ]
 
     def claim_next(
-        self, *, due_by: datetime, worker: str, lease_until: datetime
+        self, *, due_by: datetime, wall_now: datetime, worker: str, lease_until: datetime
     ) -> list[LedgerEntry]:
-        # PostgreSQL: rows another worker holds are skipped, not waited for. SQLite has no
-        # row locks: its transactions begin IMMEDIATE (storage.database), serialising claims.
-        first = self.session.scalars(
-            self._due(due_by)
-            .order_by(models.NudgeRow.deliver_after, models.NudgeRow.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        ).first()
-        if first is None:
-            return []
-        rows = list(
-            self.session.scalars(
-                self._due(due_by)
-                .where(models.NudgeRow.recipient_id == first.recipient_id)
-                .order_by(models.NudgeRow.id)
-                .with_for_update(skip_locked=True)
+        due = self._due(due_by, wall_now)
+        waiting = self.session.scalars(
+            select(models.NudgeRow.recipient_id)
+            .where(*due)
+            .group_by(models.NudgeRow.recipient_id)
+            .order_by(func.min(models.NudgeRow.deliver_after), func.min(models.NudgeRow.id))
+            .limit(_RECIPIENTS_PER_LOOK)
+        ).all()
+        for recipient in waiting:
+            if not self._hold_recipient(recipient):
+                continue  # another worker is claiming them right now: theirs, whole
+            theirs = [*due, models.NudgeRow.recipient_id == recipient]
+            rows = list(
+                self.session.scalars(
+                    select(models.NudgeRow)
+                    .where(*theirs)
+                    .order_by(models.NudgeRow.id)
+                    .with_for_update(skip_locked=True)
+                )
             )
+            total = self.session.scalar(select(func.count()).where(*theirs))
+            if not rows or len(rows) != total:
+                continue  # claimed since the look above, or some rows are held: not a part
+            for row in rows:
+                row.status = NudgeStatus.CLAIMED.value
+                row.lease_owner = worker
+                row.lease_until = lease_until
+                row.attempts += 1
+            self.session.flush()
+            return [mapping.ledger_entry(row) for row in rows]
+        return []
+
+    def _hold_recipient(self, recipient: str) -> bool:
+        """One recipient's rows are claimed as one unit (so a digest is never split between
+        workers). PostgreSQL: a transaction-scoped advisory lock per recipient, tried, never
+        waited for. SQLite: its transactions begin IMMEDIATE (storage.database), so only one
+        claim runs at a time anyway."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            return True
+        key = f"rapport-nudges:{self.team_id}:{recipient}"
+        locked = self.session.scalar(
+            select(func.pg_try_advisory_xact_lock(func.hashtextextended(key, 0)))
         )
-        for row in rows:
-            row.status = NudgeStatus.CLAIMED.value
-            row.lease_owner = worker
-            row.lease_until = lease_until
-            row.attempts += 1
-        self.session.flush()
-        return [mapping.ledger_entry(row) for row in rows]
+        return bool(locked)
+
+    def renew_lease(
+        self, ids: Sequence[int], *, worker: str, wall_now: datetime, lease_until: datetime
+    ) -> int:
+        result = self.session.execute(
+            self._held(ids, worker)
+            .where(models.NudgeRow.lease_until > wall_now)
+            .values(lease_until=lease_until)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     def _held(self, ids: Sequence[int], worker: str) -> Update:
         return update(models.NudgeRow).where(
@@ -157,15 +191,30 @@ class SqlNudgeLedger(Scoped):
                 lease_owner=None,
                 lease_until=None,
                 last_error=None,
+                retry_after=None,
             )
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
-    def release_failed(self, ids: Sequence[int], *, worker: str, error: str, give_up: bool) -> None:
+    def release_failed(
+        self,
+        ids: Sequence[int],
+        *,
+        worker: str,
+        error: str,
+        give_up: bool,
+        at: datetime,
+        retry_after: datetime,
+    ) -> None:
         status = NudgeStatus.FAILED if give_up else NudgeStatus.PENDING
         self.session.execute(
             self._held(ids, worker).values(
-                status=status.value, last_error=error[:2000], lease_owner=None, lease_until=None
+                status=status.value,
+                last_error=error[:2000],
+                lease_owner=None,
+                lease_until=None,
+                retry_after=None if give_up else retry_after,
+                failing_since=func.coalesce(models.NudgeRow.failing_since, at),
             )
         )
 

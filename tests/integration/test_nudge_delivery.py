@@ -19,8 +19,7 @@ from bot.clock import FixedClock
 from bot.dates import Direction, parse_when
 from bot.domain import Actor, InteractionKind
 from bot.fakeslack import FakeSlack
-from bot.nudges.delivery import MAX_ATTEMPTS, NudgePass, PassReport
-from bot.nudges.model import NudgeStatus
+from bot.nudges.delivery import FIRST_RETRY, GIVE_UP_AFTER, NudgePass, PassReport
 from bot.services import accounts, contracts, follow_ups, interactions
 from bot.services import settings as workspace_settings
 from bot.settings import Settings
@@ -73,9 +72,9 @@ def _pass(
     slept: list[float],
     worker: str = "w1",
 ) -> NudgePass:
-    client = make_client("xoxb-test", fake.api_url, sleep=slept.append)
+    client = make_client("xoxb-test", fake.api_url, sleep=slept.append, wait_out_rate_limits=False)
     return create_nudge_pass(
-        Settings(slack_bot_token="xoxb-test"),
+        Settings(slack_bot_token="xoxb-test", admins=frozenset({"UADMIN"})),
         client=client,
         session_factory=sessions,
         wall=wall,
@@ -160,7 +159,10 @@ def test_a_crash_between_claim_and_send_is_delivered_after_the_lease_runs_out(
     nudges._plan(TEAM, DIGEST, PassReport())
     with unit_of_work(seeded, TEAM) as uow:  # a worker that dies after claiming
         held = uow.nudges.claim_next(
-            due_by=DIGEST, worker="dead", lease_until=wall.now() + timedelta(minutes=2)
+            due_by=DIGEST,
+            wall_now=wall.now(),
+            worker="dead",
+            lease_until=wall.now() + timedelta(minutes=2),
         )
     assert len(held) == 2
     assert nudges.run([TEAM], DIGEST).messages == 0  # still leased to the dead worker
@@ -170,27 +172,108 @@ def test_a_crash_between_claim_and_send_is_delivered_after_the_lease_runs_out(
     assert len(fake.calls_to("chat.postMessage")) == 1
 
 
-def test_rate_limited_then_delivered_once(
-    seeded: sessionmaker[Session], fake: FakeSlack, wall: FixedClock, slept: list[float]
-) -> None:
-    fake.fail_next("chat.postMessage", status=429, retry_after=7)
-    report = _pass(seeded, fake, wall, slept).run([TEAM], DIGEST)
-    assert (report.messages, report.failed) == (1, 0)
-    assert [c.ok for c in fake.calls_to("chat.postMessage")] == [False, True]
-    assert 7 <= slept[0] < 7.2
+def _posts(fake: FakeSlack) -> list[bool]:
+    return [c.ok for c in fake.calls_to("chat.postMessage")]
 
 
-def test_repeated_server_errors_end_failed_with_the_error_kept(
+def test_a_rate_limit_is_waited_out_on_real_time_with_the_lease_given_back(
     seeded: sessionmaker[Session], fake: FakeSlack, wall: FixedClock, slept: list[float]
 ) -> None:
-    fake.fail_next("chat.postMessage", status=500, times=1000)
+    """Slack asks for 130 s, longer than a lease: the worker does not sleep on its lease (a
+    replica would take over and post too); the rows wait, pending, and go out once after."""
+    fake.fail_next("chat.postMessage", status=429, retry_after=130)
     nudges = _pass(seeded, fake, wall, slept)
-    for _ in range(MAX_ATTEMPTS):
-        nudges.run([TEAM], DIGEST)
+    first = nudges.run([TEAM], DIGEST)
+    assert (first.messages, first.failed, slept) == (0, 0, [])
     rows = _ledger(seeded)
-    assert {r.status for r in rows} == {NudgeStatus.FAILED.value}
-    assert all(r.last_error == "500" or "internal_error" in (r.last_error or "") for r in rows)
-    assert all(r.attempts == MAX_ATTEMPTS for r in rows)
+    assert {(r.status, r.lease_owner) for r in rows} == {("pending", None)}
+    assert {r.retry_after for r in rows} == {wall.now() + timedelta(seconds=130)}
+    wall.advance(timedelta(seconds=129))
+    other = _pass(seeded, fake, wall, slept, worker="w2").run([TEAM], DIGEST)
+    assert other.messages == 0 and _posts(fake) == [False]
+    wall.advance(timedelta(seconds=1))
+    assert other.messages == 0
+    assert _pass(seeded, fake, wall, slept, worker="w2").run([TEAM], DIGEST).messages == 1
+    assert _posts(fake) == [False, True]
+    assert {r.status for r in _ledger(seeded)} == {"sent"}
+
+
+def test_server_errors_back_off_on_real_time_and_stay_pending_until_slack_recovers(
+    seeded: sessionmaker[Session], fake: FakeSlack, wall: FixedClock, slept: list[float]
+) -> None:
+    """35 s of 500s used to spend all five attempts within one pass; now each attempt waits
+    longer (30 s, 60 s, …) and nothing is lost."""
+    per_attempt = 4  # the client's own quick retries: 1 s, 2 s, 4 s
+    fake.fail_next("chat.postMessage", status=500, times=2 * per_attempt)
+    nudges = _pass(seeded, fake, wall, slept)
+    nudges.run([TEAM], DIGEST)
+    nudges.run([TEAM], DIGEST)  # at once again: nothing is tried, nothing spins
+    assert len(_posts(fake)) == per_attempt
+    [retry] = {r.retry_after for r in _ledger(seeded)}
+    assert retry == wall.now() + FIRST_RETRY
+    wall.advance(FIRST_RETRY)
+    nudges.run([TEAM], DIGEST)
+    assert {r.retry_after for r in _ledger(seeded)} == {wall.now() + 2 * FIRST_RETRY}
+    assert {r.status for r in _ledger(seeded)} == {"pending"}
+    wall.advance(2 * FIRST_RETRY)
+    report = nudges.run([TEAM], DIGEST)
+    assert (report.messages, report.delivered) == (1, 2)
+    assert _posts(fake).count(True) == 1
+    assert {(r.status, r.attempts) for r in _ledger(seeded)} == {("sent", 3)}
+
+
+def test_after_a_day_of_failures_they_are_failed_and_the_admins_told(
+    seeded: sessionmaker[Session], fake: FakeSlack, wall: FixedClock, slept: list[float]
+) -> None:
+    per_attempt = 4
+    fake.fail_next("chat.postMessage", status=500, times=3 * per_attempt)
+    nudges = _pass(seeded, fake, wall, slept)
+    nudges.run([TEAM], DIGEST)
+    wall.advance(GIVE_UP_AFTER - timedelta(minutes=1))
+    nudges.run([TEAM], DIGEST)  # still within the day: pending, retried a minute later
+    assert {r.status for r in _ledger(seeded)} == {"pending"}
+    wall.advance(timedelta(minutes=1))
+    report = nudges.run([TEAM], DIGEST)
+    rows = _ledger(seeded)
+    assert report.failed == 2 and {r.status for r in rows} == {"failed"}
+    assert all("internal_error" in (r.last_error or "") for r in rows)
+    told = [c for c in fake.calls_to("chat.postMessage") if c.ok and c.args["channel"] == "DUADMIN"]
+    assert len(told) == 1 and "could not deliver 2 reminders to <@UALICE>" in told[0].args["text"]
+
+
+def test_an_error_no_retry_fixes_fails_at_once_and_is_escalated(
+    seeded: sessionmaker[Session], fake: FakeSlack, wall: FixedClock, slept: list[float]
+) -> None:
+    fake.add_channel("CESC", "crm-escalations")
+    _escalate_to(seeded, "CESC")
+    fake.fail_next("conversations.open", error="user_disabled")
+    report = _pass(seeded, fake, wall, slept).run([TEAM], DIGEST)
+    assert report.failed == 2
+    assert {r.last_error for r in _ledger(seeded)} == {"user_disabled"}
+    [told] = [c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == "CESC"]
+    assert "<@UALICE> (user_disabled)" in told.args["text"]
+
+
+def test_a_worker_that_lost_its_lease_does_not_post(
+    seeded: sessionmaker[Session], fake: FakeSlack, wall: FixedClock, slept: list[float]
+) -> None:
+    """A worker stalls between its claim and its post past the lease (a long GC pause, a
+    slow database): another worker reaps the rows and sends them; the first must not post."""
+    late = FixedClock(DIGEST + timedelta(minutes=3))
+    other = _pass(seeded, fake, late, slept, worker="w2")
+    stalled = _pass(seeded, fake, wall, slept, worker="w1")
+    render = stalled.render
+
+    def stall_then_render(*args, **kwargs):  # type: ignore[no-untyped-def]
+        other.run([TEAM], DIGEST)  # meanwhile: the lease ran out, w2 reaped and sent
+        wall.advance(timedelta(minutes=3))
+        return render(*args, **kwargs)
+
+    stalled.render = stall_then_render
+    report = stalled.run([TEAM], DIGEST)
+    assert (report.messages, report.lost_leases) == (0, 2)  # it saw them go, and kept out
+    assert len(fake.calls_to("chat.postMessage")) == 1
+    assert {r.status for r in _ledger(seeded)} == {"sent"}
 
 
 def test_a_deleted_follow_up_is_never_nudged(

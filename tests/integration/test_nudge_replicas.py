@@ -92,6 +92,15 @@ def _delivered(fake: FakeSlack) -> Counter[int]:
     return Counter(n for c in fake.calls_to("chat.postMessage") if c.ok for n in _numbers(c))
 
 
+def _split_digests(fake: FakeSlack) -> dict[str, set[str | None]]:
+    """Recipients whose items went out from more than one process: a split digest."""
+    senders: dict[str, set[str | None]] = {}
+    for call in fake.calls_to("chat.postMessage"):
+        if call.ok:
+            senders.setdefault(str(call.args["channel"]), set()).add(call.token)
+    return {channel: tokens for channel, tokens in senders.items() if len(tokens) > 1}
+
+
 def _start(url: URL, fake: FakeSlack, name: str) -> subprocess.Popen[str]:
     environment = {
         "PATH": os.environ.get("PATH", ""),
@@ -132,6 +141,8 @@ def test_three_processes_deliver_every_item_exactly_once(
     assert _statuses(sessions) == {"sent": OWNERS * PER_OWNER}
     senders = Counter(c.token for c in fake.calls_to("chat.postMessage"))
     print(f"\nmessages per process: {dict(senders)}")
+    assert len(senders) > 1, "one process did all the work: the test proves nothing"
+    assert _split_digests(fake) == {}
     assert fake.violations == []
 
 
