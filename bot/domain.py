@@ -17,6 +17,8 @@ MAX_SUMMARY_LENGTH = 10_000
 MAX_FOLLOW_UP_TEXT_LENGTH = 2_000
 MAX_TAG_LENGTH = 50
 MAX_TIER_LENGTH = 50
+MAX_EMAIL_LENGTH = 254  # RFC 5321's limit on a forward path
+MAX_PERMALINK_LENGTH = 1_000
 MAX_CONTRACT_VALUE = Decimal("1000000000000")  # one trillion in any currency is a typo
 MAX_CADENCE_DAYS = 3_660
 MAX_NOTICE_DAYS = 3_660
@@ -89,10 +91,37 @@ class NudgeMode(enum.StrEnum):
     OFF = "off"
 
 
+# Code points that show nothing but are not spaces: besides the format controls (Unicode
+# category Cf: zero-width space and joiners, direction marks and isolates, the byte-order
+# mark, the soft hyphen, tags), the other default-ignorable ones (Hangul fillers, variation
+# selectors, the combining grapheme joiner). In a name they only make look-alikes.
+_IGNORABLE = (
+    (0x034F, 0x034F),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFFA0, 0xFFA0),
+    (0xE0000, 0xE0FFF),
+)
+
+
+def _invisible(ch: str) -> bool:
+    point = ord(ch)
+    return unicodedata.category(ch) == "Cf" or any(lo <= point <= hi for lo, hi in _IGNORABLE)
+
+
+def visible(text: str) -> str:
+    """``text`` without the characters that show nothing (``Acme\u200b`` is ``Acme``)."""
+    return "".join(ch for ch in text if not _invisible(ch))
+
+
 def name_key(name: str) -> str:
-    """The case- and spacing-insensitive key an account or contact name is unique by."""
-    normalized = unicodedata.normalize("NFKC", name)
-    return " ".join(normalized.casefold().split())
+    """The key an account or contact name is unique by: insensitive to case, spacing,
+    compatibility forms and invisible characters."""
+    normalized = unicodedata.normalize("NFKC", visible(name))
+    return " ".join(visible(normalized).casefold().split())
 
 
 @dataclass(frozen=True, slots=True)

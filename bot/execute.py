@@ -18,6 +18,7 @@ from bot.errors import RapportError
 from bot.parser import ParseContext, parse_command
 from bot.ports import UnitOfWork
 from bot.services import accounts, contracts, follow_ups, interactions, queries, settings
+from bot.validation import check_storable
 
 
 class NotUnderstood(RapportError):
@@ -39,6 +40,7 @@ class Executed:
 def run_text(uow: UnitOfWork, actor: Actor, now: datetime, text: str) -> Executed:
     """Parse ``text`` in the caller's workspace and zone, then execute it; raises
     ``NotUnderstood`` (or the use case's refusal)."""
+    check_storable(text)
     workspace = uow.workspaces.get_or_create(now)
     context = ParseContext(
         now=now,

@@ -12,6 +12,7 @@ from bot.ports import UnitOfWork
 from bot.render.modal import LogForm, LogPrefill, read_log_submission
 from bot.services.interactions import LoggedInteraction, log_interaction
 from bot.services.lookup import account_by_id
+from bot.validation import row_id, storable
 
 
 class FieldErrors(RapportError):
@@ -54,9 +55,10 @@ def _today(actor: Actor, now: datetime) -> date:
 
 def prefill_for_account(uow: UnitOfWork, actor: Actor, now: datetime, value: str) -> LogPrefill:
     """The modal a "Log a touch" button opens: the account chosen, today, a call."""
-    if not value.isdigit():
+    account_id = row_id(value)
+    if account_id is None:
         raise AccountNotFound(value)
-    account = account_by_id(uow, int(value))
+    account = account_by_id(uow, account_id)
     return LogPrefill(
         account=account,
         text="",
@@ -70,6 +72,7 @@ def prefill_for_message(
     actor: Actor, now: datetime, text: str, permalink: str | None
 ) -> LogPrefill:
     """The modal the shortcuts open: a message's text and link, or empty."""
+    text = storable(text)
     kind = InteractionKind.MESSAGE if text else InteractionKind.CALL
     return LogPrefill(
         account=None, text=text, permalink=permalink, kind=kind, today=_today(actor, now)

@@ -9,12 +9,14 @@ from decimal import Decimal, InvalidOperation
 from bot.domain import (
     MAX_CADENCE_DAYS,
     MAX_CONTRACT_VALUE,
+    MAX_EMAIL_LENGTH,
     MAX_FOLLOW_UP_TEXT_LENGTH,
     MAX_NAME_LENGTH,
     MAX_NOTICE_DAYS,
     MAX_SUMMARY_LENGTH,
     MAX_TAG_LENGTH,
     MAX_TIER_LENGTH,
+    visible,
 )
 from bot.errors import InvalidInput
 
@@ -31,6 +33,33 @@ def _strip_controls(text: str) -> str:
     )
 
 
+def unstorable(text: str) -> str | None:
+    """What in ``text`` no database column can hold, described for a person; None if all
+    of it can be stored. (PostgreSQL text holds no NUL; UTF-8 has no lone surrogate.)"""
+    if "\x00" in text:
+        return "a NUL character"
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        return "a broken character (half of a surrogate pair)"
+    return None
+
+
+def check_storable(text: str, *, field: str = "text") -> str:
+    """``text`` as it is, or a refusal naming what in it cannot be stored."""
+    problem = unstorable(text)
+    if problem is not None:
+        raise InvalidInput(
+            field,
+            f"Your message contains {problem}, which I can't store; nothing was saved.",
+            hint="Type it again, or paste it as plain text: it usually comes with a copy.",
+        )
+    return text
+
+
+def storable(text: str) -> str:
+    """``text`` without what no column can hold (for searches and prefills, not records)."""
+    return "".join(ch for ch in text if ch != "\x00" and not "\ud800" <= ch <= "\udfff")
+
+
 def row_id(text: str) -> int | None:
     """A number a button, a picker or a person gave as an id, if it can be one: a forged or
     stale request can carry anything, and storage refuses numbers past its integer range."""
@@ -42,7 +71,8 @@ def row_id(text: str) -> int | None:
 
 
 def clean_name(name: str, *, field: str = "name", what: str = "An account name") -> str:
-    cleaned = " ".join(_strip_controls(name).split())
+    """A name as kept: spacing folded, control and invisible characters gone."""
+    cleaned = " ".join(visible(_strip_controls(name)).split())
     if not cleaned:
         raise InvalidInput(field, f"{what} can't be empty.", hint="For example: `add Acme Corp`")
     if len(cleaned) > MAX_NAME_LENGTH:
@@ -77,7 +107,7 @@ def clean_follow_up_text(text: str) -> str:
 
 
 def clean_tag(tag: str) -> str:
-    cleaned = tag.strip().lstrip("#")
+    cleaned = visible(_strip_controls(tag)).strip().lstrip("#")
     if not cleaned or any(ch.isspace() for ch in cleaned):
         raise InvalidInput("tag", f"“{tag}” isn't a tag: tags are single words like `emea`.")
     if len(cleaned) > MAX_TAG_LENGTH:
@@ -88,7 +118,7 @@ def clean_tag(tag: str) -> str:
 def clean_tier(tier: str | None) -> str | None:
     if tier is None:
         return None
-    cleaned = tier.strip()
+    cleaned = visible(_strip_controls(tier)).strip()
     if not cleaned:
         return None
     if len(cleaned) > MAX_TIER_LENGTH:
@@ -140,7 +170,9 @@ def check_currency(code: str) -> str:
 def check_email(email: str | None) -> str | None:
     if email is None:
         return None
-    cleaned = email.strip()
+    cleaned = visible(email).strip()
+    if len(cleaned) > MAX_EMAIL_LENGTH:
+        raise InvalidInput("email", f"An e-mail address has at most {MAX_EMAIL_LENGTH} characters.")
     if not _EMAIL.match(cleaned):
         raise InvalidInput("email", f"“{email}” doesn't look like an e-mail address.")
     return cleaned

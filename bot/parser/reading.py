@@ -35,8 +35,9 @@ class Unreadable(Exception):
 # A token is a run of non-space characters, except that Slack's <…> entities (mentions,
 # links) stay whole even when their label holds spaces: <@U123|bob smith>.
 TOKEN = re.compile(r"(?:<[^<>\s][^<>]*>|[^\s<]|<)+")
-USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
-CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^<>]*))?>")
+# Slack's ids are short; one longer than storage keeps (32) is no id of Slack's.
+USER = re.compile(r"<@([UW][A-Z0-9]{1,30})(?:\|[^<>]*)?>")
+CHANNEL = re.compile(r"<#([CG][A-Z0-9]{1,30})(?:\|([^<>]*))?>")
 # The colon that ends an account (or a date): any colon except one inside a time, 15:00.
 SEPARATOR = re.compile(r"(?<![0-9]):|:(?![0-9])")
 _SMALL_NUMBER = re.compile(r"[0-9]{1,9}")

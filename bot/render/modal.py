@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.domain import (
     MAX_FOLLOW_UP_TEXT_LENGTH,
+    MAX_PERMALINK_LENGTH,
     MAX_SUMMARY_LENGTH,
     Account,
     AccountStatus,
@@ -32,6 +33,7 @@ from bot.render.blocks import (
 )
 from bot.render.items import kind_label
 from bot.render.text import clip, link, one_line, safe
+from bot.validation import row_id, unstorable
 
 MAX_OPTIONS = 100
 _KIND_LABELS = {k: kind_label(k)[0].upper() + kind_label(k)[1:] for k in InteractionKind}
@@ -231,8 +233,8 @@ def _day(element: Mapping[str, Any]) -> date | str | None:
         return value
 
 
-def _is_number(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) <= 18
+def _is_slack_link(url: str) -> bool:
+    return url.startswith("https://") and len(url) <= MAX_PERMALINK_LENGTH
 
 
 def _permalink(private_metadata: str) -> str | None:
@@ -254,7 +256,7 @@ def read_log_submission(
     errors: dict[str, str] = {}
 
     raw_account = _selected(_element(state_values, ids.LOG_ACCOUNT_BLOCK, ids.ACCOUNT_SELECT))
-    account_id = int(raw_account) if raw_account and _is_number(raw_account) else None
+    account_id = row_id(raw_account) if raw_account else None
     if account_id is None:
         errors[ids.LOG_ACCOUNT_BLOCK] = "Pick the account this touch was with."
 
@@ -273,8 +275,16 @@ def read_log_submission(
         )
 
     summary = _text(_element(state_values, ids.LOG_SUMMARY_BLOCK, ids.LOG_SUMMARY_ACTION))
+    permalink = _permalink(private_metadata)
     if not summary:
         errors[ids.LOG_SUMMARY_BLOCK] = "Write a short summary of what happened."
+    elif problem := unstorable(summary):
+        errors[ids.LOG_SUMMARY_BLOCK] = f"The summary contains {problem}, which I can't store."
+    elif permalink is not None and not _is_slack_link(permalink):
+        errors[ids.LOG_SUMMARY_BLOCK] = (
+            f"The link to the message isn't one I can keep (an https link of at most "
+            f"{MAX_PERMALINK_LENGTH:,} characters); nothing was saved."
+        )
     elif len(summary) > MAX_SUMMARY_LENGTH:
         errors[ids.LOG_SUMMARY_BLOCK] = (
             f"A summary holds at most {MAX_SUMMARY_LENGTH:,} characters "
@@ -297,6 +307,8 @@ def read_log_submission(
         errors[ids.LOG_FOLLOW_UP_TEXT_BLOCK] = (
             f"A follow-up holds at most {MAX_FOLLOW_UP_TEXT_LENGTH:,} characters."
         )
+    elif problem := unstorable(follow_up_text):
+        errors[ids.LOG_FOLLOW_UP_TEXT_BLOCK] = f"The text contains {problem}, which I can't store."
 
     if errors:
         return errors
@@ -308,5 +320,5 @@ def read_log_submission(
         summary=summary,
         follow_up_day=follow_up_day if isinstance(follow_up_day, date) else None,
         follow_up_text=follow_up_text or None,
-        permalink=_permalink(private_metadata),
+        permalink=permalink,
     )

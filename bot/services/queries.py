@@ -19,6 +19,7 @@ from bot.errors import InvalidInput
 from bot.matching import rank_accounts, suggest
 from bot.ports import UnitOfWork
 from bot.services.lookup import resolve_account
+from bot.validation import storable
 
 DEFAULT_RENEWAL_WINDOW_DAYS = 90
 CARD_INTERACTIONS = 5
@@ -210,6 +211,7 @@ PICKER_LIMIT = 100  # Slack shows at most 100 options
 
 def accounts_for_picker(uow: UnitOfWork, typed: str) -> list[Account]:
     """Live accounts for the modal's picker: those matching what is typed, best first."""
+    typed = storable(typed)
     if not name_key(typed):
         return uow.accounts.search("", include_archived=False, limit=PICKER_LIMIT)
     return find_accounts(uow, typed).accounts[:PICKER_LIMIT]

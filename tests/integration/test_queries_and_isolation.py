@@ -8,10 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from bot.domain import AccountStatus, InteractionKind, Owner
 from bot.errors import AccountNotFound, FollowUpNotFound
 from bot.services import accounts, contracts, follow_ups, interactions, queries
+from storage import models
 from storage.unit_of_work import SqlUnitOfWork
 from tests.integration.conftest import ALICE, BOB, EVE, NOW, Harness, when
 
@@ -311,3 +313,20 @@ def test_home_shows_my_overdue_this_week_renewals_and_stale(world: Harness) -> N
     assert [i.follow_up.text for i in data.due_this_week] == ["Due today", "Due this week"]
     assert [r.account.name for r in data.renewals] == ["Acme Corp"]
     assert [a.name for a in data.stale] == ["Acme Corp"]
+
+
+def test_seen_deliveries_are_kept_a_day_and_pruned_after_it(app: Harness) -> None:
+    """A Slack retry within the day is recognised; ids older than a day are pruned (the
+    table does not grow for ever), so the same id after that counts as new."""
+    day = timedelta(days=1)
+
+    def remember(key: str, at: datetime) -> bool:
+        return app.read("T1", lambda w: w.events.remember(key, at))
+
+    assert remember("Ev1", NOW) is True
+    assert remember("Ev1", NOW + day - timedelta(seconds=1)) is False
+    assert remember("Ev2", NOW + day + timedelta(seconds=1)) is True  # prunes Ev1
+    with app.sessions() as session:
+        kept = set(session.scalars(select(models.SlackEventRow.event_id)))
+    assert kept == {"Ev2"}
+    assert remember("Ev1", NOW + day + timedelta(seconds=2)) is True
