@@ -229,7 +229,7 @@ def _import(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> i
         except RapportError as refused:
             raise UsageError(refused.message) from None
         _print_report(path, report, arguments.dry_run, out)
-        skipped += len(report.skipped)
+        skipped += report.skipped_rows
     return 1 if skipped else 0
 
 
@@ -256,7 +256,7 @@ def _print_report(path: Path, report: ImportReport, dry_run: bool, out: TextIO) 
         print(f"  {change}", file=out)
     print(
         f"  {report.created} {verb} created, {report.updated} {verb} updated, "
-        f"{report.unchanged} unchanged, {len(report.skipped)} skipped.",
+        f"{report.unchanged} unchanged, {report.skipped_rows} skipped.",
         file=out,
     )
     for error in report.skipped:

@@ -69,8 +69,13 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def skipped_rows(self) -> int:
+        """Rows (or unreadable lines) skipped: a row with three problems is one row."""
+        return len({error.line for error in self.skipped})
+
+    @property
     def rows_read(self) -> int:
-        return self.created + self.updated + self.unchanged + len(self.skipped)
+        return self.created + self.updated + self.unchanged + self.skipped_rows
 
 
 def owner_resolver(uow: UnitOfWork, directory: Directory | None) -> OwnerResolver:

@@ -1,8 +1,9 @@
 """Reading an import file: bytes in, typed rows and per-line errors out.
 
 The file is UTF-8 (with or without a byte-order mark), else Windows-1252 or Latin-1;
-its columns are separated by commas, semicolons or tabs, whichever the header uses
-most. A bad row is reported by the line it starts on and skipped; the rest still reads.
+its columns are separated by commas, semicolons or tabs, whichever the header uses most.
+A bad row is reported by the line it starts on and skipped; so are lines whose quotes do
+not pair up, each costing only its own lines (``splitting``). The rest still reads.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import codecs
 import csv
 import enum
-import io
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
@@ -43,6 +43,7 @@ from bot.transfer.records import (
     Row,
     RowError,
 )
+from bot.transfer.splitting import BrokenLines, RecordSplitter
 from bot.transfer.values import (
     CellError,
     parse_account_kind,
@@ -84,22 +85,18 @@ def read_records(data: bytes | str, *, dayfirst: bool = False) -> ImportFile:
     if delimiter != ",":
         notes.append(f"Columns are separated by {_delimiter_name(delimiter, plural=True)}.")
 
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
+    records = RecordSplitter(text, delimiter, first_line=first_line)
     rows: list[Row] = []
     errors: list[RowError] = []
     header_map: HeaderMap | None = None
     headers: list[str] = []
-    consumed = 0
-    while True:
-        line = first_line + consumed
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            errors.append(RowError(line, f"The rest of the file cannot be read: {exc}."))
-            break
-        consumed = reader.line_num
+    while (record := records.read()) is not None:
+        if isinstance(record, BrokenLines):
+            errors.append(RowError(record.line, _broken(record, delimiter, header_map is None)))
+            if header_map is None:
+                break
+            continue
+        line, cells = record.line, record.cells
         if not any(cell.strip() for cell in cells):
             continue  # spreadsheets leave blank rows
         if header_map is None:
@@ -108,6 +105,7 @@ def read_records(data: bytes | str, *, dayfirst: bool = False) -> ImportFile:
             if header_map.missing:
                 errors.append(RowError(line, describe_missing(header_map)))
                 break
+            records.fields = len(headers)
             continue
         if len(cells) > len(headers) and any(cell.strip() for cell in cells[len(headers) :]):
             errors.append(
@@ -135,6 +133,24 @@ def read_records(data: bytes | str, *, dayfirst: bool = False) -> ImportFile:
             errors.append(RowError(first_line, "The file is empty: it has no header line."))
         return ImportFile(RecordKind.ACCOUNTS, [], errors, [], notes)
     return ImportFile(header_map.kind, rows, errors, list(header_map.ignored), notes)
+
+
+def _broken(lines: BrokenLines, delimiter: str, header: bool) -> str:
+    """Why lines could not be read, in the words of the import's summary."""
+    if lines.last_line > lines.line:
+        what = f"Lines {lines.line}–{lines.last_line} are one record that cannot be read"
+    else:
+        what = "The header line cannot be read" if header else "The line cannot be read"
+    if lines.too_long:
+        why = f"a value is longer than {csv.field_size_limit():,} characters."
+    else:
+        why = (
+            "its quotes do not pair up (a value that starts with a quote ends with one right "
+            f"before the next {_DELIMITER_NAMES.get(delimiter, delimiter)} or the end of the "
+            'line; a quote inside a value is written twice: "").'
+        )
+    after = " The lines after it were read on their own." if lines.read_on else ""
+    return f"{what}: {why}{after}"
 
 
 def _decode(data: bytes, notes: list[str]) -> str:

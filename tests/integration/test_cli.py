@@ -61,6 +61,29 @@ def test_skipped_rows_make_exit_code_1(database: URL, tmp_path: Path) -> None:
     assert "skipped line 3:" in shown and "“Alien”" in shown
 
 
+def test_a_stray_quote_costs_one_row_and_the_summary_counts_every_row(
+    database: URL, tmp_path: Path
+) -> None:
+    rows = [f"Company {n},Prospect,owner{n % 5}@ourco.example" for n in range(1_000)]
+    rows[299] = '"' + rows[299]  # line 301
+    stray = tmp_path / "stray.csv"
+    stray.write_text("Name,Type,Owner\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    code, shown = run("import", str(stray), "--team", "T1")
+    assert code == 1
+    assert "999 were created, 0 were updated, 0 unchanged, 1 skipped." in shown
+    assert "skipped line 301: The line cannot be read: its quotes do not pair up" in shown
+    assert "The lines after it were read on their own." in shown
+
+
+def test_a_row_with_several_problems_is_one_skipped_row(database: URL, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Name,Type,Cadence Days\nBad,Friend,-1\nGood,,\n", encoding="utf-8")
+    code, shown = run("import", str(bad), "--team", "T1")
+    assert code == 1
+    assert "1 were created, 0 were updated, 0 unchanged, 1 skipped." in shown
+    assert shown.count("skipped line 2:") == 2
+
+
 @pytest.mark.parametrize(
     ("argv", "environment", "message"),
     [

@@ -676,14 +676,6 @@ def test_contracts_file_reads_plain_decimals_and_needs_a_currency() -> None:
     assert result.errors == [RowError(3, "Currency is empty.")]
 
 
-def test_a_field_too_large_for_csv_stops_the_file_with_an_error() -> None:
-    result = read_records(csv_bytes("Name,Notes", "Acme,", f"Globex,{'x' * 200_000}", "Initech,"))
-    assert [r.name for r in accounts(result)] == ["Acme"]
-    (error,) = result.errors
-    assert error.line == 3
-    assert error.message.startswith("The rest of the file cannot be read: field larger than")
-
-
 _CELLS = st.text(st.sampled_from(list(",;\t\"\r\n '=-./:0123456789aZ€🚀")), max_size=12) | (
     st.sampled_from(["2027-03-31", "3/14/2024", "31.02.2027", "24.000,50", "yes", "call", "-5"])
 )
