@@ -1,14 +1,14 @@
 """Reading an import file: bytes in, typed rows and per-line errors out.
 
-The file is UTF-8 (with or without a byte-order mark), else Windows-1252 or Latin-1;
-its columns are separated by commas, semicolons or tabs, whichever the header uses most.
-A bad row is reported by the line it starts on and skipped; so are lines whose quotes do
-not pair up, each costing only its own lines (``splitting``). The rest still reads.
+The file is UTF-8 (with or without a byte-order mark), UTF-16 with its mark, else
+Windows-1252 when it reads like Western European text (``decoding``); its columns are
+separated by commas, semicolons or tabs, whichever the header uses most. A bad row is
+reported by the line it starts on and skipped; so are lines whose quotes do not pair up,
+each costing only its own lines (``splitting``). The rest still reads.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import enum
 import re
@@ -31,6 +31,7 @@ from bot.domain import (
     InteractionKind,
     RenewalOutcome,
 )
+from bot.transfer.decoding import decode
 from bot.transfer.headers import HeaderMap, describe_missing, detect_headers
 from bot.transfer.records import (
     AccountRow,
@@ -71,11 +72,16 @@ _NO_DATE = date(1970, 1, 1)
 _NO_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def read_records(data: bytes | str, *, dayfirst: bool = False) -> ImportFile:
-    """Read one CSV export; ``dayfirst`` reads ``3/4/2027`` as 3 April (dotted dates always are)."""
+def read_records(
+    data: bytes | str, *, dayfirst: bool = False, encoding: str | None = None
+) -> ImportFile:
+    """Read one CSV export; ``dayfirst`` reads ``3/4/2027`` as 3 April (dotted dates always
+    are). Bytes are decoded as ``decoding.decode`` says (``encoding`` names the codec), and
+    raise ``UnreadableFile`` when that cannot be done faithfully."""
     notes: list[str] = []
-    text = data if isinstance(data, str) else _decode(data, notes)
-    text = text.removeprefix("\ufeff")
+    if isinstance(data, bytes):
+        data, notes = decode(data, encoding)
+    text = data.removeprefix("\ufeff")
     first_line = 1
     if sep := _SEP_LINE.match(text):  # Excel's hint line: "sep=;"
         delimiter = sep["delimiter"]
@@ -151,24 +157,6 @@ def _broken(lines: BrokenLines, delimiter: str, header: bool) -> str:
         )
     after = " The lines after it were read on their own." if lines.read_on else ""
     return f"{what}: {why}{after}"
-
-
-def _decode(data: bytes, notes: list[str]) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        notes.append("The file is UTF-16 (as spreadsheets save “Unicode text”).")
-        return data.decode("utf-16", errors="replace")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # A spreadsheet may have written the mark and then saved in its own code page.
-        data = data.removeprefix(codecs.BOM_UTF8)
-    try:
-        text = data.decode("cp1252")
-        notes.append("The file is not UTF-8; it was read as Windows-1252 (Western European).")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-        notes.append("The file is not UTF-8; it was read as Latin-1 (ISO-8859-1).")
-    return text
 
 
 def _delimiter_name(delimiter: str, *, plural: bool = False) -> str:
