@@ -34,7 +34,8 @@ from bot.errors import RapportError
 from bot.manifest import manifest
 from bot.nudges.preview import print_preview
 from bot.services import exporting
-from bot.services.importing import Importer, ImportReport, owner_resolver
+from bot.services.import_owners import known_owners, owner_texts, slack_owners
+from bot.services.importing import Importer, ImportReport
 from bot.settings import Settings, SettingsError, read_dotenv
 from bot.transfer.decoding import UnknownEncoding, UnreadableFile
 from bot.transfer.reader import read_records
@@ -218,18 +219,14 @@ def _import(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> i
     sessions = open_database(settings)
     team_id = _team(sessions, arguments.team, settings)
     actor = Actor(team_id=team_id, user_id=IMPORT_ACTOR)
-    directory = _directory(settings)
+    owners = _resolve_owners(sessions, team_id, settings, [data for _, data in read])
     now = SystemClock().now()
     skipped = 0
     for path, data in read:
         try:
             with unit_of_work(sessions, team_id, dry_run=arguments.dry_run) as work:
                 importer = Importer(
-                    work,
-                    actor,
-                    now,
-                    resolve_owner=owner_resolver(work, directory),
-                    default_currency=arguments.currency,
+                    work, actor, now, owners=owners, default_currency=arguments.currency
                 )
                 report = _run_with_progress(importer, data)
         except RapportError as refused:
@@ -237,6 +234,23 @@ def _import(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> i
         _print_report(path, report, arguments.dry_run, out)
         skipped += report.skipped_rows
     return 1 if skipped else 0
+
+
+def _resolve_owners(
+    sessions: sessionmaker[Session], team_id: str, settings: Settings, files: list[ImportFile]
+) -> dict[str, str]:
+    """The Slack users the files' owners and authors are: the workspace's known users in a
+    short read, then, with a token, Slack itself (users.lookupByEmail, users.list) with no
+    transaction open."""
+    texts = owner_texts(files)
+    if not texts:
+        return {}
+    with unit_of_work(sessions, team_id, dry_run=True) as work:
+        owners = known_owners(work, texts)
+    directory = _directory(settings)
+    if directory is not None:
+        owners |= slack_owners(directory, [text for text in texts if text not in owners])
+    return owners
 
 
 def _read_import_file(path: Path, arguments: argparse.Namespace) -> ImportFile:
@@ -250,7 +264,7 @@ def _read_import_file(path: Path, arguments: argparse.Namespace) -> ImportFile:
 
 
 def _directory(settings: Settings) -> SlackDirectory | None:
-    """With a token, import resolves owners through Slack (users.lookupByEmail, users.list)."""
+    """With a token, import resolves owners through Slack too."""
     if not settings.slack_bot_token:
         return None
     return SlackDirectory(make_client(settings.slack_bot_token, settings.slack_api_url))
