@@ -6,6 +6,7 @@ python app.py manifest [--url URL]         # the Slack app manifest (YAML)
 python app.py nudge [--now ISO] [--dry-run] [--team T…]   # one scheduler pass
 python app.py db upgrade
 python app.py import FILE.csv|DIR [--dry-run] [--team T…] [--currency USD] [--dayfirst]
+                                   [--encoding NAME]
 python app.py export DIR [--team T…]
 """
 
@@ -33,8 +34,10 @@ from bot.errors import RapportError
 from bot.manifest import manifest
 from bot.nudges.preview import print_preview
 from bot.services import exporting
-from bot.services.importing import Importer, ImportReport, owner_resolver
+from bot.services.import_owners import known_owners, owner_texts, slack_owners
+from bot.services.importing import Importer, ImportReport
 from bot.settings import Settings, SettingsError, read_dotenv
+from bot.transfer.decoding import UnknownEncoding, UnreadableFile
 from bot.transfer.reader import read_records
 from bot.transfer.records import ImportFile
 from bot.transfer.writer import EXPORT_FILES
@@ -97,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument("--team", help="the workspace (T…) to import into")
     importing.add_argument("--currency", default="USD", help="for values without one")
     importing.add_argument("--dayfirst", action="store_true", help="read 03/04/2027 as 3 April")
+    importing.add_argument(
+        "--encoding", help="the file's encoding (e.g. shift_jis), if not UTF-8 or Windows-1252"
+    )
     importing.set_defaults(command=_import)
 
     exporting_ = commands.add_parser("export", help="write every record as CSV files")
@@ -208,33 +214,57 @@ def _import_files(path: Path) -> list[Path]:
 
 def _import(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     files = _import_files(arguments.path)
+    # Every file is read before any is imported: one that cannot be read stops them all.
+    read = [(path, _read_import_file(path, arguments)) for path in files]
     sessions = open_database(settings)
     team_id = _team(sessions, arguments.team, settings)
     actor = Actor(team_id=team_id, user_id=IMPORT_ACTOR)
-    directory = _directory(settings)
+    owners = _resolve_owners(sessions, team_id, settings, [data for _, data in read])
     now = SystemClock().now()
     skipped = 0
-    for path in files:
-        data = read_records(path.read_bytes(), dayfirst=arguments.dayfirst)
+    for path, data in read:
         try:
             with unit_of_work(sessions, team_id, dry_run=arguments.dry_run) as work:
                 importer = Importer(
-                    work,
-                    actor,
-                    now,
-                    resolve_owner=owner_resolver(work, directory),
-                    default_currency=arguments.currency,
+                    work, actor, now, owners=owners, default_currency=arguments.currency
                 )
                 report = _run_with_progress(importer, data)
         except RapportError as refused:
             raise UsageError(refused.message) from None
         _print_report(path, report, arguments.dry_run, out)
-        skipped += len(report.skipped)
+        skipped += report.skipped_rows
     return 1 if skipped else 0
 
 
+def _resolve_owners(
+    sessions: sessionmaker[Session], team_id: str, settings: Settings, files: list[ImportFile]
+) -> dict[str, str]:
+    """The Slack users the files' owners and authors are: the workspace's known users in a
+    short read, then, with a token, Slack itself (users.lookupByEmail, users.list) with no
+    transaction open."""
+    texts = owner_texts(files)
+    if not texts:
+        return {}
+    with unit_of_work(sessions, team_id, dry_run=True) as work:
+        owners = known_owners(work, texts)
+    directory = _directory(settings)
+    if directory is not None:
+        owners |= slack_owners(directory, [text for text in texts if text not in owners])
+    return owners
+
+
+def _read_import_file(path: Path, arguments: argparse.Namespace) -> ImportFile:
+    data = path.read_bytes()
+    try:
+        return read_records(data, dayfirst=arguments.dayfirst, encoding=arguments.encoding)
+    except UnknownEncoding as refused:
+        raise UsageError(refused.message) from None
+    except UnreadableFile as refused:
+        raise UsageError(f"{path}: {refused.message}") from None
+
+
 def _directory(settings: Settings) -> SlackDirectory | None:
-    """With a token, import resolves owners through Slack (users.lookupByEmail, users.list)."""
+    """With a token, import resolves owners through Slack too."""
     if not settings.slack_bot_token:
         return None
     return SlackDirectory(make_client(settings.slack_bot_token, settings.slack_api_url))
@@ -256,7 +286,7 @@ def _print_report(path: Path, report: ImportReport, dry_run: bool, out: TextIO) 
         print(f"  {change}", file=out)
     print(
         f"  {report.created} {verb} created, {report.updated} {verb} updated, "
-        f"{report.unchanged} unchanged, {len(report.skipped)} skipped.",
+        f"{report.unchanged} unchanged, {report.skipped_rows} skipped.",
         file=out,
     )
     for error in report.skipped:

@@ -3,13 +3,15 @@
 Each row is checked completely before anything of it is written, so a bad row is skipped
 whole and reported by its line number while the rest of the file goes in. Owners that are
 not (yet) Slack users are kept as unresolved owners: visible and assignable, never dropped.
+Owners are looked up in Slack beforehand (``import_owners``), never while the import's
+transaction is open.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -20,11 +22,10 @@ from bot.domain import (
     Actor,
     FollowUpStatus,
     Owner,
-    SlackProfile,
     name_key,
 )
 from bot.errors import RapportError
-from bot.ports import Directory, UnitOfWork
+from bot.ports import UnitOfWork
 from bot.services import audit
 from bot.services.lookup import resolve_account
 from bot.transfer.records import (
@@ -53,9 +54,6 @@ from bot.validation import (
 
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
-OwnerResolver = Callable[[str], str | None]
-"""Turns an e-mail or a name from a file into a Slack user id, or None if it can't."""
-
 
 @dataclass
 class ImportReport:
@@ -69,38 +67,13 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def skipped_rows(self) -> int:
+        """Rows (or unreadable lines) skipped: a row with three problems is one row."""
+        return len({error.line for error in self.skipped})
+
+    @property
     def rows_read(self) -> int:
-        return self.created + self.updated + self.unchanged + len(self.skipped)
-
-
-def owner_resolver(uow: UnitOfWork, directory: Directory | None) -> OwnerResolver:
-    """Known users first (by e-mail or name), then Slack: users.lookupByEmail for e-mails,
-    the member list for names. A name only counts when exactly one member has it."""
-    by_name: dict[str, str | None] | None = None
-
-    def resolve(text: str) -> str | None:
-        nonlocal by_name
-        known = uow.users.find_user_id(text)
-        if known is not None or directory is None:
-            return known
-        if "@" in text:
-            return directory.user_id_by_email(text)
-        if by_name is None:
-            by_name = _unique_names(directory.members())
-        return by_name.get(name_key(text))
-
-    return resolve
-
-
-def _unique_names(members: list[SlackProfile]) -> dict[str, str | None]:
-    names: dict[str, str | None] = {}
-    for member in members:
-        if member.deleted or member.is_bot:
-            continue
-        for name in {member.real_name, member.display_name} - {None, ""}:
-            key = name_key(name or "")
-            names[key] = None if key in names and names[key] != member.user_id else member.user_id
-    return names
+        return self.created + self.updated + self.unchanged + self.skipped_rows
 
 
 class _SkipRow(Exception):
@@ -110,7 +83,11 @@ class _SkipRow(Exception):
 
 
 class Importer:
-    """Applies one file's rows to one workspace, inside the caller's unit of work."""
+    """Applies one file's rows to one workspace, inside the caller's unit of work.
+
+    ``owners`` maps the file's owners and authors (e-mails, names) to the Slack users found
+    for them beforehand; any other is looked up among the workspace's known users.
+    """
 
     def __init__(
         self,
@@ -118,13 +95,13 @@ class Importer:
         actor: Actor,
         now: datetime,
         *,
-        resolve_owner: OwnerResolver | None = None,
+        owners: Mapping[str, str] | None = None,
         default_currency: str = "USD",
     ) -> None:
         self.uow = uow
         self.actor = actor
         self.now = now
-        self.resolve_owner = resolve_owner or uow.users.find_user_id
+        self.owners = owners or {}
         self.default_currency = check_currency(default_currency)
 
     def run(self, file: ImportFile, progress: Callable[[int], None] | None = None) -> ImportReport:
@@ -166,7 +143,7 @@ class Importer:
         text = text.strip()
         if SLACK_USER_ID.match(text):
             return Owner(user_id=text)
-        user_id = self.resolve_owner(text)
+        user_id = self.owners.get(text) or self.uow.users.find_user_id(text)
         return Owner(user_id=user_id) if user_id else Owner(unresolved=text)
 
     def _user_id(self, text: str | None) -> str:

@@ -1,16 +1,16 @@
 """Reading an import file: bytes in, typed rows and per-line errors out.
 
-The file is UTF-8 (with or without a byte-order mark), else Windows-1252 or Latin-1;
-its columns are separated by commas, semicolons or tabs, whichever the header uses
-most. A bad row is reported by the line it starts on and skipped; the rest still reads.
+The file is UTF-8 (with or without a byte-order mark), UTF-16 with its mark, else
+Windows-1252 when it reads like Western European text (``decoding``); its columns are
+separated by commas, semicolons or tabs, whichever the header uses most. A bad row is
+reported by the line it starts on and skipped; so are lines whose quotes do not pair up,
+each costing only its own lines (``splitting``). The rest still reads.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import enum
-import io
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
@@ -31,6 +31,7 @@ from bot.domain import (
     InteractionKind,
     RenewalOutcome,
 )
+from bot.transfer.decoding import decode
 from bot.transfer.headers import HeaderMap, describe_missing, detect_headers
 from bot.transfer.records import (
     AccountRow,
@@ -43,6 +44,7 @@ from bot.transfer.records import (
     Row,
     RowError,
 )
+from bot.transfer.splitting import BrokenLines, RecordSplitter
 from bot.transfer.values import (
     CellError,
     parse_account_kind,
@@ -70,11 +72,16 @@ _NO_DATE = date(1970, 1, 1)
 _NO_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def read_records(data: bytes | str, *, dayfirst: bool = False) -> ImportFile:
-    """Read one CSV export; ``dayfirst`` reads ``3/4/2027`` as 3 April (dotted dates always are)."""
+def read_records(
+    data: bytes | str, *, dayfirst: bool = False, encoding: str | None = None
+) -> ImportFile:
+    """Read one CSV export; ``dayfirst`` reads ``3/4/2027`` as 3 April (dotted dates always
+    are). Bytes are decoded as ``decoding.decode`` says (``encoding`` names the codec), and
+    raise ``UnreadableFile`` when that cannot be done faithfully."""
     notes: list[str] = []
-    text = data if isinstance(data, str) else _decode(data, notes)
-    text = text.removeprefix("\ufeff")
+    if isinstance(data, bytes):
+        data, notes = decode(data, encoding)
+    text = data.removeprefix("\ufeff")
     first_line = 1
     if sep := _SEP_LINE.match(text):  # Excel's hint line: "sep=;"
         delimiter = sep["delimiter"]
@@ -84,22 +91,18 @@ def read_records(data: bytes | str, *, dayfirst: bool = False) -> ImportFile:
     if delimiter != ",":
         notes.append(f"Columns are separated by {_delimiter_name(delimiter, plural=True)}.")
 
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
+    records = RecordSplitter(text, delimiter, first_line=first_line)
     rows: list[Row] = []
     errors: list[RowError] = []
     header_map: HeaderMap | None = None
     headers: list[str] = []
-    consumed = 0
-    while True:
-        line = first_line + consumed
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            errors.append(RowError(line, f"The rest of the file cannot be read: {exc}."))
-            break
-        consumed = reader.line_num
+    while (record := records.read()) is not None:
+        if isinstance(record, BrokenLines):
+            errors.append(RowError(record.line, _broken(record, delimiter, header_map is None)))
+            if header_map is None:
+                break
+            continue
+        line, cells = record.line, record.cells
         if not any(cell.strip() for cell in cells):
             continue  # spreadsheets leave blank rows
         if header_map is None:
@@ -108,6 +111,7 @@ def read_records(data: bytes | str, *, dayfirst: bool = False) -> ImportFile:
             if header_map.missing:
                 errors.append(RowError(line, describe_missing(header_map)))
                 break
+            records.fields = len(headers)
             continue
         if len(cells) > len(headers) and any(cell.strip() for cell in cells[len(headers) :]):
             errors.append(
@@ -137,22 +141,22 @@ def read_records(data: bytes | str, *, dayfirst: bool = False) -> ImportFile:
     return ImportFile(header_map.kind, rows, errors, list(header_map.ignored), notes)
 
 
-def _decode(data: bytes, notes: list[str]) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        notes.append("The file is UTF-16 (as spreadsheets save “Unicode text”).")
-        return data.decode("utf-16", errors="replace")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # A spreadsheet may have written the mark and then saved in its own code page.
-        data = data.removeprefix(codecs.BOM_UTF8)
-    try:
-        text = data.decode("cp1252")
-        notes.append("The file is not UTF-8; it was read as Windows-1252 (Western European).")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-        notes.append("The file is not UTF-8; it was read as Latin-1 (ISO-8859-1).")
-    return text
+def _broken(lines: BrokenLines, delimiter: str, header: bool) -> str:
+    """Why lines could not be read, in the words of the import's summary."""
+    if lines.last_line > lines.line:
+        what = f"Lines {lines.line}–{lines.last_line} are one record that cannot be read"
+    else:
+        what = "The header line cannot be read" if header else "The line cannot be read"
+    if lines.too_long:
+        why = f"a value is longer than {csv.field_size_limit():,} characters."
+    else:
+        why = (
+            "its quotes do not pair up (a value that starts with a quote ends with one right "
+            f"before the next {_DELIMITER_NAMES.get(delimiter, delimiter)} or the end of the "
+            'line; a quote inside a value is written twice: "").'
+        )
+    after = " The lines after it were read on their own." if lines.read_on else ""
+    return f"{what}: {why}{after}"
 
 
 def _delimiter_name(delimiter: str, *, plural: bool = False) -> str:

@@ -61,10 +61,80 @@ def test_skipped_rows_make_exit_code_1(database: URL, tmp_path: Path) -> None:
     assert "skipped line 3:" in shown and "“Alien”" in shown
 
 
+def test_a_stray_quote_costs_one_row_and_the_summary_counts_every_row(
+    database: URL, tmp_path: Path
+) -> None:
+    rows = [f"Company {n},Prospect,owner{n % 5}@ourco.example" for n in range(1_000)]
+    rows[299] = '"' + rows[299]  # line 301
+    stray = tmp_path / "stray.csv"
+    stray.write_text("Name,Type,Owner\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    code, shown = run("import", str(stray), "--team", "T1")
+    assert code == 1
+    assert "999 were created, 0 were updated, 0 unchanged, 1 skipped." in shown
+    assert "skipped line 301: The line cannot be read: its quotes do not pair up" in shown
+    assert "The lines after it were read on their own." in shown
+
+
+def test_a_row_with_several_problems_is_one_skipped_row(database: URL, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Name,Type,Cadence Days\nBad,Friend,-1\nGood,,\n", encoding="utf-8")
+    code, shown = run("import", str(bad), "--team", "T1")
+    assert code == 1
+    assert "1 were created, 0 were updated, 0 unchanged, 1 skipped." in shown
+    assert shown.count("skipped line 2:") == 2
+
+
+def _export_accounts(tmp_path: Path) -> str:
+    assert run("export", str(tmp_path / "out"), "--team", "T1")[0] == 0
+    return (tmp_path / "out" / "accounts.csv").read_text(encoding="utf-8")
+
+
+def test_a_file_in_another_encoding_is_refused_whole(
+    database: URL, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    japanese = tmp_path / "japanese.csv"
+    japanese.write_bytes("Name,Type\nAcme,Prospect\nテスト株式会社,Vendor\n".encode("shift_jis"))
+    code, shown = run("import", str(japanese), "--team", "T1")
+    error = capsys.readouterr().err
+    assert (code, shown) == (2, "")
+    assert error.count("\n") == 1
+    assert f"{japanese}: The file is not UTF-8 (see line 3)" in error
+    assert "line 3 would say “ƒeƒXƒgŠ”Ž®‰ïŽÐ”" in error
+    assert "Save it as “CSV UTF-8”" in error
+    assert _export_accounts(tmp_path).count("\n") == 1  # the header: nothing was imported
+
+
+def test_one_unreadable_file_stops_a_directory_import(
+    database: URL, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "accounts.csv").write_text("Name,Kind\nAcme,vendor\n", encoding="utf-8")
+    (tmp_path / "in" / "contacts.csv").write_bytes(
+        "Account,Name\nAcme,Иван Петров\n".encode("cp1251")
+    )
+    assert run("import", str(tmp_path / "in"), "--team", "T1")[0] == 2
+    assert "contacts.csv: The file is not UTF-8 (see line 2)" in capsys.readouterr().err
+    assert "Acme" not in _export_accounts(tmp_path)
+
+
+def test_the_encoding_can_be_named(database: URL, tmp_path: Path) -> None:
+    japanese = tmp_path / "japanese.csv"
+    japanese.write_bytes("Name,Type\nテスト株式会社,Vendor\n".encode("shift_jis"))
+    code, shown = run("import", str(japanese), "--team", "T1", "--encoding", "Shift-JIS")
+    assert code == 0
+    assert "note: The file was read as shift_jis, as --encoding says." in shown
+    assert "テスト株式会社,vendor" in _export_accounts(tmp_path)
+
+
 @pytest.mark.parametrize(
     ("argv", "environment", "message"),
     [
         (["import", "missing.csv", "--team", "T1"], {}, "there is no file missing.csv"),
+        (
+            ["import", str(SAMPLES / "hubspot-companies.csv"), "--encoding", "klingon"],
+            {},
+            "--encoding: “klingon” is not a text encoding I know",
+        ),
         (["export", "out"], {}, "no workspace yet; name one with --team"),
         (["export", "out"], {"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be"),
         (["export", "out"], {"RAPPORT_ADMINS": "bob"}, "RAPPORT_ADMINS must list Slack user ids"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -205,3 +207,48 @@ def test_export_then_import_reads_back_every_record(app: Harness, tmp_path: Path
         assert report.skipped == [], (name, report.skipped)
     second = _export(app, "T2", tmp_path / "second")
     assert second == first
+
+
+def test_values_a_spreadsheet_would_run_go_out_guarded_and_come_back_as_they_were(
+    app: Harness, tmp_path: Path
+) -> None:
+    for start in "=+-@":
+        name = f"{start}Formula Co"
+        app.run(ALICE, accounts.add_account, NOW, name=name, tier=f"{start}1", tags=(f"{start}x",))
+        app.run(
+            ALICE,
+            accounts.add_contact,
+            NOW,
+            account=name,
+            name=f"{start}Ann Lee",
+            title=f"{start}CTO",
+            phone=f"{start}1 555 0100",
+        )
+        app.run(
+            ALICE,
+            interactions.log_interaction,
+            NOW,
+            account=name,
+            kind=InteractionKind.NOTE,
+            summary=f"{start} they want SSO",
+            when=when("yesterday", past=True),
+            follow_up_when=when("next friday"),
+            follow_up_text=f"{start}SUM(A1) send the proposal",
+        )
+    first = _export(app, "T1", tmp_path / "first")
+    cells = [
+        cell
+        for text in first.values()
+        for row in csv.reader(io.StringIO(text, newline=""))
+        for cell in row
+    ]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
+    for start in "=+-@":
+        assert f"'{start}Formula Co" in cells
+        assert f"'{start} they want SSO" in cells
+        assert f"'{start}SUM(A1) send the proposal" in cells
+        assert f"'{start}1 555 0100" in cells
+    for name, _kind in EXPORT_FILES:
+        report = _import(app, (tmp_path / "first" / name).read_bytes())
+        assert report.skipped == [], (name, report.skipped)
+    assert _export(app, "T2", tmp_path / "second") == first

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from slack_sdk import WebClient
+from sqlalchemy import Engine, event
 
 import app
 from bot.fakeslack import FakeSlack, Workspace
@@ -72,3 +75,46 @@ def test_without_team_the_tokens_workspace_is_used(environment: FakeSlack) -> No
     assert app.main(["export", "out", "--team", r.TEAM], out=export) == 0
     assert "accounts.csv: 5 rows" in export.getvalue()
     assert environment.calls_to("auth.test")
+
+
+@pytest.fixture
+def open_transactions() -> Iterator[Callable[[], int]]:
+    """How many database transactions this process has open right now."""
+    count = 0
+
+    def begin(_connection: Any) -> None:
+        nonlocal count
+        count += 1
+
+    def end(_connection: Any) -> None:
+        nonlocal count
+        count -= 1
+
+    listeners = [("begin", begin), ("commit", end), ("rollback", end)]
+    for name, listener in listeners:
+        event.listen(Engine, name, listener)
+    yield lambda: count
+    for name, listener in listeners:
+        event.remove(Engine, name, listener)
+
+
+@pytest.mark.parametrize("sample", ["hubspot-companies.csv", "salesforce-accounts.csv"])
+def test_no_slack_call_while_a_transaction_is_open(
+    environment: FakeSlack,
+    open_transactions: Callable[[], int],
+    monkeypatch: pytest.MonkeyPatch,
+    sample: str,
+) -> None:
+    calls: list[tuple[str, int]] = []  # each Slack method and the transactions open then
+    api_call = WebClient.api_call
+
+    def watched(client: WebClient, api_method: str, **kwargs: Any) -> Any:
+        calls.append((api_method, open_transactions()))
+        return api_call(client, api_method, **kwargs)
+
+    monkeypatch.setattr(WebClient, "api_call", watched)
+    shown = _import(sample)
+    assert "were created" in shown
+    assert {"users.lookupByEmail", "users.list"} & {method for method, _ in calls}
+    assert [call for call in calls if call[1]] == []
+    assert open_transactions() == 0

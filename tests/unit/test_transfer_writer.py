@@ -201,6 +201,25 @@ def test_csv_parsers_see_formulas_as_text() -> None:
     assert row[6] == "'+x"
 
 
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_a_value_a_spreadsheet_would_run_gets_an_apostrophe_and_reads_back(start: str) -> None:
+    value = f"{start}SUM(A1)"
+    owner = Owner(unresolved=value)
+    text = export(write_accounts, [account(1, value, owner=owner, tier=value, tags=(value,))])
+    (_, row) = csv.reader(io.StringIO(text, newline=""))
+    assert [row[0], row[2], row[3], row[6]] == ["'" + value] * 4
+    (read,) = read_back(text, RecordKind.ACCOUNTS).rows
+    assert isinstance(read, AccountRow)
+    assert (read.name, read.owner, read.tier, read.tags) == (value, value, value, (value,))
+
+    contact = Contact(id=1, team_id="T1", account_id=1, name=value, title=value, phone=value)
+    text = export(write_contacts, [contact], account_names={1: value})
+    (_, row) = csv.reader(io.StringIO(text, newline=""))
+    assert [row[0], row[1], row[2], row[4]] == ["'" + value] * 4
+    (contact_row,) = read_back(text, RecordKind.CONTACTS).rows
+    assert contact_row == ContactRow(2, value, value, value, None, value, None)
+
+
 # -- round trips -------------------------------------------------------------------------
 
 
