@@ -114,6 +114,8 @@ def _invisible(ch: str) -> bool:
 
 def visible(text: str) -> str:
     """``text`` without the characters that show nothing (``Acme\u200b`` is ``Acme``)."""
+    if text.isascii():  # none of them is ASCII: the common case costs nothing
+        return text
     return "".join(ch for ch in text if not _invisible(ch))
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import commands as c
-from bot.domain import Actor, Owner, name_key
+from bot.domain import Actor, Owner
 from bot.errors import RapportError
 from bot.parser import ParseContext, parse_command
 from bot.ports import UnitOfWork
@@ -46,7 +46,7 @@ def run_text(uow: UnitOfWork, actor: Actor, now: datetime, text: str) -> Execute
         now=now,
         tz=ZoneInfo(actor.timezone),
         dayfirst=workspace.dayfirst,
-        account_keys=frozenset(name_key(n) for n in uow.accounts.names()),
+        account_keys=uow.accounts.name_keys(),
     )
     parsed = parse_command(text, context)
     if isinstance(parsed, c.ParseError):

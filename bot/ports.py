@@ -87,7 +87,11 @@ class AccountRepository(Protocol):
     def by_ids(self, ids: Iterable[int]) -> dict[int, Account]: ...
 
     def names(self, *, include_archived: bool = True) -> list[str]:
-        """Every account name, for the parser's longest match and "did you mean"."""
+        """Every account name, for "did you mean"."""
+        ...
+
+    def name_keys(self) -> frozenset[str]:
+        """Every account's name key as stored, for the parser's longest match."""
         ...
 
     def save(self, account: Account) -> Account:

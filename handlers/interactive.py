@@ -30,6 +30,7 @@ from handlers.respond import (
     direct_message,
     message_payload,
     publish_home,
+    refresh_home,
     refresh_profile_if_old,
     telling_the_user,
     viewer,
@@ -54,7 +55,7 @@ def register(app: App, rapport: Rapport, later: Background) -> None:
             if decided.deferred:  # a newcomer: their snoozes need their zone
                 rapport.refresh_profile(click.team_id, click.user_id, SlackDirectory(client))
                 decided = _decide(rapport, click)
-            _show_decision(rapport, client, respond, click, decided)
+            _show_decision(rapport, later, client, respond, click, decided)
 
         later.submit(
             telling_the_user(client, click.user_id, click.channel_id, show), name="a decision"
@@ -127,7 +128,7 @@ def register(app: App, rapport: Rapport, later: Background) -> None:
             assert isinstance(attempt.value, LoggedInteraction)
             direct_message(client, submission.user_id, logged(attempt.value, viewer(attempt)))
             refresh_profile_if_old(client, rapport, attempt)
-            publish_home(client, rapport, submission.team_id, submission.user_id)
+            refresh_home(later, client, rapport, submission.team_id, submission.user_id)
 
         later.submit(
             telling_the_user(client, submission.user_id, None, confirm), name="confirm a log"
@@ -163,6 +164,7 @@ def _decide(
 
 def _show_decision(
     rapport: Rapport,
+    later: Background,
     client: WebClient,
     respond: Respond,
     click: payloads.ButtonClick,
@@ -184,7 +186,7 @@ def _show_decision(
             client.chat_update(channel=channel, ts=ts, text=note, blocks=blocks)
     refresh_profile_if_old(client, rapport, attempt)
     if attempt.refusal is None:
-        publish_home(client, rapport, click.team_id, click.user_id)
+        refresh_home(later, client, rapport, click.team_id, click.user_id)
 
 
 def _open_log_for_account(

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from bot.background import Background
 from bot.errors import Duplicate
 from bot.execute import Executed, NotUnderstood
 from bot.render import (
@@ -50,6 +51,17 @@ def reply_to(attempt: Attempt[Executed]) -> Reply:
 
 def message_payload(reply: Reply) -> dict[str, Any]:
     return {"text": reply.text, "blocks": reply.blocks}
+
+
+def refresh_home(
+    later: Background, client: WebClient, rapport: Rapport, team_id: str, user_id: str
+) -> None:
+    """Re-publish the user's Home tab after the answer: once for a burst of changes."""
+    later.submit(
+        lambda: publish_home(client, rapport, team_id, user_id),
+        name="publish the Home tab",
+        key=("home", team_id, user_id),
+    )
 
 
 def publish_home(client: WebClient, rapport: Rapport, team_id: str, user_id: str) -> None:

@@ -21,7 +21,7 @@ from handlers.directory import SlackDirectory
 from handlers.respond import (
     message_payload,
     post_to_response_url,
-    publish_home,
+    refresh_home,
     refresh_profile_if_old,
     reply_to,
     telling_the_user,
@@ -43,13 +43,13 @@ def register(app: App, rapport: Rapport, later: Background) -> None:
                     client,
                     line.user_id,
                     line.channel_id,
-                    lambda: _answer_a_newcomer(rapport, client, line, response_url),
+                    lambda: _answer_a_newcomer(rapport, later, client, line, response_url),
                 ),
                 name="a newcomer's command",
             )
             return
         ack(response_type="ephemeral", **message_payload(reply_to(attempt)))
-        later.submit(lambda: _after(rapport, client, line, attempt), name="after a command")
+        later.submit(lambda: _after(rapport, later, client, line, attempt), name="after a command")
 
     @app.event("app_mention")
     def on_mention(body: dict[str, Any], client: WebClient) -> None:
@@ -62,12 +62,16 @@ def register(app: App, rapport: Rapport, later: Background) -> None:
 
 
 def _answer_a_newcomer(
-    rapport: Rapport, client: WebClient, line: payloads.TextRequest, response_url: str
+    rapport: Rapport,
+    later: Background,
+    client: WebClient,
+    line: payloads.TextRequest,
+    response_url: str,
 ) -> None:
     rapport.refresh_profile(line.team_id, line.user_id, SlackDirectory(client))
     attempt = _run(rapport, line)  # in their zone now (UTC if Slack still would not say)
     post_to_response_url(client, response_url, reply_to(attempt))
-    _after(rapport, client, line, attempt)
+    _after(rapport, later, client, line, attempt)
 
 
 def _answer_event_later(
@@ -77,13 +81,15 @@ def _answer_event_later(
     channel = None if line.direct else line.channel_id
     later.submit(
         telling_the_user(
-            client, line.user_id, channel, lambda: _answer_event(rapport, client, line)
+            client, line.user_id, channel, lambda: _answer_event(rapport, later, client, line)
         ),
         name="answer an event",
     )
 
 
-def _answer_event(rapport: Rapport, client: WebClient, line: payloads.TextRequest) -> None:
+def _answer_event(
+    rapport: Rapport, later: Background, client: WebClient, line: payloads.TextRequest
+) -> None:
     """Answer in the thread (mention) or the DM; refusals only the sender sees."""
     attempt = _run(rapport, line, needs_zone=True)
     if attempt.deferred:
@@ -103,7 +109,7 @@ def _answer_event(rapport: Rapport, client: WebClient, line: payloads.TextReques
         client.chat_postMessage(
             channel=line.channel_id, thread_ts=line.thread_ts, **message_payload(reply)
         )
-    _after(rapport, client, line, attempt)
+    _after(rapport, later, client, line, attempt)
 
 
 def _run(
@@ -121,6 +127,7 @@ def _run(
 
 def _after(
     rapport: Rapport,
+    later: Background,
     client: WebClient,
     line: payloads.TextRequest,
     attempt: Attempt[Executed],
@@ -128,4 +135,4 @@ def _after(
     """What follows an answer: the caller's profile if ours is old, their Home if it changed."""
     refresh_profile_if_old(client, rapport, attempt)
     if attempt.value is not None and is_change(attempt.value.command):
-        publish_home(client, rapport, line.team_id, line.user_id)
+        refresh_home(later, client, rapport, line.team_id, line.user_id)

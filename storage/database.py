@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -54,3 +57,19 @@ def answers(engine: Engine) -> bool:
     except Exception:  # any failure means "not answering"; the health check says so
         return False
     return True
+
+
+_SQLITE_WRITERS: WeakKeyDictionary[Engine | Connection, threading.RLock] = WeakKeyDictionary()
+_REGISTRY = threading.Lock()
+
+
+def one_transaction_at_a_time(sessions: sessionmaker[Session]) -> AbstractContextManager[Any]:
+    """SQLite runs one transaction at a time (BEGIN IMMEDIATE). Between processes its busy
+    handler makes waiters sleep and retry (up to 100 ms a time, in no order), which under
+    load leaves some requests waiting seconds; within one process, threads queue on a lock
+    instead and go as soon as it is free. PostgreSQL needs nothing of the kind."""
+    bind = sessions.kw.get("bind")
+    if not isinstance(bind, Engine | Connection) or bind.dialect.name != "sqlite":
+        return nullcontext()
+    with _REGISTRY:
+        return _SQLITE_WRITERS.setdefault(bind, threading.RLock())

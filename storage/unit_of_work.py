@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot import ports
 from bot.errors import ConcurrentChange
+from storage.database import one_transaction_at_a_time
 from storage.models import WorkspaceRow
 from storage.repositories import (
     SqlAccountRepository,
@@ -60,7 +61,11 @@ def unit_of_work(
     taken meanwhile, a deadlock — is raised as ``ConcurrentChange``, for the caller to run
     the whole unit again on fresh data."""
     try:
-        with sessions() as session, session.begin() as transaction:
+        with (
+            one_transaction_at_a_time(sessions),
+            sessions() as session,
+            session.begin() as transaction,
+        ):
             yield SqlUnitOfWork(session, team_id)
             if dry_run:
                 transaction.rollback()

@@ -98,6 +98,13 @@ class SqlAccountRepository(Scoped):
             query = query.where(models.AccountRow.status != AccountStatus.ARCHIVED.value)
         return list(self.session.scalars(query.order_by(models.AccountRow.name_key)))
 
+    def name_keys(self) -> frozenset[str]:
+        return frozenset(
+            self.session.scalars(
+                select(models.AccountRow.name_key).where(models.AccountRow.team_id == self.team_id)
+            )
+        )
+
     def save(self, account: Account) -> Account:
         row = self._row(account.id)
         if row is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
 
 from bot.domain import SlackProfile, UserPreferences, Workspace
 from storage import mapping, models
@@ -61,12 +62,21 @@ class SqlWorkspaceRepository(Scoped):
 
 
 class SqlUserRepository(Scoped):
+    def __init__(self, session: Session, team_id: str) -> None:
+        super().__init__(session, team_id)
+        # Every request reads its caller's row several times (settings, cached profile):
+        # within one unit of work it is looked up once.
+        self._rows: dict[str, models.UserRow | None] = {}
+
     def _row(self, user_id: str) -> models.UserRow | None:
-        return self.session.scalars(
-            select(models.UserRow).where(
-                models.UserRow.team_id == self.team_id, models.UserRow.slack_user_id == user_id
-            )
-        ).one_or_none()
+        if user_id not in self._rows:
+            self._rows[user_id] = self.session.scalars(
+                select(models.UserRow).where(
+                    models.UserRow.team_id == self.team_id,
+                    models.UserRow.slack_user_id == user_id,
+                )
+            ).one_or_none()
+        return self._rows[user_id]
 
     def preferences(self, user_id: str) -> UserPreferences | None:
         row = self._row(user_id)
@@ -106,6 +116,7 @@ class SqlUserRepository(Scoped):
             .on_conflict_do_update(index_elements=["team_id", "slack_user_id"], set_=fresh)
         )
         self.session.expire_all()
+        self._rows.pop(profile.user_id, None)
 
     def _new_row(self, user_id: str, now: datetime) -> models.UserRow:
         row = models.UserRow(
@@ -117,6 +128,7 @@ class SqlUserRepository(Scoped):
             updated_at=now,
         )
         self.session.add(row)
+        self._rows[user_id] = row
         return row
 
     def find_user_id(self, email_or_name: str) -> str | None:
