@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test run lint format clean console
+.PHONY: test test-slow run lint format clean console
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,11 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+## test-slow: the reliability suite (tests/reliability): real servers, processes, a load test
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow tests/reliability $(PYTEST_ARGS)
 
 ## run: the bot, with Slack tokens from the environment or .env (README: Connecting Slack)
 run: $(STAMP)

@@ -11,6 +11,7 @@ import json
 import logging
 import socket
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -143,9 +144,11 @@ class FakeSlack:
         *,
         clock: Callable[[], datetime] = _utc_now,
         accepted_tokens: Collection[str] | None = None,
+        timer: Callable[[], float] = time.monotonic,
     ) -> None:
         self._workspace = workspace if workspace is not None else Workspace()
         self._clock = clock
+        self._timer = timer  # for outages: "down for the next 35 seconds"
         self._accepted_tokens = frozenset(accepted_tokens) if accepted_tokens is not None else None
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
@@ -153,6 +156,8 @@ class FakeSlack:
         self._calls: list[Call] = []
         self._violations: list[str] = []
         self._failures: dict[str, deque[_Failure]] = {}
+        self._outages: dict[str, tuple[float, _Failure]] = {}
+        self._holds: dict[str, threading.Event] = {}
         self._subscribers: list[Callable[[Call], None]] = []
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -313,9 +318,43 @@ class FakeSlack:
         with self._lock:
             self._failures.setdefault(method, deque()).extend([failure] * times)
 
+    def fail_for(
+        self,
+        method: str,
+        seconds: float,
+        *,
+        status: int = 500,
+        retry_after: int = 1,
+        error: str | None = None,
+    ) -> None:
+        """Fail every call of `method` for the next `seconds` (by the fake's timer): an outage
+        rather than a count of failures. Queued `fail_next` failures come first."""
+        failure = _Failure(status=status, error=error, retry_after=retry_after)
+        with self._lock:
+            self._outages[method] = (self._timer() + seconds, failure)
+
+    def hold(self, method: str) -> threading.Event:
+        """Keep calls of `method` waiting (a slow Slack) until the returned event is set; set
+        it to let them through. Calls wait outside the fake's lock, so others go on."""
+        gate = threading.Event()
+        with self._lock:
+            self._holds[method] = gate
+        return gate
+
     def _take_failure(self, method: str) -> _Failure | None:
         queue = self._failures.get(method)
-        return queue.popleft() if queue else None
+        if queue:
+            return queue.popleft()
+        outage = self._outages.get(method)
+        if outage is not None and self._timer() < outage[0]:
+            return outage[1]
+        return None
+
+    def _wait_if_held(self, method: str) -> None:
+        with self._lock:
+            gate = self._holds.get(method)
+        if gate is not None:
+            gate.wait(timeout=60)
 
     # -- recordings ----------------------------------------------------------------------
 
@@ -407,6 +446,7 @@ class FakeSlack:
             self._calls.clear()
             self._violations.clear()
             self._failures.clear()
+            self._outages.clear()
             self._state.reset()
 
     def clear_calls(self) -> None:
@@ -447,6 +487,7 @@ class FakeSlack:
         arg_token = parsed.args.get("token")
         token = bearer_token(authorization) or (str(arg_token) if arg_token else None)
         violations: list[Violation]
+        self._wait_if_held(method)
         if parsed.error is not None:
             violations = [Violation(method, None, p, parsed.error) for p in parsed.problems]
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import urllib.error
 import urllib.request
 from typing import Any
@@ -133,3 +134,30 @@ def test_response_url_failure(fake: FakeSlack) -> None:
     assert body == {"ok": False, "error": "internal_error"}
     assert fake.last("response_url").status == 500
     assert fake.messages("C0001") == []
+
+
+def test_an_outage_fails_every_call_until_it_ends(workspace: Any) -> None:
+    now = [100.0]
+    with FakeSlack(workspace, timer=lambda: now[0]) as fake:
+        client = WebClient(token="xoxb-test", base_url=fake.api_url, retry_handlers=[])
+        fake.fail_for("chat.postMessage", 35, status=500)
+        for _ in range(3):
+            with pytest.raises(SlackApiError):
+                client.chat_postMessage(channel="C0001", text="down")
+        assert client.auth_test()["ok"] is True  # other methods are up
+        now[0] += 35
+        assert client.chat_postMessage(channel="C0001", text="back")["ok"] is True
+        assert [c.status for c in fake.calls_to("chat.postMessage")] == [500, 500, 500, 200]
+
+
+def test_a_held_method_waits_until_released_while_others_answer(fake: FakeSlack) -> None:
+    client = WebClient(token="xoxb-test", base_url=fake.api_url)
+    gate = fake.hold("users.info")
+    answers: list[Any] = []
+    waiting = threading.Thread(target=lambda: answers.append(client.users_info(user="U0001")))
+    waiting.start()
+    assert client.auth_test()["ok"] is True  # not held up by the waiting call
+    assert answers == [] and fake.calls_to("users.info") == []
+    gate.set()
+    waiting.join(timeout=10)
+    assert answers and answers[0]["ok"] is True

@@ -1,13 +1,13 @@
-"""Replicas: three OS processes run `python app.py nudge` against one database at once.
+"""Replicas: three OS processes run `python app.py nudge` against one database at once
+(issue 7, point 6, and a process killed with SIGKILL mid-pass).
 
-1,000 overdue follow-ups across 50 owners; the fake Slack must receive every item exactly
-once — and, with one process killed mid-pass, nothing lost and duplicates at most the
-messages in flight at the kill.
+Many overdue follow-ups across many owners; the fake Slack must receive every item exactly
+once, every owner's digest from one process (never split between two), and — with one
+process killed mid-pass — nothing lost, duplicates at most the message in flight at the kill.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -15,7 +15,6 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -29,83 +28,61 @@ from bot.dates import Direction, parse_when
 from bot.domain import Actor
 from bot.fakeslack import Call, FakeSlack, Workspace
 from bot.nudges.delivery import ITEMS_PER_MESSAGE
-from bot.render import ids
 from bot.services import accounts, follow_ups
 from bot.settings import Settings
 from handlers.client import make_client
-from storage import migrate, models
+from storage import models
 from storage.database import create_database_engine, create_session_factory
 from storage.unit_of_work import unit_of_work
-from tests.conftest import BACKENDS
+from tests.reliability.seeding import delivered, split_digests
+from tests.serving import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
 TEAM = "T0001"
-OWNERS = 50
-PER_OWNER = 20
 THURSDAY = datetime(2026, 12, 31, 10, 0, tzinfo=UTC)
 MONDAY_0905 = "2027-01-04T09:05:00+01:00"
+# (owners, follow-ups each): digests of two messages each; and of one message each.
+BOOKS = {"50 owners x 20": (50, 20), "60 owners x 10": (60, 10)}
 
 
-@pytest.fixture(params=BACKENDS)
-def database(
-    request: pytest.FixtureRequest, fresh_database_url: Callable[[str], URL]
-) -> Iterator[tuple[URL, sessionmaker[Session]]]:
-    url = fresh_database_url(request.param)
-    migrate.upgrade(url)
-    engine = create_database_engine(url)
+@pytest.fixture(params=sorted(BOOKS))
+def book(request: pytest.FixtureRequest) -> tuple[int, int]:
+    return BOOKS[request.param]
+
+
+@pytest.fixture
+def seeded(database: URL, book: tuple[int, int]) -> Iterator[sessionmaker[Session]]:
+    owners, per_owner = book
+    engine = create_database_engine(database)
     sessions = create_session_factory(engine)
     berlin = ZoneInfo("Europe/Berlin")
     tomorrow = parse_when("tomorrow", now=THURSDAY, tz=berlin, direction=Direction.FUTURE)
-    for n in range(OWNERS):
+    for n in range(owners):
         owner = Actor(team_id=TEAM, user_id=f"U{n:03d}", timezone="Europe/Berlin")
         with unit_of_work(sessions, TEAM) as uow:
             account = accounts.add_account(uow, owner, THURSDAY, name=f"Account {n:03d}")
-            for i in range(PER_OWNER):
+            for i in range(per_owner):
                 follow_ups.create_follow_up(
                     uow, owner, THURSDAY, account=account, when=tomorrow, text=f"item {n}-{i}"
                 )
-    yield url, sessions
+    yield sessions
     engine.dispose()
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSlack]:
+def fake(book: tuple[int, int]) -> Iterator[FakeSlack]:
     workspace = Workspace(team_id=TEAM)
-    for n in range(OWNERS):
+    for n in range(book[0]):
         workspace.add_user(f"U{n:03d}", f"owner{n}", tz="Europe/Berlin")
     with FakeSlack(workspace) as running:
         yield running
-
-
-def _numbers(call: Call) -> list[int]:
-    blocks = call.args.get("blocks")
-    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks or []
-    prefix = ids.FOLLOW_UP_BLOCK_PREFIX
-    return [
-        int(b["block_id"][len(prefix) :])
-        for b in blocks
-        if b.get("block_id", "").startswith(prefix)
-    ]
-
-
-def _delivered(fake: FakeSlack) -> Counter[int]:
-    return Counter(n for c in fake.calls_to("chat.postMessage") if c.ok for n in _numbers(c))
-
-
-def _split_digests(fake: FakeSlack) -> dict[str, set[str | None]]:
-    """Recipients whose items went out from more than one process: a split digest."""
-    senders: dict[str, set[str | None]] = {}
-    for call in fake.calls_to("chat.postMessage"):
-        if call.ok:
-            senders.setdefault(str(call.args["channel"]), set()).add(call.token)
-    return {channel: tokens for channel, tokens in senders.items() if len(tokens) > 1}
 
 
 def _start(url: URL, fake: FakeSlack, name: str) -> subprocess.Popen[str]:
     environment = {
         "PATH": os.environ.get("PATH", ""),
         "DATABASE_URL": url.render_as_string(hide_password=False),
-        "SLACK_BOT_TOKEN": f"xoxb-{name}",
+        "SLACK_BOT_TOKEN": f"xoxb-{name}",  # tells the fake which process posted
         "SLACK_API_URL": fake.api_url,
         "LOG_LEVEL": "WARNING",
     }
@@ -127,32 +104,46 @@ def _statuses(sessions: sessionmaker[Session]) -> dict[str, int]:
         return {status: int(count) for status, count in rows}
 
 
-def test_three_processes_deliver_every_item_exactly_once(
-    database: tuple[URL, sessionmaker[Session]], fake: FakeSlack
+def test_three_processes_deliver_every_item_exactly_once_and_split_no_digest(
+    database: URL,
+    seeded: sessionmaker[Session],
+    fake: FakeSlack,
+    book: tuple[int, int],
+    figure: Callable[[str], None],
 ) -> None:
-    url, sessions = database
-    processes = [_start(url, fake, f"p{i}") for i in range(3)]
+    owners, per_owner = book
+    items = owners * per_owner
+    processes = [_start(database, fake, f"p{i}") for i in range(3)]
     for process in processes:
         _out, err = process.communicate(timeout=300)
         assert process.returncode == 0, err
-    delivered = _delivered(fake)
-    assert sorted(delivered) == list(range(1, OWNERS * PER_OWNER + 1))
-    assert set(delivered.values()) == {1}
-    assert _statuses(sessions) == {"sent": OWNERS * PER_OWNER}
-    senders = Counter(c.token for c in fake.calls_to("chat.postMessage"))
-    print(f"\nmessages per process: {dict(senders)}")
+    counted = delivered(fake)
+    senders = Counter(c.token for c in fake.calls_to("chat.postMessage") if c.ok)
+    split = split_digests(fake)
+    figure(
+        f"{items} items, {owners} owners, 3 processes: {sum(counted.values())} delivered, "
+        f"{len(set(counted))} distinct; messages per process {dict(senders)}; "
+        f"{len(split)} digests split"
+    )
+    assert sorted(counted) == list(range(1, items + 1))
+    assert set(counted.values()) == {1}
+    assert _statuses(seeded) == {"sent": items}
     assert len(senders) > 1, "one process did all the work: the test proves nothing"
-    assert _split_digests(fake) == {}
+    assert split == {}
     assert fake.violations == []
 
 
 def test_a_process_killed_mid_pass_loses_nothing(
-    database: tuple[URL, sessionmaker[Session]], fake: FakeSlack
+    database: URL,
+    seeded: sessionmaker[Session],
+    fake: FakeSlack,
+    book: tuple[int, int],
+    figure: Callable[[str], None],
 ) -> None:
-    url, sessions = database
+    items = book[0] * book[1]
     # The victim starts alone; the other two start once it is delivering, and it is killed
     # after its third message, so it surely dies mid-pass with the others still at work.
-    victim = _start(url, fake, "p0")
+    victim = _start(database, fake, "p0")
     others: list[subprocess.Popen[str]] = []
     posts_by_victim: list[Call] = []
 
@@ -161,7 +152,7 @@ def test_a_process_killed_mid_pass_loses_nothing(
             return
         posts_by_victim.append(call)
         if len(posts_by_victim) == 1:
-            others.extend(_start(url, fake, f"p{i}") for i in (1, 2))
+            others.extend(_start(database, fake, f"p{i}") for i in (1, 2))
         if len(posts_by_victim) == 3:
             os.kill(victim.pid, signal.SIGKILL)
 
@@ -178,14 +169,14 @@ def test_a_process_killed_mid_pass_loses_nothing(
     recovery = create_nudge_pass(
         settings,
         client=make_client("xoxb-later", fake.api_url),
-        session_factory=sessions,
+        session_factory=seeded,
         wall=later,
         worker="recovery",
     )
     recovery.run([TEAM], datetime.fromisoformat(MONDAY_0905))
-    delivered = _delivered(fake)
-    assert sorted(delivered) == list(range(1, OWNERS * PER_OWNER + 1))  # nothing lost
-    duplicates = sum(delivered.values()) - OWNERS * PER_OWNER
-    print(f"\nduplicates after SIGKILL: {duplicates} (items in flight at the kill)")
+    counted = delivered(fake)
+    duplicates = sum(counted.values()) - items
+    figure(f"SIGKILL mid-pass: {len(set(counted))} of {items} delivered, {duplicates} twice")
+    assert sorted(counted) == list(range(1, items + 1))  # nothing lost
     assert duplicates <= ITEMS_PER_MESSAGE
-    assert _statuses(sessions) == {"sent": OWNERS * PER_OWNER}
+    assert _statuses(seeded) == {"sent": items}
