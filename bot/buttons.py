@@ -112,12 +112,14 @@ def _decide(uow: UnitOfWork, actor: Actor, now: datetime, action_id: str, value:
             until = _days_ahead(actor, now, 7, "in 1 week")
             return follow_ups.snooze_follow_up(uow, actor, now, number, until)
         case ids.RENEWAL_RENEWED | ids.RENEWAL_NOT_RENEWING:
-            account = contracts.renewal_still_open(uow, *_renewal(value))
+            contract, account = contracts.renewal_still_open(uow, *_renewal(value))
             renewed = action_id == ids.RENEWAL_RENEWED
-            return contracts.record_outcome(uow, actor, now, account=account, renewed=renewed)
+            return contracts.record_outcome(
+                uow, actor, now, account=account, renewed=renewed, contract=contract
+            )
         case ids.RENEWAL_SNOOZE_WEEK:
-            account = contracts.renewal_still_open(uow, *_renewal(value))
-            return snooze_renewal_nudges(uow, actor, now, account)
+            contract, account = contracts.renewal_still_open(uow, *_renewal(value))
+            return snooze_renewal_nudges(uow, actor, now, account, contract)
         case ids.STALE_SNOOZE:
             account = account_by_id(uow, _number(value, "an account numbered"))
             return snooze_stale_nudges(uow, actor, now, account)

@@ -71,6 +71,30 @@ def fresh_database_url(
             _drop_postgres_database(server_url, url)
 
 
+@pytest.fixture(params=BACKENDS)
+def fresh_sessions(
+    request: pytest.FixtureRequest, fresh_database_url: Callable[[str], URL]
+) -> Iterator[sessionmaker[Session]]:
+    """A database of the test's own, migrated from empty, whose sessions really commit: for
+    tests of concurrency (claims, leases, several connections at once)."""
+    yield from _committing(fresh_database_url(request.param))
+
+
+@pytest.fixture(params=[b for b in BACKENDS if b == "postgresql"])
+def fresh_postgres_sessions(
+    request: pytest.FixtureRequest, fresh_database_url: Callable[[str], URL]
+) -> Iterator[sessionmaker[Session]]:
+    """The same on PostgreSQL only: for what only it does (row locks, READ COMMITTED)."""
+    yield from _committing(fresh_database_url(request.param))
+
+
+def _committing(url: URL) -> Iterator[sessionmaker[Session]]:
+    migrate.upgrade(url)
+    engine = create_database_engine(url)
+    yield sessionmaker(bind=engine, expire_on_commit=False)
+    engine.dispose()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def migrated_engine(
     request: pytest.FixtureRequest, fresh_database_url: Callable[[str], URL]

@@ -246,7 +246,9 @@ class NudgePass:
                 account = uow.accounts.get(contract.account_id)
                 assert account is not None
                 actor = Actor(team_id=team_id, user_id=SYSTEM_ACTOR)
-                contracts.record_outcome(uow, actor, now, account=account, renewed=True)
+                contracts.record_outcome(
+                    uow, actor, now, account=account, renewed=True, contract=contract
+                )
             report.auto_renewed += 1
         except Exception as error:  # a concurrent roll-forward won; nothing is lost
             logger.info("auto-renewal skipped", extra={"contract": contract_id, "why": str(error)})

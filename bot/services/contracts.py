@@ -135,9 +135,11 @@ def set_contract(
     return ContractChange(account=target, contract=contract, replaced=current)
 
 
-def renewal_still_open(uow: UnitOfWork, contract_id: int, renews_on: date) -> Account:
-    """The account whose renewal of ``renews_on`` (contract ``contract_id``) a button decides,
-    as long as no outcome was recorded for it: a second press, or a press on an old message
+def renewal_still_open(
+    uow: UnitOfWork, contract_id: int, renews_on: date
+) -> tuple[Contract, Account]:
+    """The contract (and its account) whose renewal of ``renews_on`` a button decides, as
+    long as no outcome was recorded for it: a second press, or a press on an old message
     after the contract rolled on, says so instead of deciding the next term."""
     contract = uow.contracts.get(contract_id)
     account = uow.accounts.get(contract.account_id) if contract else None
@@ -156,16 +158,25 @@ def renewal_still_open(uow: UnitOfWork, contract_id: int, renews_on: date) -> Ac
             "button is out of date.",
             hint=f"See the contract as it stands with `show {account.name}`.",
         )
-    return account
+    return contract, account
 
 
 def record_outcome(
-    uow: UnitOfWork, actor: Actor, now: datetime, *, account: str | Account, renewed: bool
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    *,
+    account: str | Account,
+    renewed: bool,
+    contract: Contract | None = None,
 ) -> RenewalRecorded:
     """`renewed` rolls a new term forward; "not renewing" is `churned` when we sell, `cancelled`
-    when we buy — and a customer who does not renew has churned."""
+    when we buy — and a customer who does not renew has churned. The outcome is recorded for
+    ``contract`` when one is named (a button's: exactly the one it was pressed for, so a
+    press racing another cannot decide the term that one just started), else for the
+    account's open contract."""
     target = resolve_account(uow, account)
-    current = uow.contracts.open_for_account(target.id)
+    current = contract or uow.contracts.open_for_account(target.id)
     if current is None:
         raise NothingToDo(
             f"“{target.name}” has no open contract to record an outcome for.",

@@ -7,7 +7,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain import Account, Actor
+from bot.domain import Account, Actor, Contract
 from bot.errors import NothingToDo
 from bot.ports import UnitOfWork
 from bot.services import audit
@@ -24,9 +24,10 @@ class NudgesSnoozed:
 
 
 def snooze_renewal_nudges(
-    uow: UnitOfWork, actor: Actor, now: datetime, account: Account
+    uow: UnitOfWork, actor: Actor, now: datetime, account: Account, contract: Contract | None = None
 ) -> NudgesSnoozed:
-    contract = uow.contracts.open_for_account(account.id)
+    """Snooze the renewal reminders of ``contract`` (a button's), else of the open one."""
+    contract = contract or uow.contracts.open_for_account(account.id)
     if contract is None:
         raise NothingToDo(f"“{account.name}” has no open contract any more.")
     snoozed = uow.contracts.save(

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
-from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app_factory import units_of_work
@@ -22,35 +22,18 @@ from bot.domain import AccountStatus, Actor, name_key
 from bot.errors import ConcurrentChange
 from bot.execute import Executed, run_text
 from bot.runtime import Attempt, Rapport
-from bot.services import accounts
-from storage import migrate
-from storage.database import create_database_engine, create_session_factory
+from bot.services import accounts, contracts
 from storage.unit_of_work import unit_of_work
-from tests.conftest import BACKENDS
+from tests.integration.conftest import when
 
 TEAM = "T0001"
 NOW = datetime(2027, 1, 6, 9, 0, tzinfo=UTC)
 ADMIN = "UADMIN"
 
 
-@pytest.fixture(params=BACKENDS)
-def sessions(
-    request: pytest.FixtureRequest, fresh_database_url: Callable[[str], URL]
-) -> Iterator[sessionmaker[Session]]:
-    url = fresh_database_url(request.param)
-    migrate.upgrade(url)
-    engine = (
-        create_database_engine(url, pool_size=10)
-        if request.param != "sqlite"
-        else (create_database_engine(url))
-    )
-    yield create_session_factory(engine)
-    engine.dispose()
-
-
 @pytest.fixture
-def rapport(sessions: sessionmaker[Session]) -> Rapport:
-    return Rapport(units_of_work(sessions), FixedClock(NOW), frozenset({ADMIN}))
+def rapport(fresh_sessions: sessionmaker[Session]) -> Rapport:
+    return Rapport(units_of_work(fresh_sessions), FixedClock(NOW), frozenset({ADMIN}))
 
 
 def _say(rapport: Rapport, text: str, user: str = ADMIN, team: str = TEAM) -> Attempt[object]:
@@ -84,8 +67,9 @@ def _succeeded(attempt: object) -> bool:
 
 
 def test_a_write_from_a_stale_copy_is_refused_as_a_conflict(
-    sessions: sessionmaker[Session],
+    fresh_sessions: sessionmaker[Session],
 ) -> None:
+    sessions = fresh_sessions
     actor = Actor(TEAM, ADMIN)
     with unit_of_work(sessions, TEAM) as uow:
         uow.workspaces.get_or_create(NOW)
@@ -159,3 +143,28 @@ def test_a_new_workspaces_first_requests_at_once_all_succeed(rapport: Rapport) -
     assert all(_succeeded(r) for r in results), [getattr(r, "refusal", r) for r in results]
     with rapport.units("TNEW") as uow:
         assert len(uow.accounts.all()) == 3
+
+
+def test_a_renewal_decided_meanwhile_is_not_decided_again_for_the_next_term(
+    fresh_postgres_sessions: sessionmaker[Session],
+) -> None:
+    """Two "Renewed" presses at once (PostgreSQL, READ COMMITTED): the second read the
+    contract while it was open; the first renewed it and opened the next term before the
+    second wrote. The second must fail on the contract it read, not renew the next term."""
+    postgres = fresh_postgres_sessions
+    actor = Actor(TEAM, ADMIN, is_admin=True)
+    with unit_of_work(postgres, TEAM) as uow:
+        uow.workspaces.get_or_create(NOW)
+        account = accounts.add_account(uow, actor, NOW, name="Acme Corp")
+        renews = when("2027-03-31")
+        contract = contracts.set_contract(
+            uow, actor, NOW, account=account, value=Decimal(24000), currency="EUR", renews=renews
+        ).contract
+    with pytest.raises(ConcurrentChange), unit_of_work(postgres, TEAM) as second:
+        read, of = contracts.renewal_still_open(second, contract.id, contract.renewal_date)
+        with unit_of_work(postgres, TEAM) as first:  # commits while the second is open
+            contracts.record_outcome(first, actor, NOW, account=of, renewed=True, contract=read)
+        contracts.record_outcome(second, actor, NOW, account=of, renewed=True, contract=read)
+    with unit_of_work(postgres, TEAM) as uow:
+        outcomes = [c.outcome.value if c.outcome else None for c in uow.contracts.all()]
+    assert outcomes == ["renewed", None]

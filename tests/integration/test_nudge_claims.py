@@ -7,19 +7,15 @@ turns any wait into a failure).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, text
-from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.nudges.model import ItemKind, LedgerEntry, NudgeKind, Occasion
-from storage import migrate, models
-from storage.database import create_database_engine, create_session_factory
+from storage import models
 from storage.unit_of_work import SqlUnitOfWork, unit_of_work
-from tests.conftest import BACKENDS
 
 TEAM = "T0001"
 NOW = datetime(2027, 1, 4, 8, 5, tzinfo=UTC)
@@ -27,14 +23,9 @@ RECIPIENTS = ("UANNA", "UBEN", "UCARL")
 PER_RECIPIENT = 5
 
 
-@pytest.fixture(params=[b for b in BACKENDS if b == "postgresql"])
-def sessions(
-    request: pytest.FixtureRequest, fresh_database_url: Callable[[str], URL]
-) -> Iterator[sessionmaker[Session]]:
-    url = fresh_database_url(request.param)
-    migrate.upgrade(url)
-    engine = create_database_engine(url)
-    sessions = create_session_factory(engine)
+@pytest.fixture
+def sessions(fresh_postgres_sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    sessions = fresh_postgres_sessions
     occasions = [
         Occasion(
             key=f"fu:{n}:overdue:{recipient}",
@@ -51,8 +42,7 @@ def sessions(
     with unit_of_work(sessions, TEAM) as uow:
         uow.workspaces.get_or_create(NOW)
         uow.nudges.record(occasions, NOW)
-    yield sessions
-    engine.dispose()
+    return sessions
 
 
 def _claim(uow: SqlUnitOfWork, worker: str) -> list[LedgerEntry]:

@@ -4,14 +4,13 @@ be seen across connections), through the fake Slack."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import delete
-from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app_factory import create_nudge_pass
@@ -24,27 +23,14 @@ from bot.services import accounts, contracts, follow_ups, interactions
 from bot.services import settings as workspace_settings
 from bot.settings import Settings
 from handlers.client import make_client
-from storage import migrate, models
-from storage.database import create_database_engine, create_session_factory
+from storage import models
 from storage.unit_of_work import unit_of_work
-from tests.conftest import BACKENDS
 from tests.scenario.conftest import slack_workspace
 
 TEAM = "T0001"
 ALICE = Actor(team_id=TEAM, user_id="UALICE", timezone="Europe/Berlin")
 MONDAY = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)  # 09:00 in Berlin: nothing due yet at 08:59
 DIGEST = MONDAY + timedelta(minutes=5)  # Monday 09:05 in Berlin
-
-
-@pytest.fixture(params=BACKENDS)
-def sessions(
-    request: pytest.FixtureRequest, fresh_database_url: Callable[[str], URL]
-) -> Iterator[sessionmaker[Session]]:
-    url = fresh_database_url(request.param)
-    migrate.upgrade(url)
-    engine = create_database_engine(url)
-    yield create_session_factory(engine)
-    engine.dispose()
 
 
 @pytest.fixture
@@ -88,8 +74,9 @@ def _run(sessions: sessionmaker[Session], actor: Actor, now: datetime, use_case,
 
 
 @pytest.fixture
-def seeded(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+def seeded(fresh_sessions: sessionmaker[Session]) -> sessionmaker[Session]:
     """Alice's Acme Corp: a follow-up overdue since Friday, a contract renewing in 30 days."""
+    sessions = fresh_sessions
     friday = datetime(2027, 1, 1, 10, 0, tzinfo=UTC)
     tz = ZoneInfo("Europe/Berlin")
     _run(sessions, ALICE, friday - timedelta(days=1), accounts.add_account, name="Acme Corp")
