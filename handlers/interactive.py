@@ -170,7 +170,8 @@ def _show_decision(
     click: payloads.ButtonClick,
     attempt: Attempt[object],
 ) -> None:
-    """Rewrite the message in place, so no stale button stays clickable; refresh the Home."""
+    """Rewrite the message in place, so no stale button stays clickable, and refresh the Home
+    tab. A refusal of a Home tab's button (it has no message to rewrite) comes by DM."""
     if attempt.duplicate:
         return  # the same click delivered again: the message was rewritten the first time
     if attempt.refusal is not None:
@@ -184,9 +185,10 @@ def _show_decision(
         else:
             channel, ts = click.message
             client.chat_update(channel=channel, ts=ts, text=note, blocks=blocks)
+    elif attempt.refusal is not None:
+        direct_message(client, click.user_id, render_refusal(attempt.refusal))
     refresh_profile_if_old(client, rapport, attempt)
-    if attempt.refusal is None:
-        refresh_home(later, client, rapport, click.team_id, click.user_id)
+    refresh_home(later, client, rapport, click.team_id, click.user_id)
 
 
 def _open_log_for_account(

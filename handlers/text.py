@@ -1,8 +1,8 @@
 """The command language's three doors: `/crm …`, an @mention, a direct message.
 
 A slash command is answered in its acknowledgement, from the database alone; a mention or a
-DM is acknowledged at once and answered with a post. Whatever calls Slack — the post, the
-Home refresh, a profile look-up — runs after the answer (``bot.background``).
+DM runs before its acknowledgement too, and is answered with a post. Whatever calls Slack —
+the post, the Home refresh, a profile look-up — runs after the answer (``bot.background``).
 """
 
 from __future__ import annotations
@@ -77,22 +77,30 @@ def _answer_a_newcomer(
 def _answer_event_later(
     rapport: Rapport, later: Background, client: WebClient, line: payloads.TextRequest
 ) -> None:
-    """Events are acknowledged at once (Bolt does); the answer is a post, made afterwards."""
+    """The line runs before the acknowledgement (Bolt sends it when the listener returns),
+    so an event Slack saw acknowledged is stored; the answer is a post, made afterwards."""
+    attempt = _run(rapport, line, needs_zone=True)
     channel = None if line.direct else line.channel_id
     later.submit(
         telling_the_user(
-            client, line.user_id, channel, lambda: _answer_event(rapport, later, client, line)
+            client,
+            line.user_id,
+            channel,
+            lambda: _answer_event(rapport, later, client, line, attempt),
         ),
         name="answer an event",
     )
 
 
 def _answer_event(
-    rapport: Rapport, later: Background, client: WebClient, line: payloads.TextRequest
+    rapport: Rapport,
+    later: Background,
+    client: WebClient,
+    line: payloads.TextRequest,
+    attempt: Attempt[Executed],
 ) -> None:
     """Answer in the thread (mention) or the DM; refusals only the sender sees."""
-    attempt = _run(rapport, line, needs_zone=True)
-    if attempt.deferred:
+    if attempt.deferred:  # a newcomer: their dates need their zone, which Slack tells
         rapport.refresh_profile(line.team_id, line.user_id, SlackDirectory(client))
         attempt = _run(rapport, line)
     if attempt.duplicate:

@@ -168,6 +168,7 @@ def test_input_storage_cannot_hold_is_refused_clearly(
             )
         ).json()["errors"],
     ]
+    server.post(r.button(ids.FOLLOW_UP_DONE, "2147483648", in_home=True))  # past INTEGER
     event = r.direct_message("add PLACEHOLDER")
     forged = event.body.replace("PLACEHOLDER", "\\udc00 Ltd")
     server.post(r.SignedRequest(forged, event.headers | r.sign(forged)))
@@ -182,6 +183,7 @@ def test_input_storage_cannot_hold_is_refused_clearly(
         "Pick the account",
         "link to the message",
         "a broken character",
+        "I don't know a follow-up numbered “2147483648”",
     ):
         assert expected in shown, expected
     assert "Something went wrong" not in shown

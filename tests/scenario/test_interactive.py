@@ -343,3 +343,11 @@ def test_log_a_touch_for_a_missing_account_in_a_message_answers_ephemerally(
     acme.send(r.button(ids.LOG_TOUCH, "424242", channel="C0001", response_url=url))
     said = acme.fake.last("response_url").args
     assert said["response_type"] == "ephemeral" and "#424242" in str(said["text"])
+
+
+def test_a_refused_button_in_the_home_tab_is_answered_by_dm(acme: Slack, app_db: Harness) -> None:
+    """The Home tab has no message to rewrite: the refusal comes by DM (it was silent)."""
+    acme.send(r.button(ids.FOLLOW_UP_DONE, "424242", in_home=True))
+    told = acme.fake.last("chat.postMessage")
+    assert told.args["channel"] == "DUALICE"
+    assert "I don't know a follow-up numbered “424242”" in str(told.args["text"])
