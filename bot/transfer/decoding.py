@@ -37,8 +37,8 @@ def check_encoding(name: str) -> str:
     try:
         codec = codecs.lookup(name).name
         b"\x00".decode(codec)  # bytes-to-bytes codecs (rot13, base64) refuse here
-    except UnicodeDecodeError:
-        pass  # utf-16 and utf-32 want more bytes than one
+    except UnicodeDecodeError:  # utf-16 and utf-32 want more bytes than one: text codecs
+        return codecs.lookup(name).name
     except (LookupError, UnicodeError):  # UnicodeError: the codec called "undefined"
         raise UnknownEncoding(
             f"--encoding: “{name}” is not a text encoding I know; "
