@@ -30,10 +30,10 @@ from bot.domain import (
     FollowUp,
     FollowUpStatus,
     Interaction,
-    SlackProfile,
 )
 from bot.nudges.gather import (
     ask_slack,
+    open_items,
     owner_ids,
     planning_input,
     profiles_to_refresh,
@@ -175,10 +175,8 @@ class NudgePass:
 
     def preview(self, team_id: str, planning_now: datetime) -> Preview:
         """What is due now, and why, with what became of each so far (nothing is written)."""
-        asked = self._ask_about_owners(team_id, planning_now)
+        occasions = plan(self._planning_input(team_id, planning_now, dry_run=True)).occasions
         with self.units(team_id, dry_run=True) as uow:
-            data = self._planning_input(uow, planning_now, *asked)
-            occasions = plan(data).occasions
             known = uow.nudges.statuses([o.key for o in occasions])
             names = {
                 o.recipient: profile.display_name
@@ -192,35 +190,33 @@ class NudgePass:
         with self.units(team_id) as uow:
             report.reaped += uow.nudges.reap(self.wall.now())
 
-    def _ask_about_owners(
-        self, team_id: str, now: datetime
-    ) -> tuple[list[str], dict[str, SlackProfile]]:
-        """Owners whose Slack profile is old or missing, and what Slack says of them: asked
-        between transactions, never inside one."""
-        if self.directory is None:
-            return [], {}
-        with self.units(team_id) as uow:
-            uow.workspaces.get_or_create(now)
-            stale = profiles_to_refresh(uow, owner_ids(uow, now, self.admins), self.wall.now())
-        return stale, ask_slack(self.directory, stale) if stale else {}
-
     def _planning_input(
-        self,
-        uow: UnitOfWork,
-        now: datetime,
-        asked: list[str],
-        answered: dict[str, SlackProfile],
+        self, team_id: str, now: datetime, *, dry_run: bool = False
     ) -> PlanningInput:
-        for profile in answered.values():
-            uow.users.save_profile(profile, self.wall.now())
-        waiting = waiting_for_slack(uow, asked, answered)
-        return planning_input(uow, now, admins=self.admins, waiting=waiting)
+        """What planning needs, read once; when some owners' Slack profiles are a day old,
+        Slack is asked about them between two transactions (never inside one), and what it
+        says is kept (in a ``dry_run``, only for this preview)."""
+        with self.units(team_id, dry_run=dry_run) as uow:
+            uow.workspaces.get_or_create(now)
+            items = open_items(uow, now)
+            stale = (
+                profiles_to_refresh(uow, owner_ids(items, self.admins), self.wall.now())
+                if self.directory is not None
+                else []
+            )
+            if not stale:
+                return planning_input(uow, now, admins=self.admins, items=items)
+        assert self.directory is not None
+        answered = ask_slack(self.directory, stale)
+        with self.units(team_id, dry_run=dry_run) as uow:
+            for profile in answered.values():
+                uow.users.save_profile(profile, self.wall.now())
+            waiting = waiting_for_slack(uow, stale, answered)
+            return planning_input(uow, now, admins=self.admins, waiting=waiting)
 
     def _plan(self, team_id: str, now: datetime, report: PassReport) -> None:
-        asked = self._ask_about_owners(team_id, now)
-        with self.units(team_id) as uow:
-            data = self._planning_input(uow, now, *asked)
-            planned = plan(data)
+        data = self._planning_input(team_id, now)
+        planned = plan(data)
         stranded = orphans_with_nowhere_to_go(data)
         if stranded:
             logger.warning(

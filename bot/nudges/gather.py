@@ -1,15 +1,17 @@
 """What planning needs, read from one workspace: open items, their owners' settings.
 
 Reading is database-only. Owners' Slack profiles (their zone, whether they are still in the
-workspace) are refreshed before planning, between transactions (``profiles_to_refresh`` and
-``ask_slack``); an owner Slack has never told us about and would not answer for now is
-``waiting``: their items are planned in a later pass, never in the wrong zone.
+workspace) are refreshed before planning, between transactions, when a day old
+(``profiles_to_refresh`` and ``ask_slack``); an owner Slack has never told us about and
+would not answer for now is ``waiting``: their items are planned in a later pass, never in
+the wrong zone.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain import Account, Contract, FollowUp, SlackProfile, UserPreferences
@@ -25,30 +27,34 @@ _FAR_FUTURE = date(2999, 12, 31)
 BULK_LOOKUP_ABOVE = 20
 
 
-def _open_items(
-    uow: UnitOfWork, now: datetime
-) -> tuple[list[FollowUp], list[Contract], dict[int, Account], list[Account]]:
-    follow_ups = uow.follow_ups.open_all()
+@dataclass(frozen=True, slots=True)
+class OpenItems:
+    """What a pass may nudge about: open follow-ups, open contracts (with their accounts),
+    accounts past their cadence."""
+
+    follow_ups: list[FollowUp]
+    contracts: list[Contract]
+    accounts: dict[int, Account]  # the contracts' accounts, by id
+    stale: list[Account]
+
+
+def open_items(uow: UnitOfWork, now: datetime) -> OpenItems:
     contracts = uow.contracts.open_renewing_by(_FAR_FUTURE, None)
-    accounts = uow.accounts.by_ids({c.account_id for c in contracts})
-    stale = uow.accounts.stale(now, None)
-    return follow_ups, contracts, accounts, stale
-
-
-def _owners_of(
-    follow_ups: Collection[FollowUp], accounts: Collection[Account], admins: Collection[str]
-) -> set[str]:
-    return (
-        {f.owner_id for f in follow_ups}
-        | {a.owner.user_id for a in accounts if a.owner.user_id}
-        | set(admins)
+    return OpenItems(
+        follow_ups=uow.follow_ups.open_all(),
+        contracts=contracts,
+        accounts=uow.accounts.by_ids({c.account_id for c in contracts}),
+        stale=uow.accounts.stale(now, None),
     )
 
 
-def owner_ids(uow: UnitOfWork, now: datetime, admins: Collection[str]) -> set[str]:
+def owner_ids(items: OpenItems, admins: Collection[str]) -> set[str]:
     """Everyone the open items (and the admins) may need to be told about."""
-    follow_ups, _contracts, accounts, stale = _open_items(uow, now)
-    return _owners_of(follow_ups, [*accounts.values(), *stale], admins)
+    return (
+        {f.owner_id for f in items.follow_ups}
+        | {a.owner.user_id for a in [*items.accounts.values(), *items.stale] if a.owner.user_id}
+        | set(admins)
+    )
 
 
 def profiles_to_refresh(uow: UnitOfWork, user_ids: Collection[str], wall: datetime) -> list[str]:
@@ -107,12 +113,20 @@ def planning_input(
     now: datetime,
     *,
     admins: frozenset[str],
+    items: OpenItems | None = None,
     waiting: frozenset[str] = frozenset(),
     default_timezone: str = "UTC",
 ) -> PlanningInput:
-    """One workspace's open items and its people; items of ``waiting`` owners are left out."""
+    """One workspace's open items (``items`` if read already in this unit of work) and its
+    people; items of ``waiting`` owners are left out."""
     workspace = uow.workspaces.get_or_create(now)
-    follow_ups, contracts, accounts, stale = _open_items(uow, now)
+    items = items or open_items(uow, now)
+    follow_ups, contracts, accounts, stale = (
+        items.follow_ups,
+        items.contracts,
+        items.accounts,
+        items.stale,
+    )
     if waiting:
         logger.warning(
             "owners Slack has not told us about yet; their items wait for a later pass",
@@ -121,7 +135,7 @@ def planning_input(
         follow_ups = [f for f in follow_ups if f.owner_id not in waiting]
         contracts = [c for c in contracts if accounts[c.account_id].owner.user_id not in waiting]
         stale = [a for a in stale if a.owner.user_id not in waiting]
-    ids = _owners_of(follow_ups, [*accounts.values(), *stale], admins) - waiting
+    ids = owner_ids(OpenItems(follow_ups, contracts, accounts, stale), admins) - waiting
     owners = {u: owner_settings(uow, u, default_timezone) for u in sorted(ids)}
     return PlanningInput(
         team_id=uow.team_id,

@@ -71,10 +71,6 @@ class ImportReport:
         """Rows (or unreadable lines) skipped: a row with three problems is one row."""
         return len({error.line for error in self.skipped})
 
-    @property
-    def rows_read(self) -> int:
-        return self.created + self.updated + self.unchanged + self.skipped_rows
-
 
 class _SkipRow(Exception):
     def __init__(self, message: str) -> None:
