@@ -246,7 +246,11 @@ class ContractRepository(Protocol):
 
 class SlackEventLog(Protocol):
     def remember(self, event_id: str, now: datetime) -> bool:
-        """Record a Slack event id; False if it was seen already (a retry). Prunes old ids."""
+        """Record a Slack event id; False if it was seen in the last day (a retry)."""
+        ...
+
+    def forget_old(self, now: datetime) -> int:
+        """Delete the ids seen more than a day ago (housekeeping); how many."""
         ...
 
 
