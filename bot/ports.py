@@ -249,6 +249,10 @@ class SlackEventLog(Protocol):
         """Record a Slack event id; False if it was seen in the last day (a retry)."""
         ...
 
+    def seen(self, event_id: str, now: datetime) -> bool:
+        """Whether this id was remembered in the last day (a read; ``remember`` decides)."""
+        ...
+
     def forget_old(self, now: datetime) -> int:
         """Delete the ids seen more than a day ago (housekeeping); how many."""
         ...
@@ -359,3 +363,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     events: SlackEventLog
     nudges: NudgeLedger
+
+    def wrote(self) -> bool:
+        """Whether anything has been written in this unit so far."""
+        ...
