@@ -35,6 +35,8 @@ class Cursor:
         """The cursor ``encode`` wrote; ``ValueError`` for anything else."""
         try:
             parts = json.loads(text)
+            if not isinstance(parts, list) or not parts:
+                raise ValueError("a cursor is a non-empty list")
             return cls(tuple(_untagged(tag, value) for tag, value in parts))
         except (TypeError, ValueError, KeyError) as error:
             raise ValueError(f"not a page cursor: {text[:100]!r}") from error
