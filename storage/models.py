@@ -114,7 +114,7 @@ class AccountRow(Versioned, Base):
         Index(
             "ix_accounts_team_owner_next_touch_id", "team_id", "owner_id", "next_touch_due", "id"
         ),
-        Index("ix_accounts_team_owner_name", "team_id", "owner_id", "name_key"),
+        Index("ix_accounts_team_owner_name", "team_id", "owner_id", "name_key", "id"),
         CheckConstraint("cadence_days > 0", name="cadence_positive"),
     )
 
@@ -158,6 +158,8 @@ class ContactRow(Base):
     __table_args__ = (
         Index("ix_contacts_team_name", "team_id", "name_key"),
         Index("ix_contacts_account", "account_id"),
+        # An account's contacts on its card, in the order shown.
+        Index("ix_contacts_team_account_name", "team_id", "account_id", "name_key", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,6 +179,10 @@ class InteractionRow(Base):
     __table_args__ = (
         Index("ix_interactions_account_occurred", "account_id", "occurred_at"),
         Index("ix_interactions_team_occurred", "team_id", "occurred_at"),
+        # An account's latest touches (card, history) in the order shown, ties by id.
+        Index(
+            "ix_interactions_team_account_occurred", "team_id", "account_id", "occurred_at", "id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -201,6 +207,14 @@ class FollowUpRow(Versioned, Base):
         # Pages of follow-up lists in the order they are shown (when due, snooze included).
         Index(
             "ix_follow_ups_team_status_effective", "team_id", "status", "effective_due", "number"
+        ),
+        Index(
+            "ix_follow_ups_team_account_status_effective",
+            "team_id",
+            "account_id",
+            "status",
+            "effective_due",
+            "number",
         ),
         Index(
             "ix_follow_ups_team_owner_status_effective",

@@ -19,7 +19,7 @@ T = TypeVar("T")
 
 
 def _walk(
-    app: Harness, read: Callable[[SqlUnitOfWork, Cursor | None], Page[T]]
+    app: Harness, read: Callable[[Cursor | None, SqlUnitOfWork], Page[T]]
 ) -> tuple[list[T], list[int]]:
     """Every page in turn, each in a unit of work of its own, the cursor carried between
     them as a button's value would be (encoded text)."""
@@ -28,7 +28,7 @@ def _walk(
     text: str | None = None
     while True:
         after = Cursor.decode(text) if text is not None else None
-        page = app.read("T1", partial(read, after=after))
+        page = app.read("T1", partial(read, after))
         items += page.items
         totals.append(page.total)
         if page.cursor is None:
@@ -98,7 +98,7 @@ def test_follow_up_pages_walk_the_list_in_order(app: Harness) -> None:
     whole = app.read("T1", lambda w: w.follow_ups.open_due_before(NOW + timedelta(days=2), None))
     items, totals = _walk(
         app,
-        lambda w, after: w.follow_ups.open_page(
+        lambda after, w: w.follow_ups.open_page(
             owner_id=None, due_before=NOW + timedelta(days=2), limit=3, after=after
         ),
     )
@@ -112,7 +112,7 @@ def test_follow_up_pages_of_one_owner_in_a_window(app: Harness) -> None:
     app.read("T1", _seed)
     items, totals = _walk(
         app,
-        lambda w, after: w.follow_ups.open_page(
+        lambda after, w: w.follow_ups.open_page(
             owner_id="UALICE",
             due_from=NOW - timedelta(days=2),
             due_before=NOW + timedelta(days=2),
@@ -133,18 +133,18 @@ def test_stale_pages_walk_longest_first_with_ties_by_id(app: Harness) -> None:
     app.read("T1", _seed)
     whole = app.read("T1", lambda w: w.accounts.stale(NOW, None))
     items, totals = _walk(
-        app, lambda w, after: w.accounts.stale_page(NOW, None, limit=3, after=after)
+        app, lambda after, w: w.accounts.stale_page(NOW, None, limit=3, after=after)
     )
     assert [a.id for a in items] == [a.id for a in whole]
     assert len(items) == 8 and totals == [8, 5, 2]
-    mine, _ = _walk(app, lambda w, after: w.accounts.stale_page(NOW, "UBOB", limit=1, after=after))
+    mine, _ = _walk(app, lambda after, w: w.accounts.stale_page(NOW, "UBOB", limit=1, after=after))
     assert [a.id for a in mine] == [a.id for a in whole if a.owner.user_id == "UBOB"]
 
 
 def test_owned_pages_are_by_name(app: Harness) -> None:
     app.read("T1", _seed)
     items, totals = _walk(
-        app, lambda w, after: w.accounts.owned_page("UALICE", limit=2, after=after)
+        app, lambda after, w: w.accounts.owned_page("UALICE", limit=2, after=after)
     )
     names = [a.name for a in items]
     assert names == sorted(names) and "Archived" not in names
@@ -156,12 +156,11 @@ def test_renewal_pages_are_by_date_then_id_of_live_accounts(app: Harness) -> Non
     last_day = date(2027, 12, 31)
     whole = app.read("T1", lambda w: w.contracts.open_renewing_by(last_day, None))
     items, totals = _walk(
-        app, lambda w, after: w.contracts.open_renewing_page(last_day, None, limit=3, after=after)
+        app, lambda after, w: w.contracts.open_renewing_page(last_day, None, limit=3, after=after)
     )
     assert [c.id for c in items] == [c.id for c in whole]
     assert len(items) == 8 and totals == [8, 5, 2]
     bobs, _ = _walk(
-        app, lambda w, after: w.contracts.open_renewing_page(last_day, "UBOB", limit=2, after=after)
+        app, lambda after, w: w.contracts.open_renewing_page(last_day, "UBOB", limit=2, after=after)
     )
     assert len(bobs) == 3
-

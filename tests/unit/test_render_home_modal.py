@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.domain import AccountStatus, InteractionKind, Owner
+from bot.paging import Page
 from bot.render import (
     LogForm,
     LogPrefill,
@@ -18,7 +19,6 @@ from bot.render import (
     log_modal,
     read_log_submission,
 )
-from bot.paging import Page
 from bot.services.queries import FollowUpItem, HomeData, RenewalItem
 from tests.unit.test_render_support import (
     HOSTILE,

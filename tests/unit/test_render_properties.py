@@ -11,11 +11,11 @@ from bot import commands as c
 from bot.domain import InteractionKind, Owner
 from bot.errors import AlreadyExists
 from bot.execute import Executed
+from bot.paging import Page
 from bot.render import LogPrefill, home_view, log_modal, render_refusal, render_result
 from bot.render.text import ELLIPSIS, clip, safe, unescape
 from bot.services.follow_ups import FollowUpChange
 from bot.services.interactions import LoggedInteraction
-from bot.paging import Page
 from bot.services.queries import AccountCard, FollowUpItem, Found, HomeData, RenewalItem
 from tests.unit.test_render_support import (
     NOW,

@@ -3,7 +3,8 @@
 Every list is read a page at a time in its own order (keyset pagination), so each order has an
 index scoped by workspace: follow-ups by when they are due (snooze included, a column the
 database computes), stale accounts by next touch, one owner's accounts by name, open contracts
-by renewal date.
+by renewal date; and an account's card parts (its open follow-ups, contacts, latest touches) by
+account.
 
 Revision ID: 0006
 Revises: 0005
@@ -49,6 +50,14 @@ def upgrade() -> None:
         ["team_id", "owner_id", "status", "effective_due", "number"],
     )
     op.create_index(
+        "ix_follow_ups_team_account_status_effective",
+        "follow_ups",
+        ["team_id", "account_id", "status", "effective_due", "number"],
+    )
+    op.create_index(
+        "ix_contacts_team_account_name", "contacts", ["team_id", "account_id", "name_key", "id"]
+    )
+    op.create_index(
         "ix_accounts_team_next_touch_id", "accounts", ["team_id", "next_touch_due", "id"]
     )
     op.create_index(
@@ -56,7 +65,14 @@ def upgrade() -> None:
         "accounts",
         ["team_id", "owner_id", "next_touch_due", "id"],
     )
-    op.create_index("ix_accounts_team_owner_name", "accounts", ["team_id", "owner_id", "name_key"])
+    op.create_index(
+        "ix_accounts_team_owner_name", "accounts", ["team_id", "owner_id", "name_key", "id"]
+    )
+    op.create_index(
+        "ix_interactions_team_account_occurred",
+        "interactions",
+        ["team_id", "account_id", "occurred_at", "id"],
+    )
     op.create_index(
         "ix_contracts_team_open_renewal",
         "contracts",
@@ -68,9 +84,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_contracts_team_open_renewal", table_name="contracts")
+    op.drop_index("ix_interactions_team_account_occurred", table_name="interactions")
     op.drop_index("ix_accounts_team_owner_name", table_name="accounts")
     op.drop_index("ix_accounts_team_owner_next_touch_id", table_name="accounts")
     op.drop_index("ix_accounts_team_next_touch_id", table_name="accounts")
+    op.drop_index("ix_contacts_team_account_name", table_name="contacts")
+    op.drop_index("ix_follow_ups_team_account_status_effective", table_name="follow_ups")
     op.drop_index("ix_follow_ups_team_owner_status_effective", table_name="follow_ups")
     op.drop_index("ix_follow_ups_team_status_effective", table_name="follow_ups")
     with op.batch_alter_table("follow_ups", schema=None) as batch_op:
