@@ -125,17 +125,22 @@ class SqlContractRepository(Scoped):
         self, last_day: date, owner_id: str | None, *, limit: int, after: Cursor | None = None
     ) -> Page[Contract]:
         contract, account = models.ContractRow, models.AccountRow
-        query = (
-            self._select()
-            .join(account, account.id == contract.account_id)
-            .where(
-                contract.outcome.is_(None),
-                contract.renewal_date <= last_day,
+        open_by = self._select().where(
+            contract.outcome.is_(None), contract.renewal_date <= last_day
+        )
+        if owner_id is None:
+            query = open_by.join(account, account.id == contract.account_id).where(
+                account.status.in_(LIVE_STATUSES)
+            )
+        else:
+            # One owner's: from their live accounts to each one's open contract, so the work
+            # follows the size of their book, not of the workspace's renewals.
+            theirs = select(account.id).where(
+                account.team_id == self.team_id,
+                account.owner_id == owner_id,
                 account.status.in_(LIVE_STATUSES),
             )
-        )
-        if owner_id is not None:
-            query = query.where(account.owner_id == owner_id)
+            query = open_by.where(contract.account_id.in_(theirs))
         return read_page(
             self.session,
             query,
