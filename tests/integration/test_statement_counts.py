@@ -40,8 +40,9 @@ def statements(connection: Connection) -> Iterator[Statements]:
 XFAIL = {
     "find": pytest.mark.xfail(
         strict=True,
-        reason="find ranks up to 500 candidates and loads their contacts (IN of every match); "
-        "name resolution through an index is the coordinator's change",
+        reason="find loads up to FIND_CANDIDATES matches by id, and their contacts, before "
+        "ranking them (an IN of 100 ids at 200 accounts): bounded, but by the candidate limit, "
+        "not a page",
     )
 }
 
