@@ -29,6 +29,7 @@ from bot.domain import (
     Workspace,
 )
 from bot.nudges.model import ItemKind, LedgerEntry, NudgeStatus, Occasion
+from bot.paging import Cursor, Page
 
 
 class WorkspaceRepository(Protocol):
@@ -112,6 +113,19 @@ class AccountRepository(Protocol):
         """Live (not archived or churned) accounts of one owner, by name."""
         ...
 
+    def owned_page(
+        self, owner_id: str, *, limit: int, after: Cursor | None = None
+    ) -> Page[Account]:
+        """One page of an owner's live accounts, by name."""
+        ...
+
+    def stale_page(
+        self, now: datetime, owner_id: str | None, *, limit: int, after: Cursor | None = None
+    ) -> Page[Account]:
+        """One page of the live accounts past their next-touch date, longest overdue first
+        (everyone's when ``owner_id`` is None)."""
+        ...
+
     def with_unresolved_owner(self) -> list[Account]: ...
 
     def stale(self, now: datetime, owner_id: str | None) -> list[Account]:
@@ -191,6 +205,20 @@ class FollowUpRepository(Protocol):
         """Open follow-ups due (snooze included) before ``moment``, earliest first."""
         ...
 
+    def open_page(
+        self,
+        *,
+        owner_id: str | None,
+        due_from: datetime | None = None,
+        due_before: datetime | None = None,
+        limit: int,
+        after: Cursor | None = None,
+    ) -> Page[FollowUp]:
+        """One page of open follow-ups due (snooze included) from ``due_from`` to before
+        ``due_before`` (either end open when None), earliest first; everyone's when
+        ``owner_id`` is None."""
+        ...
+
     def open_for_owner(self, owner_id: str) -> list[FollowUp]: ...
 
     def open_all(self) -> list[FollowUp]:
@@ -239,6 +267,13 @@ class ContractRepository(Protocol):
 
     def open_renewing_by(self, last_day: date, owner_id: str | None) -> list[Contract]:
         """Open contracts of live accounts renewing on or before ``last_day``, soonest first."""
+        ...
+
+    def open_renewing_page(
+        self, last_day: date, owner_id: str | None, *, limit: int, after: Cursor | None = None
+    ) -> Page[Contract]:
+        """One page of the open contracts of live accounts renewing on or before
+        ``last_day``, soonest first (everyone's when ``owner_id`` is None)."""
         ...
 
     def all(self) -> list[Contract]: ...

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, case, func, select, union
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Select, case, func, select, union
+from sqlalchemy.orm import QueryableAttribute, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
 from bot.domain import Account, AccountKind, AccountStatus, Contact, Owner, name_key
+from bot.paging import Cursor, KeyPart, Page
 from storage import mapping, models
 from storage.repositories import name_search
 from storage.repositories.base import LIVE_STATUSES, Scoped, check_version
+from storage.repositories.paging import read_page
 
 ACCOUNT_NAMES = name_search.Searched(
     "accounts", models.AccountRow.name_key, models.AccountRow.id, models.AccountRow.team_id
@@ -239,6 +242,54 @@ class SqlAccountRepository(Scoped):
                 models.AccountRow.status.in_(LIVE_STATUSES),
             )
             .order_by(models.AccountRow.name_key)
+        )
+
+    def _page(
+        self,
+        conditions: list[ColumnElement[bool]],
+        order: tuple[QueryableAttribute[Any], ...],
+        key: Callable[[models.AccountRow], tuple[KeyPart, ...]],
+        *,
+        limit: int,
+        after: Cursor | None,
+    ) -> Page[Account]:
+        plain = select(models.AccountRow).where(models.AccountRow.team_id == self.team_id)
+        return read_page(
+            self.session,
+            self._select().where(*conditions),
+            order,
+            limit=limit,
+            after=after,
+            key=key,
+            domain=self._domain,
+            count_from=plain.where(*conditions),
+        )
+
+    def owned_page(
+        self, owner_id: str, *, limit: int, after: Cursor | None = None
+    ) -> Page[Account]:
+        row = models.AccountRow
+        return self._page(
+            [row.owner_id == owner_id, row.status.in_(LIVE_STATUSES)],
+            (row.name_key, row.id),
+            lambda r: (r.name_key, r.id),
+            limit=limit,
+            after=after,
+        )
+
+    def stale_page(
+        self, now: datetime, owner_id: str | None, *, limit: int, after: Cursor | None = None
+    ) -> Page[Account]:
+        row = models.AccountRow
+        conditions = [row.status.in_(LIVE_STATUSES), row.next_touch_due < now]
+        if owner_id is not None:
+            conditions.append(row.owner_id == owner_id)
+        return self._page(
+            conditions,
+            (row.next_touch_due, row.id),
+            lambda r: (r.next_touch_due, r.id),
+            limit=limit,
+            after=after,
         )
 
     def with_unresolved_owner(self) -> list[Account]:
