@@ -32,7 +32,6 @@ CARD_INTERACTIONS = 5
 DEFAULT_HISTORY = 10
 MAX_HISTORY = 100
 FIND_LIMIT = 25
-FIND_CANDIDATES = 200  # the best matches by name, tag or contact, ranked finally here
 UNRESOLVED_OWNER_QUERY = "owner:unresolved"
 
 
@@ -98,11 +97,9 @@ def find_accounts(uow: UnitOfWork, query: str, *, include_archived: bool = False
         return Found(query, uow.accounts.with_unresolved_owner(), [])
     if not name_key(query):
         raise InvalidInput("query", "Find what? For example: `find acme` or `find emea`.")
-    # The repository narrows through its index, best first; the final ranking (tags and
-    # contacts included) happens here, where it can be tested pure.
-    candidates = uow.accounts.search(
-        query, include_archived=include_archived, limit=FIND_CANDIDATES
-    )
+    # The repository finds and ranks through its index and keeps the best; they are
+    # ranked again here (bot.matching, tested pure), which decides ties the same way.
+    candidates = uow.accounts.search(query, include_archived=include_archived, limit=FIND_LIMIT)
     contact_names = uow.contacts.names_by_account(a.id for a in candidates)
     contact_keys = {i: [name_key(n) for n in names] for i, names in contact_names.items()}
     matches = rank_accounts(query, candidates, contact_keys)[:FIND_LIMIT]

@@ -37,19 +37,9 @@ def statements(connection: Connection) -> Iterator[Statements]:
         yield recorder
 
 
-XFAIL = {
-    "find": pytest.mark.xfail(
-        strict=True,
-        reason="find loads up to FIND_CANDIDATES matches by id, and their contacts, before "
-        "ranking them (an IN of 100 ids at 200 accounts): bounded, but by the candidate limit, "
-        "not a page",
-    )
-}
-
-
 @pytest.mark.parametrize(
     "name",
-    [pytest.param(name, marks=XFAIL.get(name, ())) for name in COMMANDS],
+    COMMANDS,
 )
 def test_statements_per_command_do_not_grow_with_the_workspace(
     name: str, sessions: sessionmaker[Session], statements: Statements
