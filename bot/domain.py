@@ -7,6 +7,7 @@ renewal and notice dates are calendar dates.
 from __future__ import annotations
 
 import enum
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -107,6 +108,7 @@ _IGNORABLE = (
 )
 
 
+@functools.cache  # few distinct characters, asked about for every letter of every name
 def _invisible(ch: str) -> bool:
     point = ord(ch)
     return unicodedata.category(ch) == "Cf" or any(lo <= point <= hi for lo, hi in _IGNORABLE)
