@@ -251,6 +251,8 @@ def load(database_url: str, scale: Scale, *, now: datetime, seed: int = 8) -> Se
                     live = _load_chunk(work, plan, chunk, names, rng, now)
                 if plan is plans[0]:
                     samples += live
+        with unit_of_work(sessions, plans[0].team_id) as work:
+            work.bulk.refresh_statistics()  # what is measured next plans with real sizes
     finally:
         engine.dispose()
     return Seeded(

@@ -393,6 +393,13 @@ class BulkWriter(Protocol):
         """Users Slack told us about (fetched at ``now``), with default preferences."""
         ...
 
+    def refresh_statistics(self) -> None:
+        """Let the query planner see the tables as they are after a bulk load. PostgreSQL
+        plans with statistics autovacuum refreshes a minute or more later: until then a
+        table filled in seconds still looks empty, and look-ups by key scan it whole. The
+        cost is bounded (a sample of rows), not proportional to the tables."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One workspace's repositories inside one transaction; the caller's boundary commits."""

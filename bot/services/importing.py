@@ -126,11 +126,13 @@ def import_file(
     long import holds no lock for long and keeps what it did if it stops half-way. A chunk
     that lost a race with another writer runs again on fresh data."""
     report = _report_for(file)
-    for chunk in _chunks(file.rows, chunk_rows):
+    for number, chunk in enumerate(_chunks(file.rows, chunk_rows)):
         for attempt in range(1, CHUNK_ATTEMPTS + 1):
             part = ImportReport(kind=file.kind)
             try:
                 with units() as uow:
+                    if _tables_have_grown(number):
+                        uow.bulk.refresh_statistics()
                     importer = Importer(
                         uow, actor, now, owners=owners, default_currency=default_currency
                     )
@@ -145,6 +147,12 @@ def import_file(
             progress(len(chunk))
     report.skipped.sort(key=lambda error: error.line)
     return report
+
+
+def _tables_have_grown(chunks_written: int) -> bool:
+    """After 1, 2, 4, 8 … chunks: often enough that the planner never sees the tables at
+    less than half their size, rarely enough that refreshing costs nothing per row."""
+    return chunks_written > 0 and chunks_written & (chunks_written - 1) == 0
 
 
 class _SkipRow(Exception):
@@ -183,7 +191,9 @@ class Importer:
     def run(self, file: ImportFile, progress: Callable[[int], None] | None = None) -> ImportReport:
         """The whole file in the caller's one transaction (a dry run, the tests)."""
         report = _report_for(file)
-        for chunk in _chunks(file.rows, CHUNK_ROWS):
+        for number, chunk in enumerate(_chunks(file.rows, CHUNK_ROWS)):
+            if _tables_have_grown(number):
+                self.uow.bulk.refresh_statistics()
             self.apply(chunk, report)
             if progress is not None:
                 progress(len(chunk))
