@@ -2,8 +2,9 @@
 ``executemany`` per write, so a chunk costs the same however full the tables are. Where
 the new rows' ids are needed they are taken up front (PostgreSQL: from the sequence in one
 query; SQLite: after the largest, under its one write lock) and the insert is a plain
-``executemany``, as cheap as the floor the benchmark compares it to; a multi-row
-``INSERT … RETURNING`` measured slower on both.
+``executemany``, as cheap as the floor the benchmark compares it to (on PostgreSQL a
+multi-row ``INSERT … RETURNING`` spent most of its time in psycopg turning thousands of
+parameters into SQL).
 
 Reads go through Core, not the ORM: nothing lands in the session's identity map, which
 would otherwise grow with every chunk of a long import.
