@@ -201,9 +201,7 @@ class SqlBulkWriter(Scoped):
                     {"table": table.name, "count": len(values)},
                 )
             )
-            self.session.execute(
-                insert(table), [row | {"id": id_} for row, id_ in zip(values, ids, strict=True)]
-            )
+            self._insert(model, [row | {"id": id_} for row, id_ in zip(values, ids, strict=True)])
             return ids
         # SQLite: the transaction holds the database's one write lock from its BEGIN
         # (IMMEDIATE), so the ids after the largest one are ours to hand out.
@@ -250,8 +248,36 @@ class SqlBulkWriter(Scoped):
         ]
 
     def _insert(self, model: type[models.Base], values: list[dict[str, Any]]) -> None:
-        if values:
+        if not values:
+            return
+        if self._postgres:
+            self._copy(_table(model), values)
+        else:
             self.session.execute(insert(_table(model)), values)
+
+    def _copy(self, table: Table, values: list[dict[str, Any]]) -> None:
+        """PostgreSQL's COPY: rows streamed in one command, several times cheaper than an
+        INSERT per row. The values are the ones an INSERT would bind, put through the
+        columns' own types (UTC times, JSON) first."""
+        columns = list(values[0])
+        dialect = self.session.get_bind().dialect
+        processors = [
+            table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
+        ]
+        names = ", ".join(f'"{name}"' for name in columns)
+        connection = self.session.connection().connection.driver_connection
+        assert connection is not None
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy,
+        ):
+            for row in values:
+                copy.write_row(
+                    [
+                        row[name] if process is None else process(row[name])
+                        for name, process in zip(columns, processors, strict=True)
+                    ]
+                )
 
     def _update_versioned(
         self, model: type[models.Base], columns: Sequence[str], values: list[dict[str, Any]]
