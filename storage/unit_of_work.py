@@ -17,6 +17,7 @@ from storage.models import WorkspaceRow
 from storage.repositories import (
     SqlAccountRepository,
     SqlAuditLog,
+    SqlBulkWriter,
     SqlContactRepository,
     SqlContractRepository,
     SqlFollowUpRepository,
@@ -45,6 +46,7 @@ class SqlUnitOfWork:
         self.audit: ports.AuditLog = SqlAuditLog(session, team_id)
         self.events: ports.SlackEventLog = SqlSlackEventLog(session, team_id)
         self.nudges: ports.NudgeLedger = SqlNudgeLedger(session, team_id)
+        self.bulk: ports.BulkWriter = SqlBulkWriter(session, team_id)
         self._writes = 0
         event.listen(session, "after_flush", self._flushed)
         event.listen(session, "do_orm_execute", self._executed)
