@@ -23,7 +23,10 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import FunctionElement
 
 from storage.types import UTCDateTime
 
@@ -189,6 +192,8 @@ class FollowUpRow(Versioned, Base):
         UniqueConstraint("team_id", "number"),
         Index("ix_follow_ups_team_owner_status_due", "team_id", "owner_id", "status", "due_at"),
         Index("ix_follow_ups_team_status_due", "team_id", "status", "due_at"),
+        # Snoozed follow-ups are due by their snooze date (a nudge pass reads by both).
+        Index("ix_follow_ups_team_status_snoozed", "team_id", "status", "snoozed_until"),
         Index("ix_follow_ups_account", "account_id"),
     )
 
@@ -208,10 +213,49 @@ class FollowUpRow(Versioned, Base):
     updated_at: Mapped[datetime]
 
 
+class NoticeDeadline(FunctionElement[date]):
+    """A contract's notice deadline (renewal date minus notice period) in SQL, spelt the
+    same in the index on it and in the queries that use that index (per dialect: SQLite keeps
+    dates as ISO text, PostgreSQL subtracts days from a date)."""
+
+    type = Date()
+    name = "notice_deadline"
+    inherit_cache = True
+
+
+@compiles(NoticeDeadline, "sqlite")
+def _notice_deadline_sqlite(element: NoticeDeadline, compiler: SQLCompiler, **kw: Any) -> str:
+    return "date(renewal_date, '-' || notice_days || ' days')"
+
+
+@compiles(NoticeDeadline)
+def _notice_deadline(element: NoticeDeadline, compiler: SQLCompiler, **kw: Any) -> str:
+    return "(renewal_date - notice_days)"
+
+
+_OPEN_CONTRACT = "outcome IS NULL"
+_OPEN_WITH_NOTICE = "outcome IS NULL AND notice_days IS NOT NULL"
+
+
 class ContractRow(Versioned, Base):
     __tablename__ = "contracts"
     __table_args__ = (
         Index("ix_contracts_team_renewal", "team_id", "renewal_date"),
+        # What a nudge pass reads: open contracts by renewal date and by notice deadline.
+        Index(
+            "ix_contracts_open_renewal",
+            "team_id",
+            "renewal_date",
+            sqlite_where=text(_OPEN_CONTRACT),
+            postgresql_where=text(_OPEN_CONTRACT),
+        ),
+        Index(
+            "ix_contracts_open_notice_deadline",
+            "team_id",
+            NoticeDeadline(),
+            sqlite_where=text(_OPEN_WITH_NOTICE),
+            postgresql_where=text(_OPEN_WITH_NOTICE),
+        ),
         Index("ix_contracts_account", "account_id"),
         # At most one open contract (no outcome yet) per account.
         Index(

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, literal, or_, select
 
 from bot.domain import Contract, ContractDirection, RenewalOutcome
 from storage import mapping, models
-from storage.repositories.base import LIVE_STATUSES, Scoped, check_version
+from storage.repositories.base import LIVE_STATUSES, Scoped, check_version, in_slices
 
 
 def _to_cents(value: Decimal) -> int:
@@ -119,6 +120,62 @@ class SqlContractRepository(Scoped):
         )
         return [mapping.contract(r) for r in rows]
 
+    def by_ids(self, ids: Iterable[int]) -> list[Contract]:
+        """These contracts as they stand (with or without an outcome), by id."""
+        found: list[Contract] = []
+        for part in in_slices(ids):
+            rows = self.session.scalars(
+                self._select()
+                .where(models.ContractRow.id.in_(part))
+                .order_by(models.ContractRow.id)
+            )
+            found += [mapping.contract(r) for r in rows]
+        return found
+
+    def open_for_accounts(self, account_ids: Iterable[int]) -> dict[int, Contract]:
+        """The open contract of each of these accounts that has one."""
+        found: dict[int, Contract] = {}
+        for part in in_slices(account_ids):
+            rows = self.session.scalars(
+                self._select().where(
+                    models.ContractRow.account_id.in_(part), models.ContractRow.outcome.is_(None)
+                )
+            )
+            found.update((r.account_id, mapping.contract(r)) for r in rows)
+        return found
+
+    def open_due_ids(self, renewals_by: date, notices_by: date) -> list[tuple[int, str | None]]:
+        """(id, account owner) of the open contracts of live accounts renewing on or before
+        ``renewals_by`` or with a notice deadline on or before ``notices_by``, by id. Two
+        index ranges of open contracts: by renewal date, and by notice deadline."""
+        contract = models.ContractRow
+        due = or_(
+            contract.renewal_date <= renewals_by,
+            and_(contract.notice_days.is_not(None), notice_deadline() <= _day(notices_by)),
+        )
+        found = self.session.execute(
+            select(contract.id, models.AccountRow.owner_id)
+            .join(models.AccountRow, models.AccountRow.id == contract.account_id)
+            .where(
+                contract.team_id == self.team_id,
+                contract.outcome.is_(None),
+                due,
+                models.AccountRow.status.in_(LIVE_STATUSES),
+            )
+            .order_by(contract.id)
+        )
+        return [(i, o) for i, o in found]
+
     def all(self) -> list[Contract]:
         rows = self.session.scalars(self._select().order_by(models.ContractRow.id))
         return [mapping.contract(r) for r in rows]
+
+
+def notice_deadline() -> ColumnElement[date]:
+    """The renewal date minus the notice period, in SQL: ``models.notice_deadline_sql`` (the
+    expression the index on it is built on, per dialect)."""
+    return models.NoticeDeadline()
+
+
+def _day(day: date) -> ColumnElement[date]:
+    return literal(day, models.ContractRow.renewal_date.type)

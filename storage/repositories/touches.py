@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from bot.domain import FollowUp, FollowUpStatus, Interaction, InteractionKind
 from storage import mapping, models
-from storage.repositories.base import Scoped, check_version
+from storage.repositories.base import Scoped, check_version, in_slices
 
 
 class SqlInteractionRepository(Scoped):
@@ -58,6 +59,37 @@ class SqlInteractionRepository(Scoped):
             self._for_account(account_id).where(models.InteractionRow.occurred_at == occurred_at)
         )
         return [mapping.interaction(r) for r in rows]
+
+    def latest_for_accounts(self, account_ids: Iterable[int]) -> dict[int, Interaction]:
+        """Each account's newest interaction, for several accounts in one query a slice."""
+        found: dict[int, Interaction] = {}
+        for ids in in_slices(account_ids):
+            newest = (
+                select(
+                    models.InteractionRow.id,
+                    func.row_number()
+                    .over(
+                        partition_by=models.InteractionRow.account_id,
+                        order_by=(
+                            models.InteractionRow.occurred_at.desc(),
+                            models.InteractionRow.id.desc(),
+                        ),
+                    )
+                    .label("rank"),
+                )
+                .where(
+                    models.InteractionRow.team_id == self.team_id,
+                    models.InteractionRow.account_id.in_(ids),
+                )
+                .subquery()
+            )
+            rows = self.session.scalars(
+                select(models.InteractionRow).join(
+                    newest, and_(newest.c.id == models.InteractionRow.id, newest.c.rank == 1)
+                )
+            )
+            found.update((r.account_id, mapping.interaction(r)) for r in rows)
+        return found
 
     def all(self) -> list[Interaction]:
         rows = self.session.scalars(
@@ -150,6 +182,33 @@ class SqlFollowUpRepository(Scoped):
 
     def open_all(self) -> list[FollowUp]:
         return self._list(self._open())
+
+    def open_due_before_ids(self, moment: datetime) -> list[tuple[int, str]]:
+        """(id, owner) of the open follow-ups due (snooze included) before ``moment``, by id.
+        Two index ranges: unsnoozed by due date, snoozed by snooze date."""
+        row = models.FollowUpRow
+        due = or_(
+            and_(row.snoozed_until.is_(None), row.due_at < moment),
+            row.snoozed_until < moment,
+        )
+        found = self.session.execute(
+            select(row.id, row.owner_id)
+            .where(row.team_id == self.team_id, row.status == FollowUpStatus.OPEN.value, due)
+            .order_by(row.id)
+        )
+        return [(i, o) for i, o in found]
+
+    def by_ids(self, ids: Iterable[int]) -> list[FollowUp]:
+        """These follow-ups as they stand (any status), by id."""
+        found: list[FollowUp] = []
+        for part in in_slices(ids):
+            rows = self.session.scalars(
+                self._select()
+                .where(models.FollowUpRow.id.in_(part))
+                .order_by(models.FollowUpRow.id)
+            )
+            found += [mapping.follow_up(r) for r in rows]
+        return found
 
     def get(self, follow_up_id: int) -> FollowUp | None:
         row = self.session.scalars(
