@@ -296,6 +296,9 @@ class NudgeRow(Base):
         UniqueConstraint("team_id", "occasion_key"),
         Index("ix_nudges_status_deliver_after", "status", "deliver_after"),
         Index("ix_nudges_team_recipient", "team_id", "recipient_id"),
+        # A claim looks for the recipients with pending rows, then takes one's: the pending
+        # rows only, however long the ledger's history grows.
+        Index("ix_nudges_team_status_recipient", "team_id", "status", "recipient_id"),
         Index("ix_nudges_message", "channel_id", "message_ts"),
     )
 

@@ -2,8 +2,9 @@
 
 Planning inserts ledger rows with a unique key per occasion, so every replica may plan at
 once. Delivery claims all of one recipient's due rows as one unit under a lease and commits
-before Slack is called; right before each post it renews the lease, and posts only if it
-still held it; it marks them sent only while it holds it. A post Slack refuses for now (429,
+before Slack is called; right before each post it makes sure at least half the lease is
+left (renewing it otherwise, and posting only if it still held it); it marks them sent only
+while it holds it. A post Slack refuses for now (429,
 5xx, the network) gives the rows back to wait on real time — Slack's Retry-After, else a
 backoff — and they stay pending until Slack recovers; only after ``GIVE_UP_AFTER`` of
 failures (or an error no retry can fix) are they ``failed``, and the admins are told.
@@ -324,35 +325,50 @@ class NudgePass:
     def _deliver(self, team_id: str, now: datetime, report: PassReport) -> None:
         while True:
             wall = self.wall.now()
+            # The claim and the read of what it names share one transaction (committed
+            # before Slack is called): one commit per recipient rather than two.
+            lease = _Lease(until=wall + self.lease)
             with self.units(team_id) as uow:
                 batch = uow.nudges.claim_next(
-                    due_by=now, wall_now=wall, worker=self.worker, lease_until=wall + self.lease
+                    due_by=now, wall_now=wall, worker=self.worker, lease_until=lease.until
                 )
-            if not batch:
-                return
-            self._send_batch(team_id, batch, now, report)
+                if not batch:
+                    return
+                items = self._still_due(uow, batch, now, report)
+                zone = self._zone(uow, batch[0].recipient)
+            self._send_batch(team_id, batch[0].recipient, items, zone, now, lease, report)
+
+    def _still_due(
+        self, uow: UnitOfWork, batch: list[LedgerEntry], now: datetime, report: PassReport
+    ) -> list[NudgeItem]:
+        """The claimed items as they stand; those that changed since planning are skipped."""
+        items: list[NudgeItem] = []
+        gone: dict[str, list[int]] = {}
+        for entry, current in zip(batch, current_items(uow, batch, now), strict=True):
+            if isinstance(current, str):
+                gone.setdefault(current, []).append(entry.id)
+            else:
+                items.append(current)
+        for why, ids in gone.items():
+            uow.nudges.skip(ids, worker=self.worker, why=why)
+            report.skipped += len(ids)
+        return items
 
     def _send_batch(
-        self, team_id: str, batch: list[LedgerEntry], now: datetime, report: PassReport
+        self,
+        team_id: str,
+        recipient: str,
+        items: list[NudgeItem],
+        zone: ZoneInfo,
+        now: datetime,
+        lease: _Lease,
+        report: PassReport,
     ) -> None:
-        recipient = batch[0].recipient
-        with self.units(team_id) as uow:
-            items: list[NudgeItem] = []
-            gone: dict[str, list[int]] = {}
-            for entry, current in zip(batch, current_items(uow, batch, now), strict=True):
-                if isinstance(current, str):
-                    gone.setdefault(current, []).append(entry.id)
-                else:
-                    items.append(current)
-            for why, ids in gone.items():
-                uow.nudges.skip(ids, worker=self.worker, why=why)
-                report.skipped += len(ids)
-            zone = self._zone(uow, recipient)
         # One message holds what fits Slack's 50 blocks; more items go out as more messages,
         # each marked sent only once it went. When Slack refuses one, the rest wait with it.
         chunks = [items[i : i + ITEMS_PER_MESSAGE] for i in range(0, len(items), ITEMS_PER_MESSAGE)]
         for index, chunk in enumerate(chunks):
-            failure = self._send_chunk(team_id, recipient, chunk, zone, now, report)
+            failure = self._send_chunk(team_id, recipient, chunk, zone, now, lease, report)
             if failure is not None:
                 self._give_back(team_id, recipient, chunk, failure, report)
                 rest = [item for later in chunks[index + 1 :] for item in later]
@@ -367,16 +383,20 @@ class NudgePass:
         items: list[NudgeItem],
         zone: ZoneInfo,
         now: datetime,
+        lease: _Lease,
         report: PassReport,
     ) -> DeliveryFailed | None:
         """Post one message, if this worker still holds its rows; None unless Slack refused."""
         ids = [item.entry.id for item in items]
         text, blocks = self.render(items, recipient, zone, now)
-        wall = self.wall.now()  # the lease is renewed right before the post, nothing between
-        with self.units(team_id) as uow:
-            held = uow.nudges.renew_lease(
-                ids, worker=self.worker, wall_now=wall, lease_until=wall + self.lease
-            )
+        wall = self.wall.now()  # the lease is checked right before the post, nothing between
+        held = len(ids)
+        if wall >= lease.until - self.lease / 2:  # less than half of it left: renew it
+            with self.units(team_id) as uow:
+                held = uow.nudges.renew_lease(
+                    ids, worker=self.worker, wall_now=wall, lease_until=wall + self.lease
+                )
+            lease.until = wall + self.lease
         if held < len(ids):
             # The lease ran out (this worker stalled) and another may be sending them now.
             report.lost_leases += len(ids)
@@ -497,6 +517,13 @@ class NudgePass:
         cached = uow.users.cached_profile(recipient, fresh_after=_EPOCH)
         name = (preferences and preferences.timezone) or (cached and cached.timezone) or "UTC"
         return ZoneInfo(name)
+
+
+@dataclass
+class _Lease:
+    """Until when this worker holds the rows it claimed (claimed or last renewed + LEASE)."""
+
+    until: datetime
 
 
 def _plan_order(occasion: Occasion) -> tuple[str, datetime, str, str]:

@@ -11,7 +11,13 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from bot.domain import Account, AccountKind, AccountStatus, Contact, Owner, name_key
 from storage import mapping, models
-from storage.repositories.base import LIVE_STATUSES, Scoped, check_version
+from storage.repositories.base import (
+    LIVE_STATUSES,
+    Scoped,
+    check_version,
+    in_slices,
+    in_workspace,
+)
 
 
 def _like_pattern(text: str) -> str:
@@ -89,8 +95,15 @@ class SqlAccountRepository(Scoped):
         wanted = set(ids)
         if not wanted:
             return {}
-        accounts = self._all(self._select().where(models.AccountRow.id.in_(wanted)))
-        return {a.id: a for a in accounts}
+        query = (
+            select(models.AccountRow)
+            .where(in_workspace(models.AccountRow.team_id, self.team_id))
+            .options(selectinload(models.AccountRow.tags))
+        )
+        found: dict[int, Account] = {}
+        for ids in in_slices(wanted):
+            found.update((a.id, a) for a in self._all(query.where(models.AccountRow.id.in_(ids))))
+        return found
 
     def names(self, *, include_archived: bool = True) -> list[str]:
         query = select(models.AccountRow.name).where(models.AccountRow.team_id == self.team_id)

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from sqlalchemy import ColumnElement, String
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import FunctionElement
 
 from bot.domain import AccountStatus
 from bot.errors import ConcurrentChange
@@ -29,6 +33,30 @@ def in_slices(ids: Iterable[int]) -> Iterator[list[int]]:
     distinct = sorted(set(ids))
     for start in range(0, len(distinct), IN_SLICE):
         yield distinct[start : start + IN_SLICE]
+
+
+class _Unindexed(FunctionElement[str]):
+    type = String()
+    name = "unindexed"
+    inherit_cache = True
+
+
+@compiles(_Unindexed)
+def _unindexed(element: _Unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(_Unindexed, "sqlite")
+def _unindexed_sqlite(element: _Unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return "+" + compiler.process(element.clauses, **kw)
+
+
+def in_workspace(team_column: Any, team_id: str) -> ColumnElement[bool]:
+    """``team_column = team_id`` for look-ups by primary key (``id IN (…)``). Without
+    statistics SQLite would rather range over a ``team_id`` index — every row of the
+    workspace — than look the ids up; ``+team_id`` (SQLite's documented way) keeps that term
+    from choosing an index. Other databases see the plain comparison."""
+    return _Unindexed(team_column) == team_id
 
 
 class Scoped:

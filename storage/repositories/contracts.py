@@ -6,11 +6,17 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, and_, literal, or_, select
+from sqlalchemy import ColumnElement, Select, literal, select
 
 from bot.domain import Contract, ContractDirection, RenewalOutcome
 from storage import mapping, models
-from storage.repositories.base import LIVE_STATUSES, Scoped, check_version, in_slices
+from storage.repositories.base import (
+    LIVE_STATUSES,
+    Scoped,
+    check_version,
+    in_slices,
+    in_workspace,
+)
 
 
 def _to_cents(value: Decimal) -> int:
@@ -125,8 +131,11 @@ class SqlContractRepository(Scoped):
         found: list[Contract] = []
         for part in in_slices(ids):
             rows = self.session.scalars(
-                self._select()
-                .where(models.ContractRow.id.in_(part))
+                select(models.ContractRow)
+                .where(
+                    in_workspace(models.ContractRow.team_id, self.team_id),
+                    models.ContractRow.id.in_(part),
+                )
                 .order_by(models.ContractRow.id)
             )
             found += [mapping.contract(r) for r in rows]
@@ -137,8 +146,10 @@ class SqlContractRepository(Scoped):
         found: dict[int, Contract] = {}
         for part in in_slices(account_ids):
             rows = self.session.scalars(
-                self._select().where(
-                    models.ContractRow.account_id.in_(part), models.ContractRow.outcome.is_(None)
+                select(models.ContractRow).where(
+                    in_workspace(models.ContractRow.team_id, self.team_id),
+                    models.ContractRow.account_id.in_(part),
+                    models.ContractRow.outcome.is_(None),
                 )
             )
             found.update((r.account_id, mapping.contract(r)) for r in rows)
@@ -147,24 +158,27 @@ class SqlContractRepository(Scoped):
     def open_due_ids(self, renewals_by: date, notices_by: date) -> list[tuple[int, str | None]]:
         """(id, account owner) of the open contracts of live accounts renewing on or before
         ``renewals_by`` or with a notice deadline on or before ``notices_by``, by id. Two
-        index ranges of open contracts: by renewal date, and by notice deadline."""
+        index ranges of open contracts, one query each: by renewal date, by notice deadline."""
         contract = models.ContractRow
-        due = or_(
-            contract.renewal_date <= renewals_by,
-            and_(contract.notice_days.is_not(None), notice_deadline() <= _day(notices_by)),
-        )
-        found = self.session.execute(
-            select(contract.id, models.AccountRow.owner_id)
-            .join(models.AccountRow, models.AccountRow.id == contract.account_id)
-            .where(
-                contract.team_id == self.team_id,
-                contract.outcome.is_(None),
-                due,
-                models.AccountRow.status.in_(LIVE_STATUSES),
+
+        def live_and_open(*due: ColumnElement[bool]) -> Select[int, str | None]:
+            return (
+                select(contract.id, models.AccountRow.owner_id)
+                .join(models.AccountRow, models.AccountRow.id == contract.account_id)
+                .where(
+                    contract.team_id == self.team_id,
+                    contract.outcome.is_(None),
+                    *due,
+                    models.AccountRow.status.in_(LIVE_STATUSES),
+                )
             )
-            .order_by(contract.id)
+
+        renewing = live_and_open(contract.renewal_date <= renewals_by)
+        noticing = live_and_open(
+            contract.notice_days.is_not(None), notice_deadline() <= _day(notices_by)
         )
-        return [(i, o) for i, o in found]
+        found = {i: o for query in (renewing, noticing) for i, o in self.session.execute(query)}
+        return sorted(found.items())
 
     def all(self) -> list[Contract]:
         rows = self.session.scalars(self._select().order_by(models.ContractRow.id))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import aliased
 
 from bot.domain import FollowUp, FollowUpStatus, Interaction, InteractionKind
 from storage import mapping, models
-from storage.repositories.base import Scoped, check_version, in_slices
+from storage.repositories.base import Scoped, check_version, in_slices, in_workspace
 
 
 class SqlInteractionRepository(Scoped):
@@ -61,33 +62,23 @@ class SqlInteractionRepository(Scoped):
         return [mapping.interaction(r) for r in rows]
 
     def latest_for_accounts(self, account_ids: Iterable[int]) -> dict[int, Interaction]:
-        """Each account's newest interaction, for several accounts in one query a slice."""
+        """Each account's newest interaction, for several accounts in one query a slice: one
+        short walk down ix_interactions_account_occurred per account."""
+        row, newer = models.InteractionRow, aliased(models.InteractionRow)
         found: dict[int, Interaction] = {}
         for ids in in_slices(account_ids):
             newest = (
-                select(
-                    models.InteractionRow.id,
-                    func.row_number()
-                    .over(
-                        partition_by=models.InteractionRow.account_id,
-                        order_by=(
-                            models.InteractionRow.occurred_at.desc(),
-                            models.InteractionRow.id.desc(),
-                        ),
-                    )
-                    .label("rank"),
-                )
-                .where(
-                    models.InteractionRow.team_id == self.team_id,
-                    models.InteractionRow.account_id.in_(ids),
-                )
-                .subquery()
+                select(newer.id)
+                .where(newer.account_id == models.AccountRow.id)
+                .order_by(newer.occurred_at.desc(), newer.id.desc())
+                .limit(1)
+                .scalar_subquery()
             )
-            rows = self.session.scalars(
-                select(models.InteractionRow).join(
-                    newest, and_(newest.c.id == models.InteractionRow.id, newest.c.rank == 1)
-                )
+            wanted = select(newest).where(
+                in_workspace(models.AccountRow.team_id, self.team_id),
+                models.AccountRow.id.in_(ids),
             )
+            rows = self.session.scalars(select(row).where(row.id.in_(wanted)))
             found.update((r.account_id, mapping.interaction(r)) for r in rows)
         return found
 
@@ -185,26 +176,27 @@ class SqlFollowUpRepository(Scoped):
 
     def open_due_before_ids(self, moment: datetime) -> list[tuple[int, str]]:
         """(id, owner) of the open follow-ups due (snooze included) before ``moment``, by id.
-        Two index ranges: unsnoozed by due date, snoozed by snooze date."""
+        Two index ranges, one query each (an OR of them defeats SQLite's planner): the
+        unsnoozed by due date, the snoozed by snooze date."""
         row = models.FollowUpRow
-        due = or_(
-            and_(row.snoozed_until.is_(None), row.due_at < moment),
-            row.snoozed_until < moment,
+        open_ = (row.team_id == self.team_id, row.status == FollowUpStatus.OPEN.value)
+        unsnoozed = select(row.id, row.owner_id).where(
+            *open_, row.due_at < moment, row.snoozed_until.is_(None)
         )
-        found = self.session.execute(
-            select(row.id, row.owner_id)
-            .where(row.team_id == self.team_id, row.status == FollowUpStatus.OPEN.value, due)
-            .order_by(row.id)
-        )
-        return [(i, o) for i, o in found]
+        snoozed = select(row.id, row.owner_id).where(*open_, row.snoozed_until < moment)
+        found = {i: o for query in (unsnoozed, snoozed) for i, o in self.session.execute(query)}
+        return sorted(found.items())
 
     def by_ids(self, ids: Iterable[int]) -> list[FollowUp]:
         """These follow-ups as they stand (any status), by id."""
         found: list[FollowUp] = []
         for part in in_slices(ids):
             rows = self.session.scalars(
-                self._select()
-                .where(models.FollowUpRow.id.in_(part))
+                select(models.FollowUpRow)
+                .where(
+                    in_workspace(models.FollowUpRow.team_id, self.team_id),
+                    models.FollowUpRow.id.in_(part),
+                )
                 .order_by(models.FollowUpRow.id)
             )
             found += [mapping.follow_up(r) for r in rows]

@@ -3,7 +3,8 @@
 A nudge pass reads only what can be due: open follow-ups by due date and by snooze date,
 open contracts by renewal date and by notice deadline (renewal date minus notice period, an
 expression index spelt per dialect as ``storage.models.NoticeDeadline``), accounts by next
-touch (ix_accounts_team_status_next_touch, already there).
+touch (ix_accounts_team_status_next_touch, already there); and the ledger's pending rows by
+recipient, for claims.
 
 Revision ID: 0007
 Revises: 0004
@@ -32,6 +33,9 @@ def _notice_deadline() -> str:
 
 def upgrade() -> None:
     op.create_index(
+        "ix_nudges_team_status_recipient", "nudges", ["team_id", "status", "recipient_id"]
+    )
+    op.create_index(
         "ix_follow_ups_team_status_snoozed",
         "follow_ups",
         ["team_id", "status", "snoozed_until"],
@@ -56,3 +60,4 @@ def downgrade() -> None:
     op.drop_index("ix_contracts_open_notice_deadline", table_name="contracts")
     op.drop_index("ix_contracts_open_renewal", table_name="contracts")
     op.drop_index("ix_follow_ups_team_status_snoozed", table_name="follow_ups")
+    op.drop_index("ix_nudges_team_status_recipient", table_name="nudges")
