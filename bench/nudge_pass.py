@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, text, update
+from sqlalchemy import Date, delete, func, literal, select, text, update
 from sqlalchemy.engine import make_url
 
 from storage import models
@@ -165,25 +165,27 @@ def shape_due_items(database_url: str, now: datetime) -> None:
     engine.dispose()
 
 
-def floor_statements(now: datetime) -> list[Any]:
-    """The raw SQL selecting the rows due at ``now`` (the floor a pass is compared with)."""
+def floor_statements(now: datetime, team_id: str) -> list[Any]:
+    """The raw SQL selecting one workspace's rows due at ``now`` (the floor a pass is
+    compared with): one statement per index range, whole rows, nothing else."""
     fu, ct, ac = models.FollowUpRow, models.ContractRow, models.AccountRow
     live = ac.status.in_(("active", "at_risk"))
-    today = now.date()
-    return [
-        select(fu).where(
-            fu.status == "open",
-            or_(
-                and_(fu.snoozed_until.is_(None), fu.due_at < now + timedelta(days=1)),
-                fu.snoozed_until < now + timedelta(days=1),
-            ),
-        ),
+    today, soon = now.date(), now + timedelta(days=1)
+    open_contract = (
         select(ct, ac)
         .join(ac, ac.id == ct.account_id)
-        .where(
-            ct.outcome.is_(None), live, ct.renewal_date <= today + timedelta(LADDER_HORIZON_DAYS)
+        .where(ct.team_id == team_id, ct.outcome.is_(None), live)
+    )
+    open_follow_up = select(fu).where(fu.team_id == team_id, fu.status == "open")
+    return [
+        open_follow_up.where(fu.snoozed_until.is_(None), fu.due_at < soon),
+        open_follow_up.where(fu.snoozed_until < soon),
+        open_contract.where(ct.renewal_date <= today + timedelta(LADDER_HORIZON_DAYS)),
+        open_contract.where(
+            ct.notice_days.is_not(None),
+            models.NoticeDeadline() <= literal(today + timedelta(NOTICE_HORIZON_DAYS), Date()),
         ),
-        select(ac).where(live, ac.next_touch_due < now),
+        select(ac).where(ac.team_id == team_id, live, ac.next_touch_due < now),
     ]
 
 
@@ -240,9 +242,14 @@ def _child_floor(job: dict[str, Any]) -> dict[str, float]:
     now = datetime.fromisoformat(job["now"])
     with engine.connect() as db:
         db.execute(text("SELECT 1"))
-        started = time.perf_counter()
-        rows = sum(len(db.execute(s).all()) for s in floor_statements(now))
-        seconds = time.perf_counter() - started
+        timings = []
+        for _ in range(3):  # the best of three: statements compiled, pages cached
+            started = time.perf_counter()
+            rows = sum(
+                len(db.execute(s).all()) for t in job["teams"] for s in floor_statements(now, t)
+            )
+            timings.append(time.perf_counter() - started)
+        seconds = min(timings)
     return {"seconds": seconds, "rows": rows}
 
 
