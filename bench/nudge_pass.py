@@ -11,7 +11,7 @@ The pass (planning and delivery, through ``create_nudge_pass`` as ``python app.p
 it) is measured in a child process, so its peak RSS is its own; the zero-latency fake Slack
 runs in this process. Its floor is the raw SQL selecting the same due rows, also in a child.
 
-    python -m bench.nudge_pass [sqlite|postgresql] [S|L] ...
+    python -m bench.nudge_pass [sqlite|postgresql] [S|L] ... [--senders=N]
 """
 
 from __future__ import annotations
@@ -218,6 +218,7 @@ def _child_pass(job: dict[str, Any]) -> dict[str, float]:
         session_factory=sessions,
         wall=SystemClock(),
         worker="bench",
+        senders=job.get("senders", 1),
     )
     before = _peak_rss_mb()
     started, cpu = time.perf_counter(), time.process_time()
@@ -302,9 +303,12 @@ def _fake_slack(owner_ids: tuple[str, ...], now: datetime) -> Any:
     return FakeSlack(workspace, clock=lambda: now)
 
 
-def run(database_kind: str, scale_name: str, *, repeats: int = 2) -> dict[str, float]:
+def run(
+    database_kind: str, scale_name: str, *, repeats: int = 2, senders: int = 1
+) -> dict[str, float]:
     """Seed a fresh database at that scale, shape it to ``DUE_ITEMS`` due items, and time a
-    pass (the best of ``repeats``, each on an empty ledger) and its SQL floor."""
+    pass (the best of ``repeats``, each on an empty ledger) and its SQL floor. ``senders``:
+    recipients delivered to at once (``NudgePass.senders``; the product's default is 1)."""
     scale = seeding.SCALES[scale_name]
     data_now = datetime(2027, 1, 6, 9, 0, tzinfo=UTC)
     with empty_database(database_kind, scale_name) as url:
@@ -322,6 +326,7 @@ def run(database_kind: str, scale_name: str, *, repeats: int = 2) -> dict[str, f
                     "teams": list(seeded.team_ids),
                     "now": now.isoformat(),
                     "api_url": fake.api_url,
+                    "senders": senders,
                 }
                 floors.append(_in_child("floor", job))
                 passes.append(_in_child("pass", job))
@@ -341,6 +346,7 @@ def run(database_kind: str, scale_name: str, *, repeats: int = 2) -> dict[str, f
         "floor_rows": floor["rows"],
         "pass_over_floor": best["seconds"] / max(floor["seconds"], 1e-9),
         "seed_seconds": seed_seconds,
+        "senders": senders,
     }
 
 
@@ -369,7 +375,8 @@ def main(argv: list[str]) -> None:
         return
     kinds = [a for a in argv if a in ("sqlite", "postgresql")] or ["sqlite"]
     scales = [a for a in argv if a in ("S", "L")] or ["S", "L"]
-    results = {f"{k}/{s}": run(k, s) for k in kinds for s in scales}
+    senders = int(next((a.split("=")[1] for a in argv if a.startswith("--senders=")), "1"))
+    results = {f"{k}/{s}": run(k, s, senders=senders) for k in kinds for s in scales}
     print(_table(results))
     print(json.dumps(results, indent=2))
 
