@@ -5,13 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import ColumnElement, String
+from sqlalchemy import ColumnElement
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.expression import FunctionElement
 
 from bot.domain import AccountStatus
 from bot.errors import ConcurrentChange
@@ -35,34 +32,21 @@ def in_slices(ids: Iterable[int]) -> Iterator[list[int]]:
         yield distinct[start : start + IN_SLICE]
 
 
-class _Unindexed(FunctionElement[str]):
-    type = String()
-    name = "unindexed"
-    inherit_cache = True
-
-
-@compiles(_Unindexed)
-def _unindexed(element: _Unindexed, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(element.clauses, **kw)
-
-
-@compiles(_Unindexed, "sqlite")
-def _unindexed_sqlite(element: _Unindexed, compiler: SQLCompiler, **kw: Any) -> str:
-    return "+" + compiler.process(element.clauses, **kw)
-
-
-def in_workspace(team_column: Any, team_id: str) -> ColumnElement[bool]:
-    """``team_column = team_id`` for look-ups by primary key (``id IN (…)``). Without
-    statistics SQLite would rather range over a ``team_id`` index — every row of the
-    workspace — than look the ids up; ``+team_id`` (SQLite's documented way) keeps that term
-    from choosing an index. Other databases see the plain comparison."""
-    return _Unindexed(team_column) == team_id
-
-
 class Scoped:
     def __init__(self, session: Session, team_id: str) -> None:
         self.session = session
         self.team_id = team_id
+
+    def chosen_in_workspace(self, team_column: ColumnElement[str]) -> ColumnElement[bool]:
+        """The workspace test for rows already chosen by key (an id list, a search index).
+
+        SQLite's planner has no statistics, and given ``team_id = ? AND id IN (…)`` it walks
+        the workspace's index and tests every row's id: work that grows with the workspace.
+        There the workspace is compared in a form no index answers, so the rows are looked up
+        by key; PostgreSQL, which keeps statistics, gets the plain comparison."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            return (team_column + "") == self.team_id
+        return team_column == self.team_id
 
 
 def check_version(stored: int, read: int, what: str) -> None:

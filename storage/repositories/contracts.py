@@ -15,7 +15,6 @@ from storage.repositories.base import (
     Scoped,
     check_version,
     in_slices,
-    in_workspace,
 )
 
 
@@ -133,7 +132,7 @@ class SqlContractRepository(Scoped):
             rows = self.session.scalars(
                 select(models.ContractRow)
                 .where(
-                    in_workspace(models.ContractRow.team_id, self.team_id),
+                    self.chosen_in_workspace(models.ContractRow.__table__.c.team_id),
                     models.ContractRow.id.in_(part),
                 )
                 .order_by(models.ContractRow.id)
@@ -147,7 +146,7 @@ class SqlContractRepository(Scoped):
         for part in in_slices(account_ids):
             rows = self.session.scalars(
                 select(models.ContractRow).where(
-                    in_workspace(models.ContractRow.team_id, self.team_id),
+                    self.chosen_in_workspace(models.ContractRow.__table__.c.team_id),
                     models.ContractRow.account_id.in_(part),
                     models.ContractRow.outcome.is_(None),
                 )

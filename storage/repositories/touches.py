@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 
 from bot.domain import FollowUp, FollowUpStatus, Interaction, InteractionKind
 from storage import mapping, models
-from storage.repositories.base import Scoped, check_version, in_slices, in_workspace
+from storage.repositories.base import Scoped, check_version, in_slices
 
 
 class SqlInteractionRepository(Scoped):
@@ -75,7 +75,7 @@ class SqlInteractionRepository(Scoped):
                 .scalar_subquery()
             )
             wanted = select(newest).where(
-                in_workspace(models.AccountRow.team_id, self.team_id),
+                self.chosen_in_workspace(models.AccountRow.__table__.c.team_id),
                 models.AccountRow.id.in_(ids),
             )
             rows = self.session.scalars(select(row).where(row.id.in_(wanted)))
@@ -194,7 +194,7 @@ class SqlFollowUpRepository(Scoped):
             rows = self.session.scalars(
                 select(models.FollowUpRow)
                 .where(
-                    in_workspace(models.FollowUpRow.team_id, self.team_id),
+                    self.chosen_in_workspace(models.FollowUpRow.__table__.c.team_id),
                     models.FollowUpRow.id.in_(part),
                 )
                 .order_by(models.FollowUpRow.id)

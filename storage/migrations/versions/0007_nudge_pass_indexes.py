@@ -7,7 +7,7 @@ touch (ix_accounts_team_status_next_touch, already there); and the ledger's pend
 recipient, for claims.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0005 (written on 0004; re-chained when main brought 0005)
 Create Date: 2026-11-30 16:45:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
