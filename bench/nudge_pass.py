@@ -178,8 +178,7 @@ def floor_statements(now: datetime, team_id: str) -> list[Any]:
     )
     open_follow_up = select(fu).where(fu.team_id == team_id, fu.status == "open")
     return [
-        open_follow_up.where(fu.snoozed_until.is_(None), fu.due_at < soon),
-        open_follow_up.where(fu.snoozed_until < soon),
+        open_follow_up.where(fu.effective_due < soon),
         open_contract.where(ct.renewal_date <= today + timedelta(LADDER_HORIZON_DAYS)),
         open_contract.where(
             ct.notice_days.is_not(None),

@@ -9,13 +9,10 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, Select, literal, select
 
 from bot.domain import Contract, ContractDirection, RenewalOutcome
+from bot.paging import Cursor, KeyPart, Page
 from storage import mapping, models
-from storage.repositories.base import (
-    LIVE_STATUSES,
-    Scoped,
-    check_version,
-    in_slices,
-)
+from storage.repositories.base import LIVE_STATUSES, Scoped, check_version, in_slices
+from storage.repositories.paging import read_page
 
 
 def _to_cents(value: Decimal) -> int:
@@ -179,16 +176,50 @@ class SqlContractRepository(Scoped):
         found = {i: o for query in (renewing, noticing) for i, o in self.session.execute(query)}
         return sorted(found.items())
 
+    def open_renewing_page(
+        self, last_day: date, owner_id: str | None, *, limit: int, after: Cursor | None = None
+    ) -> Page[Contract]:
+        contract, account = models.ContractRow, models.AccountRow
+        open_by = self._select().where(
+            contract.outcome.is_(None), contract.renewal_date <= last_day
+        )
+        if owner_id is None:
+            query = open_by.join(account, account.id == contract.account_id).where(
+                account.status.in_(LIVE_STATUSES)
+            )
+        else:
+            # One owner's: from their live accounts to each one's open contract, so the work
+            # follows the size of their book, not of the workspace's renewals.
+            theirs = select(account.id).where(
+                account.team_id == self.team_id,
+                account.owner_id == owner_id,
+                account.status.in_(LIVE_STATUSES),
+            )
+            query = open_by.where(contract.account_id.in_(theirs))
+        return read_page(
+            self.session,
+            query,
+            (contract.renewal_date, contract.id),
+            limit=limit,
+            after=after,
+            key=_contract_key,
+            domain=mapping.contract,
+        )
+
     def all(self) -> list[Contract]:
         rows = self.session.scalars(self._select().order_by(models.ContractRow.id))
         return [mapping.contract(r) for r in rows]
 
 
 def notice_deadline() -> ColumnElement[date]:
-    """The renewal date minus the notice period, in SQL: ``models.notice_deadline_sql`` (the
-    expression the index on it is built on, per dialect)."""
+    """The renewal date minus the notice period, in SQL: ``models.NoticeDeadline``, the
+    expression its index is built on (spelt per dialect)."""
     return models.NoticeDeadline()
 
 
 def _day(day: date) -> ColumnElement[date]:
     return literal(day, models.ContractRow.renewal_date.type)
+
+
+def _contract_key(row: models.ContractRow) -> tuple[KeyPart, ...]:
+    return (row.renewal_date, row.id)

@@ -9,8 +9,10 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import aliased
 
 from bot.domain import FollowUp, FollowUpStatus, Interaction, InteractionKind
+from bot.paging import Cursor, KeyPart, Page
 from storage import mapping, models
 from storage.repositories.base import Scoped, check_version, in_slices
+from storage.repositories.paging import read_page
 
 
 class SqlInteractionRepository(Scoped):
@@ -168,6 +170,33 @@ class SqlFollowUpRepository(Scoped):
             query = query.where(models.FollowUpRow.owner_id == owner_id)
         return self._list(query)
 
+    def open_page(
+        self,
+        *,
+        owner_id: str | None,
+        due_from: datetime | None = None,
+        due_before: datetime | None = None,
+        limit: int,
+        after: Cursor | None = None,
+    ) -> Page[FollowUp]:
+        row = models.FollowUpRow
+        query = self._open()
+        if owner_id is not None:
+            query = query.where(row.owner_id == owner_id)
+        if due_from is not None:
+            query = query.where(row.effective_due >= due_from)
+        if due_before is not None:
+            query = query.where(row.effective_due < due_before)
+        return read_page(
+            self.session,
+            query,
+            (row.effective_due, row.number),
+            limit=limit,
+            after=after,
+            key=_follow_up_key,
+            domain=mapping.follow_up,
+        )
+
     def open_for_owner(self, owner_id: str) -> list[FollowUp]:
         return self._list(self._open().where(models.FollowUpRow.owner_id == owner_id))
 
@@ -175,17 +204,17 @@ class SqlFollowUpRepository(Scoped):
         return self._list(self._open())
 
     def open_due_before_ids(self, moment: datetime) -> list[tuple[int, str]]:
-        """(id, owner) of the open follow-ups due (snooze included) before ``moment``, by id.
-        Two index ranges, one query each (an OR of them defeats SQLite's planner): the
-        unsnoozed by due date, the snoozed by snooze date."""
+        """(id, owner) of the open follow-ups due (snooze included) before ``moment``, by id:
+        one range of ix_follow_ups_team_status_effective."""
         row = models.FollowUpRow
-        open_ = (row.team_id == self.team_id, row.status == FollowUpStatus.OPEN.value)
-        unsnoozed = select(row.id, row.owner_id).where(
-            *open_, row.due_at < moment, row.snoozed_until.is_(None)
+        found = self.session.execute(
+            select(row.id, row.owner_id).where(
+                row.team_id == self.team_id,
+                row.status == FollowUpStatus.OPEN.value,
+                row.effective_due < moment,
+            )
         )
-        snoozed = select(row.id, row.owner_id).where(*open_, row.snoozed_until < moment)
-        found = {i: o for query in (unsnoozed, snoozed) for i, o in self.session.execute(query)}
-        return sorted(found.items())
+        return sorted((i, o) for i, o in found)
 
     def by_ids(self, ids: Iterable[int]) -> list[FollowUp]:
         """These follow-ups as they stand (any status), by id."""
@@ -214,3 +243,7 @@ class SqlFollowUpRepository(Scoped):
     def all(self) -> list[FollowUp]:
         rows = self.session.scalars(self._select().order_by(models.FollowUpRow.number))
         return [mapping.follow_up(r) for r in rows]
+
+
+def _follow_up_key(row: models.FollowUpRow) -> tuple[KeyPart, ...]:
+    return (row.effective_due, row.number)

@@ -203,4 +203,4 @@ def test_the_notice_deadline_index_exists_and_answers_the_due_query(
             names = session.scalars(
                 text("SELECT indexname FROM pg_indexes WHERE tablename = :t"), {"t": "contracts"}
             ).all()
-    assert {"ix_contracts_open_notice_deadline", "ix_contracts_open_renewal"} <= set(names)
+    assert {"ix_contracts_open_notice_deadline", "ix_contracts_team_open_renewal"} <= set(names)
