@@ -32,13 +32,9 @@ from typing import Any
 from sqlalchemy import Date, delete, func, literal, select, text, update
 from sqlalchemy.engine import make_url
 
+from bench import seed as seeding
 from storage import models
 from storage.database import create_database_engine
-
-try:  # the shared generator (bench/seed.py); until it lands, a stand-in with its interface
-    from bench import seed as seeding  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - removed once bench/seed.py is on main
-    from bench import nudge_interim_seed as seeding
 
 DUE_ITEMS = 2_000
 FOLLOW_UPS_DUE, CONTRACTS_DUE, STALE_DUE = 1_200, 400, 400
