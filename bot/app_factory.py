@@ -61,6 +61,7 @@ def create_nudge_pass(
     sleep: Callable[[float], None] = time.sleep,
     worker: str | None = None,
     preview: bool = False,
+    senders: int = 1,
 ) -> NudgePass:
     """One scheduler pass's parts: the ledger's units of work, Slack, the real clock.
     A ``preview`` (``nudge --dry-run``) works without Slack: owners keep their cached zones."""
@@ -91,6 +92,7 @@ def create_nudge_pass(
         worker=worker or worker_name(),
         admins=settings.admins,
         directory=SlackDirectory(client),
+        senders=senders,
     )
 
 

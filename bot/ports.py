@@ -133,6 +133,11 @@ class AccountRepository(Protocol):
         """Live accounts past their next-touch date, longest overdue first."""
         ...
 
+    def stale_ids(self, now: datetime) -> list[tuple[int, str | None]]:
+        """(id, owner) of the live accounts past their next-touch date, by id (a nudge pass
+        reads these, then the accounts a chunk at a time)."""
+        ...
+
     def all(self) -> list[Account]: ...
 
 
@@ -178,6 +183,10 @@ class InteractionRepository(Protocol):
 
     def at(self, account_id: int, occurred_at: datetime) -> list[Interaction]:
         """The account's interactions logged for exactly that moment (to spot re-imports)."""
+        ...
+
+    def latest_for_accounts(self, account_ids: Iterable[int]) -> dict[int, Interaction]:
+        """Each account's newest interaction (accounts without one are left out)."""
         ...
 
     def all(self) -> list[Interaction]: ...
@@ -226,6 +235,14 @@ class FollowUpRepository(Protocol):
         """Every open follow-up of the workspace (for nudge planning)."""
         ...
 
+    def open_due_before_ids(self, moment: datetime) -> list[tuple[int, str]]:
+        """(id, owner) of open follow-ups due (snooze included) before ``moment``, by id."""
+        ...
+
+    def by_ids(self, ids: Iterable[int]) -> list[FollowUp]:
+        """These follow-ups as they stand, whatever their status."""
+        ...
+
     def get(self, follow_up_id: int) -> FollowUp | None: ...
 
     def for_account(self, account_id: int) -> list[FollowUp]:
@@ -268,6 +285,19 @@ class ContractRepository(Protocol):
 
     def open_renewing_by(self, last_day: date, owner_id: str | None) -> list[Contract]:
         """Open contracts of live accounts renewing on or before ``last_day``, soonest first."""
+        ...
+
+    def open_due_ids(self, renewals_by: date, notices_by: date) -> list[tuple[int, str | None]]:
+        """(id, account owner) of open contracts of live accounts renewing on or before
+        ``renewals_by`` or with a notice deadline on or before ``notices_by``, by id."""
+        ...
+
+    def by_ids(self, ids: Iterable[int]) -> list[Contract]:
+        """These contracts as they stand, with or without an outcome."""
+        ...
+
+    def open_for_accounts(self, account_ids: Iterable[int]) -> dict[int, Contract]:
+        """The open contract of each of these accounts that has one, by account id."""
         ...
 
     def open_renewing_page(

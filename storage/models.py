@@ -24,7 +24,10 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import FunctionElement
 
 from storage.types import UTCDateTime
 
@@ -247,10 +250,42 @@ class FollowUpRow(Versioned, Base):
     )
 
 
+class NoticeDeadline(FunctionElement[date]):
+    """A contract's notice deadline (renewal date minus notice period) in SQL, spelt the
+    same in the index on it and in the queries that use that index (per dialect: SQLite keeps
+    dates as ISO text, PostgreSQL subtracts days from a date)."""
+
+    type = Date()
+    name = "notice_deadline"
+    inherit_cache = True
+
+
+@compiles(NoticeDeadline, "sqlite")
+def _notice_deadline_sqlite(element: NoticeDeadline, compiler: SQLCompiler, **kw: Any) -> str:
+    return "date(renewal_date, '-' || notice_days || ' days')"
+
+
+@compiles(NoticeDeadline)
+def _notice_deadline(element: NoticeDeadline, compiler: SQLCompiler, **kw: Any) -> str:
+    return "(renewal_date - notice_days)"
+
+
+_OPEN_WITH_NOTICE = "outcome IS NULL AND notice_days IS NOT NULL"
+
+
 class ContractRow(Versioned, Base):
     __tablename__ = "contracts"
     __table_args__ = (
         Index("ix_contracts_team_renewal", "team_id", "renewal_date"),
+        # What a nudge pass reads besides open contracts by renewal date (the index above):
+        # open contracts by notice deadline.
+        Index(
+            "ix_contracts_open_notice_deadline",
+            "team_id",
+            NoticeDeadline(),
+            sqlite_where=text(_OPEN_WITH_NOTICE),
+            postgresql_where=text(_OPEN_WITH_NOTICE),
+        ),
         Index("ix_contracts_account", "account_id"),
         # Open contracts in renewal order, for pages of `renewals`.
         Index(
@@ -300,6 +335,9 @@ class NudgeRow(Base):
         UniqueConstraint("team_id", "occasion_key"),
         Index("ix_nudges_status_deliver_after", "status", "deliver_after"),
         Index("ix_nudges_team_recipient", "team_id", "recipient_id"),
+        # A claim looks for the recipients with pending rows, then takes one's: the pending
+        # rows only, however long the ledger's history grows.
+        Index("ix_nudges_team_status_recipient", "team_id", "status", "recipient_id"),
         Index("ix_nudges_message", "channel_id", "message_ts"),
     )
 

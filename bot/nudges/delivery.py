@@ -2,8 +2,9 @@
 
 Planning inserts ledger rows with a unique key per occasion, so every replica may plan at
 once. Delivery claims all of one recipient's due rows as one unit under a lease and commits
-before Slack is called; right before each post it renews the lease, and posts only if it
-still held it; it marks them sent only while it holds it. A post Slack refuses for now (429,
+before Slack is called; right before each post it makes sure at least half the lease is
+left (renewing it otherwise, and posting only if it still held it); it marks them sent only
+while it holds it. A post Slack refuses for now (429,
 5xx, the network) gives the rows back to wait on real time — Slack's Retry-After, else a
 backoff — and they stay pending until Slack recovers; only after ``GIVE_UP_AFTER`` of
 failures (or an error no retry can fix) are they ``failed``, and the admins are told.
@@ -14,7 +15,8 @@ only decides what is due.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -30,10 +32,13 @@ from bot.domain import (
     FollowUp,
     FollowUpStatus,
     Interaction,
+    SlackProfile,
 )
 from bot.nudges.gather import (
+    DueItems,
     ask_slack,
-    open_items,
+    due_items,
+    load_items,
     owner_ids,
     planning_input,
     profiles_to_refresh,
@@ -46,6 +51,7 @@ from bot.nudges.model import (
     NudgeKind,
     NudgeStatus,
     Occasion,
+    OwnerSettings,
     PlanningInput,
 )
 from bot.nudges.planning import orphans_with_nowhere_to_go, plan
@@ -65,6 +71,8 @@ GIVE_UP_AFTER = timedelta(hours=24)
 # Each item takes three blocks (line, context, buttons); with a header and five section
 # titles, twelve items stay within a message's 50 blocks, so nothing is ever cut.
 ITEMS_PER_MESSAGE = 12
+# Items planned per unit of work: memory stays flat however many are due.
+PLANNING_CHUNK = 500
 SYSTEM_ACTOR = "rapport"
 
 
@@ -115,41 +123,87 @@ class PassReport:
     lost_leases: int = 0
     errors: list[str] = field(default_factory=list)
 
+    def add(self, other: PassReport) -> None:
+        """Count in what another sender of the same pass did."""
+        for name in ("messages", "delivered", "skipped", "failed", "lost_leases"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors += other.errors
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """The rows a batch of ledger entries names, read with a fixed number of queries."""
+
+    follow_ups: Mapping[int, FollowUp]
+    contracts: Mapping[int, Contract]
+    accounts: Mapping[int, Account]
+    open_contracts: Mapping[int, Contract]  # by account: the new term of an auto-renewed one
+    last_touches: Mapping[int, Interaction]  # by account
+
+    @classmethod
+    def of(cls, uow: UnitOfWork, entries: Sequence[LedgerEntry]) -> _Loaded:
+        def ids(kind: ItemKind) -> list[int]:
+            return [e.item_id for e in entries if e.item_kind is kind]
+
+        follow_ups = {f.id: f for f in uow.follow_ups.by_ids(ids(ItemKind.FOLLOW_UP))}
+        contracts = {c.id: c for c in uow.contracts.by_ids(ids(ItemKind.CONTRACT))}
+        touched = {c.account_id for c in contracts.values()} | set(ids(ItemKind.ACCOUNT))
+        accounts = uow.accounts.by_ids({f.account_id for f in follow_ups.values()} | touched)
+        renewed = {c.account_id for c in contracts.values() if c.outcome is not None}
+        return cls(
+            follow_ups=follow_ups,
+            contracts=contracts,
+            accounts=accounts,
+            open_contracts=uow.contracts.open_for_accounts(renewed),
+            last_touches=uow.interactions.latest_for_accounts(touched),
+        )
+
+
+def current_items(
+    uow: UnitOfWork, entries: Sequence[LedgerEntry], now: datetime
+) -> list[NudgeItem | str]:
+    """Each entry's item to nudge about now, or why it no longer needs a nudge."""
+    loaded = _Loaded.of(uow, entries)
+    return [_current(entry, loaded, now) for entry in entries]
+
 
 def current_item(uow: UnitOfWork, entry: LedgerEntry, now: datetime) -> NudgeItem | str:
     """The item to nudge about now, or why it no longer needs a nudge."""
+    return current_items(uow, [entry], now)[0]
+
+
+def _current(entry: LedgerEntry, loaded: _Loaded, now: datetime) -> NudgeItem | str:
     if entry.item_kind is ItemKind.FOLLOW_UP:
-        follow_up = uow.follow_ups.get(entry.item_id)
+        follow_up = loaded.follow_ups.get(entry.item_id)
         if follow_up is None:
             return "deleted"
         if follow_up.status is not FollowUpStatus.OPEN:
             return f"already {follow_up.status.value}"
         if entry.kind is NudgeKind.FOLLOW_UP_OVERDUE and follow_up.effective_due >= now:
             return "snoozed"
-        account = uow.accounts.get(follow_up.account_id)
+        account = loaded.accounts.get(follow_up.account_id)
         return NudgeItem(entry, account, follow_up=follow_up) if account else "deleted"
     if entry.item_kind is ItemKind.CONTRACT:
-        contract = uow.contracts.get(entry.item_id)
+        contract = loaded.contracts.get(entry.item_id)
         if contract is None:
             return "deleted"
         if contract.outcome is not None and entry.kind is not NudgeKind.AUTO_RENEWED:
             return f"outcome recorded: {contract.outcome.value}"
-        account = uow.accounts.get(contract.account_id)
+        account = loaded.accounts.get(contract.account_id)
         if account is None:
             return "deleted"
         if contract.outcome is not None:  # auto-renewed: show the new term
-            contract = uow.contracts.open_for_account(account.id) or contract
-        last = uow.interactions.recent(account.id, 1)
-        return NudgeItem(entry, account, contract=contract, last_touch=last[0] if last else None)
-    account = uow.accounts.get(entry.item_id)
+            contract = loaded.open_contracts.get(account.id) or contract
+        last = loaded.last_touches.get(account.id)
+        return NudgeItem(entry, account, contract=contract, last_touch=last)
+    account = loaded.accounts.get(entry.item_id)
     if account is None:
         return "deleted"
     if account.status not in (AccountStatus.ACTIVE, AccountStatus.AT_RISK):
         return f"account {account.status.label}"
     if account.next_touch_due >= now:
         return "touched since"
-    last = uow.interactions.recent(account.id, 1)
-    return NudgeItem(entry, account, last_touch=last[0] if last else None)
+    return NudgeItem(entry, account, last_touch=loaded.last_touches.get(account.id))
 
 
 @dataclass
@@ -164,6 +218,9 @@ class NudgePass:
     admins: frozenset[str] = frozenset()
     directory: Directory | None = None
     lease: timedelta = LEASE
+    # Recipients delivered to at once, each with its own claim, lease and transactions (as
+    # replicas do): Slack's round trips and the database's commits overlap.
+    senders: int = 1
 
     def run(self, team_ids: Sequence[str], planning_now: datetime) -> PassReport:
         report = PassReport()
@@ -175,59 +232,85 @@ class NudgePass:
 
     def preview(self, team_id: str, planning_now: datetime) -> Preview:
         """What is due now, and why, with what became of each so far (nothing is written)."""
-        occasions = plan(self._planning_input(team_id, planning_now, dry_run=True)).occasions
-        with self.units(team_id, dry_run=True) as uow:
-            known = uow.nudges.statuses([o.key for o in occasions])
-            names = {
-                o.recipient: profile.display_name
-                for o in occasions
-                if (profile := uow.users.cached_profile(o.recipient, fresh_after=_EPOCH))
-                and profile.display_name
-            }
-        return Preview(team_id, planning_now, [(o, known.get(o.key)) for o in occasions], names)
+        found: list[tuple[Occasion, NudgeStatus | None]] = []
+        names: dict[str, str] = {}
+        for data in self._planning_inputs(team_id, planning_now, dry_run=True):
+            occasions = plan(data).occasions
+            with self.units(team_id, dry_run=True) as uow:
+                known = uow.nudges.statuses([o.key for o in occasions])
+                for recipient in {o.recipient for o in occasions} - names.keys():
+                    profile = uow.users.cached_profile(recipient, fresh_after=_EPOCH)
+                    if profile and profile.display_name:
+                        names[recipient] = profile.display_name
+            found += [(o, known.get(o.key)) for o in occasions]
+        found.sort(key=lambda pair: _plan_order(pair[0]))
+        return Preview(team_id, planning_now, found, names)
 
     def _reap(self, team_id: str, report: PassReport) -> None:
         with self.units(team_id) as uow:
             report.reaped += uow.nudges.reap(self.wall.now())
 
-    def _planning_input(
-        self, team_id: str, now: datetime, *, dry_run: bool = False
-    ) -> PlanningInput:
-        """What planning needs, read once; when some owners' Slack profiles are a day old,
-        Slack is asked about them between two transactions (never inside one), and what it
-        says is kept (in a ``dry_run``, only for this preview)."""
+    def _due(
+        self, team_id: str, now: datetime, *, dry_run: bool
+    ) -> tuple[DueItems, dict[str, SlackProfile]]:
+        """What can be due, and what Slack said now about owners whose profile is a day old:
+        asked between two transactions (never inside one) and kept (in a ``dry_run``, only
+        for this preview). Items of owners Slack has never told us about wait."""
         with self.units(team_id, dry_run=dry_run) as uow:
-            uow.workspaces.get_or_create(now)
-            items = open_items(uow, now)
+            due = due_items(uow, now)
             stale = (
-                profiles_to_refresh(uow, owner_ids(items, self.admins), self.wall.now())
+                profiles_to_refresh(uow, owner_ids(due, self.admins), self.wall.now())
                 if self.directory is not None
                 else []
             )
-            if not stale:
-                return planning_input(uow, now, admins=self.admins, items=items)
+        if not stale:
+            return due, {}
         assert self.directory is not None
         answered = ask_slack(self.directory, stale)
         with self.units(team_id, dry_run=dry_run) as uow:
             for profile in answered.values():
                 uow.users.save_profile(profile, self.wall.now())
             waiting = waiting_for_slack(uow, stale, answered)
-            return planning_input(uow, now, admins=self.admins, waiting=waiting)
+        if waiting:
+            logger.warning(
+                "owners Slack has not told us about yet; their items wait for a later pass",
+                extra={"team_id": team_id, "owners": sorted(waiting)[:20]},
+            )
+        return due.without(waiting), answered
+
+    def _planning_inputs(
+        self, team_id: str, now: datetime, *, dry_run: bool = False
+    ) -> Iterator[PlanningInput]:
+        """What planning needs, a chunk of due items at a time, each read in a unit of work
+        of its own; every owner's settings are read once a pass."""
+        due, answered = self._due(team_id, now, dry_run=dry_run)
+        owners: dict[str, OwnerSettings] = {}
+        for chunk in due.chunks(PLANNING_CHUNK):
+            with self.units(team_id, dry_run=dry_run) as uow:
+                items = load_items(uow, chunk)
+                data = planning_input(
+                    uow, now, admins=self.admins, items=items, owners=owners, answered=answered
+                )
+            yield data
 
     def _plan(self, team_id: str, now: datetime, report: PassReport) -> None:
-        data = self._planning_input(team_id, now)
-        planned = plan(data)
-        stranded = orphans_with_nowhere_to_go(data)
+        stranded: list[str] = []
+        count = 0
+        for data in self._planning_inputs(team_id, now):
+            planned = plan(data)
+            found = orphans_with_nowhere_to_go(data)
+            count += len(found)
+            stranded += found[: 20 - len(stranded)]
+            for contract_id in planned.auto_renewals:
+                self._auto_renew(team_id, contract_id, now, report)
+            with self.units(team_id) as uow:
+                report.planned += uow.nudges.record(planned.occasions, self.wall.now())
         if stranded:
             logger.warning(
                 "items without an active owner and nowhere to escalate: set an escalation "
                 "channel (/crm settings workspace escalation #channel) or RAPPORT_ADMINS",
-                extra={"team_id": team_id, "items": stranded[:20], "count": len(stranded)},
+                extra={"team_id": team_id, "items": stranded, "count": count},
             )
-        for contract_id in planned.auto_renewals:
-            self._auto_renew(team_id, contract_id, now, report)
-        with self.units(team_id) as uow:
-            report.planned += uow.nudges.record(planned.occasions, self.wall.now())
 
     def _auto_renew(
         self, team_id: str, contract_id: int, now: datetime, report: PassReport
@@ -250,35 +333,64 @@ class NudgePass:
             logger.info("auto-renewal skipped", extra={"contract": contract_id, "why": str(error)})
 
     def _deliver(self, team_id: str, now: datetime, report: PassReport) -> None:
+        if self.senders <= 1:
+            self._deliver_in_turn(team_id, now, report)
+            return
+        parts = [PassReport() for _ in range(self.senders)]
+        with ThreadPoolExecutor(self.senders, thread_name_prefix="nudge-sender") as pool:
+            done = [pool.submit(self._deliver_in_turn, team_id, now, part) for part in parts]
+        for future, part in zip(done, parts, strict=True):
+            future.result()  # a sender's exception is the pass's
+            report.add(part)
+
+    def _deliver_in_turn(self, team_id: str, now: datetime, report: PassReport) -> None:
+        """Claim the next waiting recipient and send theirs, until none is waiting."""
         while True:
             wall = self.wall.now()
+            # The claim and the read of what it names share one transaction (committed
+            # before Slack is called): one commit per recipient rather than two.
+            lease = _Lease(until=wall + self.lease)
             with self.units(team_id) as uow:
                 batch = uow.nudges.claim_next(
-                    due_by=now, wall_now=wall, worker=self.worker, lease_until=wall + self.lease
+                    due_by=now, wall_now=wall, worker=self.worker, lease_until=lease.until
                 )
-            if not batch:
-                return
-            self._send_batch(team_id, batch, now, report)
+                if not batch:
+                    return
+                items = self._still_due(uow, batch, now, report)
+                zone = self._zone(uow, batch[0].recipient)
+            self._send_batch(team_id, batch[0].recipient, items, zone, now, lease, report)
+
+    def _still_due(
+        self, uow: UnitOfWork, batch: list[LedgerEntry], now: datetime, report: PassReport
+    ) -> list[NudgeItem]:
+        """The claimed items as they stand; those that changed since planning are skipped."""
+        items: list[NudgeItem] = []
+        gone: dict[str, list[int]] = {}
+        for entry, current in zip(batch, current_items(uow, batch, now), strict=True):
+            if isinstance(current, str):
+                gone.setdefault(current, []).append(entry.id)
+            else:
+                items.append(current)
+        for why, ids in gone.items():
+            uow.nudges.skip(ids, worker=self.worker, why=why)
+            report.skipped += len(ids)
+        return items
 
     def _send_batch(
-        self, team_id: str, batch: list[LedgerEntry], now: datetime, report: PassReport
+        self,
+        team_id: str,
+        recipient: str,
+        items: list[NudgeItem],
+        zone: ZoneInfo,
+        now: datetime,
+        lease: _Lease,
+        report: PassReport,
     ) -> None:
-        recipient = batch[0].recipient
-        with self.units(team_id) as uow:
-            items: list[NudgeItem] = []
-            for entry in batch:
-                current = current_item(uow, entry, now)
-                if isinstance(current, str):
-                    uow.nudges.skip([entry.id], worker=self.worker, why=current)
-                    report.skipped += 1
-                else:
-                    items.append(current)
-            zone = self._zone(uow, recipient)
         # One message holds what fits Slack's 50 blocks; more items go out as more messages,
         # each marked sent only once it went. When Slack refuses one, the rest wait with it.
         chunks = [items[i : i + ITEMS_PER_MESSAGE] for i in range(0, len(items), ITEMS_PER_MESSAGE)]
         for index, chunk in enumerate(chunks):
-            failure = self._send_chunk(team_id, recipient, chunk, zone, now, report)
+            failure = self._send_chunk(team_id, recipient, chunk, zone, now, lease, report)
             if failure is not None:
                 self._give_back(team_id, recipient, chunk, failure, report)
                 rest = [item for later in chunks[index + 1 :] for item in later]
@@ -293,16 +405,20 @@ class NudgePass:
         items: list[NudgeItem],
         zone: ZoneInfo,
         now: datetime,
+        lease: _Lease,
         report: PassReport,
     ) -> DeliveryFailed | None:
         """Post one message, if this worker still holds its rows; None unless Slack refused."""
         ids = [item.entry.id for item in items]
         text, blocks = self.render(items, recipient, zone, now)
-        wall = self.wall.now()  # the lease is renewed right before the post, nothing between
-        with self.units(team_id) as uow:
-            held = uow.nudges.renew_lease(
-                ids, worker=self.worker, wall_now=wall, lease_until=wall + self.lease
-            )
+        wall = self.wall.now()  # the lease is checked right before the post, nothing between
+        held = len(ids)
+        if wall >= lease.until - self.lease / 2:  # less than half of it left: renew it
+            with self.units(team_id) as uow:
+                held = uow.nudges.renew_lease(
+                    ids, worker=self.worker, wall_now=wall, lease_until=wall + self.lease
+                )
+            lease.until = wall + self.lease
         if held < len(ids):
             # The lease ran out (this worker stalled) and another may be sending them now.
             report.lost_leases += len(ids)
@@ -423,6 +539,18 @@ class NudgePass:
         cached = uow.users.cached_profile(recipient, fresh_after=_EPOCH)
         name = (preferences and preferences.timezone) or (cached and cached.timezone) or "UTC"
         return ZoneInfo(name)
+
+
+@dataclass
+class _Lease:
+    """Until when this worker holds the rows it claimed (claimed or last renewed + LEASE)."""
+
+    until: datetime
+
+
+def _plan_order(occasion: Occasion) -> tuple[str, datetime, str, str]:
+    """The order ``plan`` sorts occasions in."""
+    return (occasion.recipient, occasion.deliver_after, occasion.kind.value, occasion.key)
 
 
 def retry_wait(attempts: int, retry_after: float | None) -> timedelta:

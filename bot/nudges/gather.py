@@ -1,4 +1,9 @@
-"""What planning needs, read from one workspace: open items, their owners' settings.
+"""What planning needs, read from one workspace: the items that can be due, their owners'
+settings.
+
+A pass reads only what can be due at its instant (``due_items``: ids through the indexes on
+due, renewal, notice and next-touch dates), then loads and plans them a chunk at a time, so
+its time and memory follow the due items, not the size of the workspace.
 
 Reading is database-only. Owners' Slack profiles (their zone, whether they are still in the
 workspace) are refreshed before planning, between transactions, when a day old
@@ -10,27 +15,63 @@ the wrong zone.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from bot.domain import Account, Contract, FollowUp, SlackProfile, UserPreferences
+from bot.domain import Account, Contract, FollowUp, SlackProfile, UserPreferences, Workspace
 from bot.nudges.model import OwnerSettings, PlanningInput
+from bot.nudges.planning import ESCALATE_RENEWAL_WITHIN_DAYS, NOTICE_STEPS
 from bot.ports import Directory, UnitOfWork
 from bot.services.people import EPOCH, PROFILE_TTL
 
 logger = logging.getLogger(__name__)
 
-_FAR_FUTURE = date(2999, 12, 31)
+_DAY = timedelta(days=1)
 # More stale profiles than this are read with one paged users.list (Tier 2, 200 a page)
 # rather than a users.info each (Tier 4): a workspace's whole morning in a few calls.
 BULK_LOOKUP_ABOVE = 20
 
 
 @dataclass(frozen=True, slots=True)
+class DueItems:
+    """What can be due at this pass, as (id, owner) pairs: follow-ups due by the end of
+    anyone's today, open contracts whose ladder or notice step can be reached, accounts past
+    their next touch. Ids only — small, read once; the items are loaded a chunk at a time."""
+
+    follow_ups: list[tuple[int, str]]
+    contracts: list[tuple[int, str | None]]  # the account's owner
+    stale: list[tuple[int, str | None]]
+
+    def owners(self) -> set[str]:
+        return {o for _i, o in [*self.follow_ups, *self.contracts, *self.stale] if o}
+
+    def without(self, waiting: Collection[str]) -> DueItems:
+        """The items whose owner is not ``waiting`` for Slack."""
+        if not waiting:
+            return self
+        return DueItems(
+            [(i, o) for i, o in self.follow_ups if o not in waiting],
+            [(i, o) for i, o in self.contracts if o not in waiting],
+            [(i, o) for i, o in self.stale if o not in waiting],
+        )
+
+    def chunks(self, size: int) -> Iterator[DueItems]:
+        """Consecutive slices of at most ``size`` items in all (follow-ups first)."""
+        first, second = len(self.follow_ups), len(self.follow_ups) + len(self.contracts)
+        for start in range(0, second + len(self.stale), size):
+            end = start + size
+            yield DueItems(
+                self.follow_ups[start:end],
+                self.contracts[max(start - first, 0) : max(end - first, 0)],
+                self.stale[max(start - second, 0) : max(end - second, 0)],
+            )
+
+
+@dataclass(frozen=True, slots=True)
 class OpenItems:
-    """What a pass may nudge about: open follow-ups, open contracts (with their accounts),
-    accounts past their cadence."""
+    """One chunk of items that can be due: follow-ups, open contracts (with their
+    accounts), accounts past their cadence."""
 
     follow_ups: list[FollowUp]
     contracts: list[Contract]
@@ -38,23 +79,45 @@ class OpenItems:
     stale: list[Account]
 
 
-def open_items(uow: UnitOfWork, now: datetime) -> OpenItems:
-    contracts = uow.contracts.open_renewing_by(_FAR_FUTURE, None)
+def horizons(workspace: Workspace, now: datetime) -> tuple[datetime, date, date]:
+    """How far ahead anything can be due at ``now``: (follow-ups due before, contracts
+    renewing on or before, notice deadlines on or before).
+
+    Every zone's today ends within a day of ``now``, and its date is at most the UTC date
+    after ``now``'s; a renewal is due from its largest ladder step (or the escalation window,
+    whichever is longer), a notice deadline from its largest step on (and once passed)."""
+    last_day = (now.astimezone(UTC) + _DAY).date()
+    reach = max((*workspace.renewal_ladder, ESCALATE_RENEWAL_WITHIN_DAYS))
+    return now + _DAY, last_day + timedelta(days=reach), last_day + timedelta(max(NOTICE_STEPS))
+
+
+def due_items(uow: UnitOfWork, now: datetime) -> DueItems:
+    """The ids (and owners) of everything that can be due at ``now``, through the indexes on
+    due dates, renewal dates, notice deadlines and next-touch dates; nothing else is read."""
+    follow_ups_before, renewals_by, notices_by = horizons(uow.workspaces.get_or_create(now), now)
+    return DueItems(
+        follow_ups=uow.follow_ups.open_due_before_ids(follow_ups_before),
+        contracts=uow.contracts.open_due_ids(renewals_by, notices_by),
+        stale=uow.accounts.stale_ids(now),
+    )
+
+
+def load_items(uow: UnitOfWork, chunk: DueItems) -> OpenItems:
+    """The items of one chunk as they stand now (planning re-checks what changed since)."""
+    contracts = uow.contracts.by_ids([i for i, _o in chunk.contracts])
+    accounts = uow.accounts.by_ids([c.account_id for c in contracts] + [i for i, _o in chunk.stale])
+    stale_ids = {i for i, _o in chunk.stale}
     return OpenItems(
-        follow_ups=uow.follow_ups.open_all(),
-        contracts=contracts,
-        accounts=uow.accounts.by_ids({c.account_id for c in contracts}),
-        stale=uow.accounts.stale(now, None),
+        follow_ups=uow.follow_ups.by_ids([i for i, _o in chunk.follow_ups]),
+        contracts=[c for c in contracts if c.account_id in accounts],
+        accounts=accounts,
+        stale=[a for i, a in accounts.items() if i in stale_ids],
     )
 
 
-def owner_ids(items: OpenItems, admins: Collection[str]) -> set[str]:
-    """Everyone the open items (and the admins) may need to be told about."""
-    return (
-        {f.owner_id for f in items.follow_ups}
-        | {a.owner.user_id for a in [*items.accounts.values(), *items.stale] if a.owner.user_id}
-        | set(admins)
-    )
+def owner_ids(items: DueItems, admins: Collection[str]) -> set[str]:
+    """Everyone the due items (and the admins) may need to be told about."""
+    return items.owners() | set(admins)
 
 
 def profiles_to_refresh(uow: UnitOfWork, user_ids: Collection[str], wall: datetime) -> list[str]:
@@ -75,10 +138,16 @@ def ask_slack(directory: Directory, user_ids: list[str]) -> dict[str, SlackProfi
     return {u: members.get(u) or SlackProfile(user_id=u, deleted=True) for u in user_ids}
 
 
-def owner_settings(uow: UnitOfWork, user_id: str, fallback: str) -> OwnerSettings:
-    """The owner's zone and preferences, from their settings and Slack's cached profile."""
+def owner_settings(
+    uow: UnitOfWork,
+    user_id: str,
+    fallback: str,
+    answered: Mapping[str, SlackProfile] | None = None,
+) -> OwnerSettings:
+    """The owner's zone and preferences, from their settings and Slack's profile: the one
+    it ``answered`` in this pass, else the cached one."""
     preferences = uow.users.preferences(user_id)
-    slack = uow.users.cached_profile(user_id, fresh_after=EPOCH)
+    slack = (answered or {}).get(user_id) or uow.users.cached_profile(user_id, fresh_after=EPOCH)
     if slack is not None and slack.deleted:
         return OwnerSettings(user_id=user_id, timezone=fallback, active=False)
     chosen = preferences or UserPreferences(team_id=uow.team_id, user_id=user_id)
@@ -113,42 +182,33 @@ def planning_input(
     now: datetime,
     *,
     admins: frozenset[str],
-    items: OpenItems | None = None,
-    waiting: frozenset[str] = frozenset(),
+    items: OpenItems,
+    owners: dict[str, OwnerSettings],
+    answered: Mapping[str, SlackProfile] | None = None,
     default_timezone: str = "UTC",
 ) -> PlanningInput:
-    """One workspace's open items (``items`` if read already in this unit of work) and its
-    people; items of ``waiting`` owners are left out."""
+    """One chunk's items and its people. ``owners`` caches settings across chunks: each
+    owner's are read once a pass."""
     workspace = uow.workspaces.get_or_create(now)
-    items = items or open_items(uow, now)
-    follow_ups, contracts, accounts, stale = (
-        items.follow_ups,
-        items.contracts,
-        items.accounts,
-        items.stale,
-    )
-    if waiting:
-        logger.warning(
-            "owners Slack has not told us about yet; their items wait for a later pass",
-            extra={"team_id": uow.team_id, "owners": sorted(waiting)[:20]},
-        )
-        follow_ups = [f for f in follow_ups if f.owner_id not in waiting]
-        contracts = [c for c in contracts if accounts[c.account_id].owner.user_id not in waiting]
-        stale = [a for a in stale if a.owner.user_id not in waiting]
-    ids = owner_ids(OpenItems(follow_ups, contracts, accounts, stale), admins) - waiting
-    owners = {u: owner_settings(uow, u, default_timezone) for u in sorted(ids)}
+    contracts, accounts = items.contracts, items.accounts
+    named = {f.owner_id for f in items.follow_ups} | set(admins)
+    named |= {a.owner.user_id for a in [*accounts.values(), *items.stale] if a.owner.user_id}
+    for user_id in sorted(named - owners.keys()):
+        owners[user_id] = owner_settings(uow, user_id, default_timezone, answered)
     return PlanningInput(
         team_id=uow.team_id,
         now=now,
         workspace=workspace,
         admins=admins,
-        owners=owners,
-        follow_ups=follow_ups,
+        owners={u: owners[u] for u in sorted(named)},
+        follow_ups=items.follow_ups,
         contracts=[(c, accounts[c.account_id]) for c in contracts],
-        accounts=stale,
+        accounts=items.stale,
         renewal_snoozed_until={
             c.id: c.nudges_snoozed_until for c in contracts if c.nudges_snoozed_until
         },
-        stale_snoozed_until={a.id: a.stale_snoozed_until for a in stale if a.stale_snoozed_until},
+        stale_snoozed_until={
+            a.id: a.stale_snoozed_until for a in items.stale if a.stale_snoozed_until
+        },
         default_timezone=default_timezone,
     )

@@ -313,6 +313,20 @@ class SqlAccountRepository(Scoped):
             query = query.where(models.AccountRow.owner_id == owner_id)
         return self._all(query.order_by(models.AccountRow.next_touch_due, models.AccountRow.id))
 
+    def stale_ids(self, now: datetime) -> list[tuple[int, str | None]]:
+        """(id, owner) of the live accounts past their next-touch date at ``now``, by id."""
+        row = models.AccountRow
+        found = self.session.execute(
+            select(row.id, row.owner_id)
+            .where(
+                row.team_id == self.team_id,
+                row.status.in_(LIVE_STATUSES),
+                row.next_touch_due < now,
+            )
+            .order_by(row.id)
+        )
+        return [(i, o) for i, o in found]
+
     def all(self) -> list[Account]:
         return self._all(self._select().order_by(models.AccountRow.id))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import ColumnElement
@@ -19,6 +19,17 @@ LIVE_STATUSES = (AccountStatus.ACTIVE.value, AccountStatus.AT_RISK.value)
 def insert_for(session: Session) -> Callable[..., Any]:
     """INSERT with ON CONFLICT for the session's dialect (SQLite and PostgreSQL share it)."""
     return sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+
+
+# Ids per IN (…) list: well within every driver's limit on bound parameters.
+IN_SLICE = 1_000
+
+
+def in_slices(ids: Iterable[int]) -> Iterator[list[int]]:
+    """Distinct ids, sorted, in lists of at most ``IN_SLICE``."""
+    distinct = sorted(set(ids))
+    for start in range(0, len(distinct), IN_SLICE):
+        yield distinct[start : start + IN_SLICE]
 
 
 class Scoped:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, literal, select
 
 from bot.domain import Contract, ContractDirection, RenewalOutcome
 from bot.paging import Cursor, KeyPart, Page
 from storage import mapping, models
-from storage.repositories.base import LIVE_STATUSES, Scoped, check_version
+from storage.repositories.base import LIVE_STATUSES, Scoped, check_version, in_slices
 from storage.repositories.paging import read_page
 
 
@@ -121,6 +122,60 @@ class SqlContractRepository(Scoped):
         )
         return [mapping.contract(r) for r in rows]
 
+    def by_ids(self, ids: Iterable[int]) -> list[Contract]:
+        """These contracts as they stand (with or without an outcome), by id."""
+        found: list[Contract] = []
+        for part in in_slices(ids):
+            rows = self.session.scalars(
+                select(models.ContractRow)
+                .where(
+                    self.chosen_in_workspace(models.ContractRow.__table__.c.team_id),
+                    models.ContractRow.id.in_(part),
+                )
+                .order_by(models.ContractRow.id)
+            )
+            found += [mapping.contract(r) for r in rows]
+        return found
+
+    def open_for_accounts(self, account_ids: Iterable[int]) -> dict[int, Contract]:
+        """The open contract of each of these accounts that has one."""
+        found: dict[int, Contract] = {}
+        for part in in_slices(account_ids):
+            rows = self.session.scalars(
+                select(models.ContractRow).where(
+                    self.chosen_in_workspace(models.ContractRow.__table__.c.team_id),
+                    models.ContractRow.account_id.in_(part),
+                    models.ContractRow.outcome.is_(None),
+                )
+            )
+            found.update((r.account_id, mapping.contract(r)) for r in rows)
+        return found
+
+    def open_due_ids(self, renewals_by: date, notices_by: date) -> list[tuple[int, str | None]]:
+        """(id, account owner) of the open contracts of live accounts renewing on or before
+        ``renewals_by`` or with a notice deadline on or before ``notices_by``, by id. Two
+        index ranges of open contracts, one query each: by renewal date, by notice deadline."""
+        contract = models.ContractRow
+
+        def live_and_open(*due: ColumnElement[bool]) -> Select[int, str | None]:
+            return (
+                select(contract.id, models.AccountRow.owner_id)
+                .join(models.AccountRow, models.AccountRow.id == contract.account_id)
+                .where(
+                    contract.team_id == self.team_id,
+                    contract.outcome.is_(None),
+                    *due,
+                    models.AccountRow.status.in_(LIVE_STATUSES),
+                )
+            )
+
+        renewing = live_and_open(contract.renewal_date <= renewals_by)
+        noticing = live_and_open(
+            contract.notice_days.is_not(None), notice_deadline() <= _day(notices_by)
+        )
+        found = {i: o for query in (renewing, noticing) for i, o in self.session.execute(query)}
+        return sorted(found.items())
+
     def open_renewing_page(
         self, last_day: date, owner_id: str | None, *, limit: int, after: Cursor | None = None
     ) -> Page[Contract]:
@@ -154,6 +209,16 @@ class SqlContractRepository(Scoped):
     def all(self) -> list[Contract]:
         rows = self.session.scalars(self._select().order_by(models.ContractRow.id))
         return [mapping.contract(r) for r in rows]
+
+
+def notice_deadline() -> ColumnElement[date]:
+    """The renewal date minus the notice period, in SQL: ``models.NoticeDeadline``, the
+    expression its index is built on (spelt per dialect)."""
+    return models.NoticeDeadline()
+
+
+def _day(day: date) -> ColumnElement[date]:
+    return literal(day, models.ContractRow.renewal_date.type)
 
 
 def _contract_key(row: models.ContractRow) -> tuple[KeyPart, ...]:

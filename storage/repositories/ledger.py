@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Update, and_, delete, func, or_, select, update
@@ -91,6 +92,8 @@ class SqlSlackEventLog(Scoped):
         return int(getattr(removed, "rowcount", 0) or 0)
 
 
+# Ledger rows per INSERT: the statement is compiled once and sent in batches of this size.
+_ROWS_PER_INSERT = 500
 # How many waiting recipients one claim looks at; those another worker is claiming are skipped.
 _RECIPIENTS_PER_LOOK = 50
 
@@ -118,13 +121,17 @@ class SqlNudgeLedger(Scoped):
         ]
         statement = (
             insert_for(self.session)(models.NudgeRow)
-            .values(rows)
             .on_conflict_do_nothing(index_elements=["team_id", "occasion_key"])
             .returning(models.NudgeRow.id)
         )
-        # RETURNING lists only the rows inserted; rowcount is not reliable for a
-        # multi-row INSERT on every driver.
-        return len(self.session.execute(statement).all())
+        # One statement compiled once, its rows sent in batches (SQLAlchemy's "insertmany-
+        # values"); RETURNING lists only the rows inserted, which rowcount does not on
+        # every driver.
+        inserted = 0
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            batch = rows[start : start + _ROWS_PER_INSERT]
+            inserted += len(self.session.execute(statement, batch).all())
+        return inserted
 
     def _due(self, due_by: datetime, wall_now: datetime) -> list[ColumnElement[bool]]:
         return [
@@ -160,13 +167,26 @@ class SqlNudgeLedger(Scoped):
             total = self.session.scalar(select(func.count()).where(*theirs))
             if not rows or len(rows) != total:
                 continue  # claimed since the look above, or some rows are held: not a part
-            for row in rows:
-                row.status = NudgeStatus.CLAIMED.value
-                row.lease_owner = worker
-                row.lease_until = lease_until
-                row.attempts += 1
-            self.session.flush()
-            return [mapping.ledger_entry(row) for row in rows]
+            # One UPDATE for the recipient's rows, locked above (set-based, not row by row).
+            self.session.execute(
+                update(models.NudgeRow)
+                .where(models.NudgeRow.id.in_([row.id for row in rows]))
+                .values(
+                    status=NudgeStatus.CLAIMED.value,
+                    lease_owner=worker,
+                    lease_until=lease_until,
+                    attempts=models.NudgeRow.attempts + 1,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            return [
+                replace(
+                    mapping.ledger_entry(row),
+                    status=NudgeStatus.CLAIMED,
+                    attempts=row.attempts + 1,
+                )
+                for row in rows
+            ]
         return []
 
     def _hold_recipient(self, recipient: str) -> bool:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import aliased
 
 from bot.domain import FollowUp, FollowUpStatus, Interaction, InteractionKind
 from bot.paging import Cursor, KeyPart, Page
 from storage import mapping, models
-from storage.repositories.base import Scoped, check_version
+from storage.repositories.base import Scoped, check_version, in_slices
 from storage.repositories.paging import read_page
 
 
@@ -60,6 +62,27 @@ class SqlInteractionRepository(Scoped):
             self._for_account(account_id).where(models.InteractionRow.occurred_at == occurred_at)
         )
         return [mapping.interaction(r) for r in rows]
+
+    def latest_for_accounts(self, account_ids: Iterable[int]) -> dict[int, Interaction]:
+        """Each account's newest interaction, for several accounts in one query a slice: one
+        short walk down ix_interactions_account_occurred per account."""
+        row, newer = models.InteractionRow, aliased(models.InteractionRow)
+        found: dict[int, Interaction] = {}
+        for ids in in_slices(account_ids):
+            newest = (
+                select(newer.id)
+                .where(newer.account_id == models.AccountRow.id)
+                .order_by(newer.occurred_at.desc(), newer.id.desc())
+                .limit(1)
+                .scalar_subquery()
+            )
+            wanted = select(newest).where(
+                self.chosen_in_workspace(models.AccountRow.__table__.c.team_id),
+                models.AccountRow.id.in_(ids),
+            )
+            rows = self.session.scalars(select(row).where(row.id.in_(wanted)))
+            found.update((r.account_id, mapping.interaction(r)) for r in rows)
+        return found
 
     def all(self) -> list[Interaction]:
         rows = self.session.scalars(
@@ -179,6 +202,34 @@ class SqlFollowUpRepository(Scoped):
 
     def open_all(self) -> list[FollowUp]:
         return self._list(self._open())
+
+    def open_due_before_ids(self, moment: datetime) -> list[tuple[int, str]]:
+        """(id, owner) of the open follow-ups due (snooze included) before ``moment``, by id:
+        one range of ix_follow_ups_team_status_effective."""
+        row = models.FollowUpRow
+        found = self.session.execute(
+            select(row.id, row.owner_id).where(
+                row.team_id == self.team_id,
+                row.status == FollowUpStatus.OPEN.value,
+                row.effective_due < moment,
+            )
+        )
+        return sorted((i, o) for i, o in found)
+
+    def by_ids(self, ids: Iterable[int]) -> list[FollowUp]:
+        """These follow-ups as they stand (any status), by id."""
+        found: list[FollowUp] = []
+        for part in in_slices(ids):
+            rows = self.session.scalars(
+                select(models.FollowUpRow)
+                .where(
+                    self.chosen_in_workspace(models.FollowUpRow.__table__.c.team_id),
+                    models.FollowUpRow.id.in_(part),
+                )
+                .order_by(models.FollowUpRow.id)
+            )
+            found += [mapping.follow_up(r) for r in rows]
+        return found
 
     def get(self, follow_up_id: int) -> FollowUp | None:
         row = self.session.scalars(
