@@ -32,6 +32,7 @@ class Measured:
     seconds: list[float] = field(default_factory=list)
     errors: int = 0
     examples: list[str] = field(default_factory=list)  # the first few errors, shortened
+    cut_short: bool = False  # stopped by the time budget before all requests were sent
 
     def add(self, seconds: float, problem: str | None) -> None:
         if problem is None:
@@ -51,13 +52,24 @@ def _problem(reply: Reply, *, answered: bool) -> str | None:
 
 
 def measure(
-    send: Callable[[int], tuple[float, str | None]], *, requests: int, warmup: int
+    send: Callable[[int], tuple[float, str | None]],
+    *,
+    requests: int,
+    warmup: int,
+    budget: float | None = None,
+    timer: Callable[[], float] = time.monotonic,
 ) -> Measured:
-    """``send(n)`` makes request n and says how long it took and what went wrong, if anything."""
+    """``send(n)`` makes request n and says how long it took and what went wrong, if anything.
+    A ``budget`` (seconds) stops a workload that is too slow to finish its requests in a
+    bounded run; it is then marked ``cut_short`` (and has fewer requests than asked)."""
     for n in range(warmup):
         send(-1 - n)
     measured = Measured()
+    started = timer()
     for n in range(requests):
+        if budget is not None and timer() - started > budget:
+            measured.cut_short = True
+            break
         measured.add(*send(n))
     return measured
 

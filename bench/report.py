@@ -125,6 +125,30 @@ def summary_lines(results: Mapping[str, Any]) -> list[str]:
             if f.get("missing")
         }
     )
+    stand_in = sorted(
+        {
+            f"{run['database']} {run['scale']}"
+            for run in results.get("runs", [])
+            if run.get("seeder") == "bench._interim_seed"
+        }
+    )
+    if stand_in:
+        lines.append(
+            "seeded by the stand-in (bench/_interim_seed.py, at most 2,000 rows of each kind), "
+            f"not at the scale's size: {', '.join(stand_in)}"
+        )
+    short = [
+        f"{run['database']} {run['scale']} {name}"
+        for run in results.get("runs", [])
+        for part in ("floors", "commands")
+        for name, f in run[part].items()
+        if f.get("cut_short")
+    ]
+    if short:
+        budget = (results.get("plan") or {}).get("budget_seconds", "?")
+        lines.append(
+            f"cut short after {budget} s (fewer requests than planned): {', '.join(short)}"
+        )
     if absent:
         lines.append(f"missing (the product has no such command yet): {', '.join(absent)}")
     missed = [c for c in results.get("checks", []) if not c["met"]]

@@ -50,14 +50,15 @@ class Plan:
     concurrency_seconds: float
     import_rows: int
     full: bool
+    budget: float  # seconds one workload may take before it is cut short
 
     @classmethod
     def quick(cls) -> Plan:
-        return cls(("sqlite", "postgresql"), ("S",), 200, 5, 20, 10.0, 10_000, False)
+        return cls(("sqlite", "postgresql"), ("S",), 200, 5, 20, 10.0, 10_000, False, 20.0)
 
     @classmethod
     def everything(cls) -> Plan:
-        return cls(("sqlite", "postgresql"), ("S", "L"), 200, 10, 20, 30.0, 100_000, True)
+        return cls(("sqlite", "postgresql"), ("S", "L"), 200, 10, 20, 30.0, 100_000, True, 300.0)
 
 
 def seed_module() -> ModuleType:
@@ -160,7 +161,6 @@ def served(url: URL, team: str, owners: Sequence[str]) -> Iterator[tuple[Server,
             Path(directory),
             RAPPORT_BENCH_FLOORS="on",
             RAPPORT_NUDGE_INTERVAL="86400",
-            LOG_LEVEL="WARNING",
         ) as server,
     ):
         yield server, fake
@@ -232,8 +232,8 @@ def measure_run(
         return record, concurrency
 
 
-def _counts(plan: Plan) -> dict[str, int]:
-    return {"requests": plan.requests, "warmup": plan.warmup}
+def _counts(plan: Plan) -> dict[str, Any]:
+    return {"requests": plan.requests, "warmup": plan.warmup, "budget": plan.budget}
 
 
 def _measure_command(
@@ -262,6 +262,8 @@ def _keep(
 ) -> None:
     figures = measured.latency()
     record[part][name] = figures.as_json() if figures else {"errors": measured.errors}
+    if measured.cut_short:
+        record[part][name]["cut_short"] = True
     if measured.examples:
         record["errors"][name] = measured.examples
     shown = f"p50 {figures.p50_ms} ms, p99 {figures.p99_ms} ms" if figures else "no answer"
@@ -298,6 +300,7 @@ def run(plan: Plan, say: Callable[[str], None]) -> dict[str, Any]:
             "clients": plan.clients,
             "concurrency_seconds": plan.concurrency_seconds,
             "import_rows": plan.import_rows,
+            "budget_seconds": plan.budget,
         },
         "machine": machine(),
         "notes": notes,

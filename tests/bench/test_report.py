@@ -123,3 +123,25 @@ def test_a_reply_counts_only_when_it_is_a_real_answer(
 ) -> None:
     reply = Reply(status, body, 0.01)
     assert (reply.ok, reply.answered) == (ok, answered)
+
+
+def test_the_printed_run_is_one_table_then_what_is_not_in_it() -> None:
+    from bench.runner import render
+
+    run = _run("sqlite", "S", show=_figures(6.0, 9.0), accounts={"missing": True})
+    run["seeder"] = "bench.seed"
+    results = {
+        "runs": [run],
+        "checks": [c.as_json() for c in targets.checks_for_run(run)],
+        "machine": {"cpus": 2, "memory_mb": 24105, "load_average": [1.0, 0.5, 0.25]},
+        "concurrency": {"skipped": "PostgreSQL not measured"},
+        "import": {"sqlite": "not available"},
+        "nudge": {"sqlite S": "not available"},
+    }
+    text = render(results)
+    assert text.startswith("| database ")
+    assert "machine: 2 CPUs, 24105 MB; load average 1.00/0.50/0.25" in text
+    assert "concurrency: PostgreSQL not measured" in text
+    assert "missing (the product has no such command yet): accounts" in text
+    assert "stand-in" not in text
+    assert "targets: 3 met, 0 missed" in text
