@@ -318,9 +318,7 @@ def run(plan: Plan, say: Callable[[str], None]) -> dict[str, Any]:
         kind: _optional_part("bench.import_speed", kind, plan.import_rows) for kind in databases
     }
     results["nudge"] = {
-        f"{kind} {scale_name}": _optional_part(
-            "bench.nudge_pass", kind, seed_module().SCALES[scale_name]
-        )
+        f"{kind} {scale_name}": _optional_part("bench.nudge_pass", kind, scale_name)
         for kind in databases
         for scale_name in plan.scales
     }
