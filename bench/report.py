@@ -115,8 +115,11 @@ def summary_lines(results: Mapping[str, Any]) -> list[str]:
         )
     else:
         lines.append(f"concurrency: {concurrency.get('skipped', 'not run')}")
-    for key in ("import", "nudge"):
-        lines.append(f"{key}: {_compact(results.get(key, 'not run'))}")
+    for key, describe in (("import", _import_line), ("nudge pass", _nudge_line)):
+        parts = results.get(key.split()[0]) or {}
+        if isinstance(parts, Mapping):
+            for name, figures in parts.items():
+                lines.append(f"{key} ({name}): {describe(figures)}")
     absent = sorted(
         {
             name
@@ -156,6 +159,26 @@ def summary_lines(results: Mapping[str, Any]) -> list[str]:
         f"targets: {len(results.get('checks', [])) - len(missed)} met, {len(missed)} missed"
     )
     return lines
+
+
+def _import_line(figures: object) -> str:
+    if not isinstance(figures, Mapping) or "ratio" not in figures:
+        return _compact(figures)
+    return (
+        f"{figures.get('rows', 0):.0f} rows in {figures.get('import_s', 0):.2f} s, "
+        f"executemany floor {figures.get('floor_s', 0):.2f} s: {figures['ratio']:.2f} × the floor"
+    )
+
+
+def _nudge_line(figures: object) -> str:
+    if not isinstance(figures, Mapping) or "pass_seconds" not in figures:
+        return _compact(figures)
+    return (
+        f"{figures.get('due_items', 0):.0f} due, {figures.get('delivered', 0):.0f} delivered "
+        f"in {figures['pass_seconds']:.2f} s ({figures.get('items_per_second', 0):.0f} items/s), "
+        f"peak RSS {figures.get('peak_rss_mb', 0):.0f} MB, "
+        f"{figures.get('pass_over_floor', 0):.1f} × its SQL floor"
+    )
 
 
 def _load(value: object) -> str:

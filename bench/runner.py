@@ -327,6 +327,8 @@ def run(plan: Plan, say: Callable[[str], None]) -> dict[str, Any]:
     single = frozenset(w.name for w in workloads(["x"], "") if w.single_account)
     checks += targets.scale_checks(results["runs"], single)
     checks += targets.concurrency_checks(results["concurrency"])
+    checks += targets.import_checks(results["import"])
+    checks += targets.nudge_checks(results["nudge"])
     results["checks"] = [c.as_json() for c in checks]
     results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     return results

@@ -102,3 +102,74 @@ def concurrency_checks(result: Mapping[str, Any]) -> list[Check]:
         Check("errors", database, scale, "concurrency", errors, 0.0, errors == 0),
         Check("writes missing", database, scale, "concurrency", missing, 0.0, missing == 0),
     ]
+
+
+IMPORT_RATIO = 3.0
+NUDGE_ITEMS_PER_SECOND = 300.0
+NUDGE_PEAK_RSS_MB = 200.0
+NUDGE_SCALE_RATIO = 1.5
+
+
+def _number(figures: object, key: str) -> float | None:
+    if isinstance(figures, Mapping) and isinstance(figures.get(key), int | float):
+        return float(figures[key])
+    return None
+
+
+def import_checks(imports: Mapping[str, Any]) -> list[Check]:
+    """Import at most 3 × its executemany floor, per database (bench/import_speed.py)."""
+    found: list[Check] = []
+    for database, figures in imports.items():
+        ratio, rows = _number(figures, "ratio"), _number(figures, "rows")
+        if ratio is not None:
+            scale = f"{rows:.0f} rows" if rows is not None else "?"
+            found.append(
+                Check(
+                    "import ÷ floor",
+                    database,
+                    scale,
+                    "import",
+                    round(ratio, 2),
+                    IMPORT_RATIO,
+                    ratio <= IMPORT_RATIO,
+                )
+            )
+    return found
+
+
+def nudge_checks(nudges: Mapping[str, Any]) -> list[Check]:
+    """A pass delivers ≥ 300 items/s within 200 MB; at L at most 1.5 × the pass at S
+    (bench/nudge_pass.py; keys are "<database> <scale>")."""
+    found: list[Check] = []
+    for key, figures in nudges.items():
+        database, _, scale = key.partition(" ")
+        rate, peak = _number(figures, "items_per_second"), _number(figures, "peak_rss_mb")
+        if rate is not None:
+            limit = NUDGE_ITEMS_PER_SECOND
+            found.append(
+                Check("items/s", database, scale, "nudge pass", round(rate), limit, rate >= limit)
+            )
+        if peak is not None:
+            limit = NUDGE_PEAK_RSS_MB
+            found.append(
+                Check(
+                    "peak RSS MB", database, scale, "nudge pass", round(peak), limit, peak < limit
+                )
+            )
+        if scale == "L":
+            at_l = _number(figures, "pass_seconds")
+            at_s = _number(nudges.get(f"{database} S"), "pass_seconds")
+            if at_l is not None and at_s:
+                ratio = round(at_l / at_s, 2)
+                found.append(
+                    Check(
+                        "pass L ÷ S",
+                        database,
+                        "L/S",
+                        "nudge pass",
+                        ratio,
+                        NUDGE_SCALE_RATIO,
+                        ratio <= NUDGE_SCALE_RATIO,
+                    )
+                )
+    return found

@@ -145,3 +145,28 @@ def test_the_printed_run_is_one_table_then_what_is_not_in_it() -> None:
     assert "missing (the product has no such command yet): accounts" in text
     assert "stand-in" not in text
     assert "targets: 3 met, 0 missed" in text
+
+
+def test_import_is_held_to_three_times_its_floor() -> None:
+    checks = targets.import_checks(
+        {
+            "sqlite": {"rows": 100000.0, "ratio": 2.5},
+            "postgresql": {"rows": 100000.0, "ratio": 4.8},
+            "other": "not available",
+        }
+    )
+    assert [(c.database, c.met) for c in checks] == [("sqlite", True), ("postgresql", False)]
+
+
+def test_nudge_pass_rate_memory_and_scale() -> None:
+    nudges = {
+        "postgresql S": {"items_per_second": 900.0, "peak_rss_mb": 120.0, "pass_seconds": 2.0},
+        "postgresql L": {"items_per_second": 250.0, "peak_rss_mb": 240.0, "pass_seconds": 3.2},
+        "sqlite S": "not available",
+    }
+    checks = {(c.target, c.scale): c for c in targets.nudge_checks(nudges)}
+    assert checks[("items/s", "S")].met
+    assert not checks[("items/s", "L")].met
+    assert not checks[("peak RSS MB", "L")].met
+    assert checks[("pass L ÷ S", "L/S")].value == 1.6
+    assert not checks[("pass L ÷ S", "L/S")].met
