@@ -18,6 +18,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--databases", help="comma-separated: sqlite,postgresql")
     parser.add_argument("--scales", help="comma-separated: S,L")
     parser.add_argument("--concurrency-seconds", type=float)
+    parser.add_argument(
+        "--skip", help="comma-separated parts to leave out: import,nudge,concurrency"
+    )
+    parser.add_argument("--budget", type=float, help="seconds per workload before it is cut short")
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     plan = runner.Plan.everything() if arguments.full else runner.Plan.quick()
@@ -29,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
         plan = replace(plan, scales=tuple(arguments.scales.split(",")))
     if arguments.concurrency_seconds is not None:
         plan = replace(plan, concurrency_seconds=arguments.concurrency_seconds)
+    if arguments.skip:
+        plan = replace(plan, skip=frozenset(arguments.skip.split(",")))
+    if arguments.budget is not None:
+        plan = replace(plan, budget=arguments.budget)
     started = time.monotonic()
 
     def say(line: str) -> None:

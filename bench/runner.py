@@ -51,6 +51,7 @@ class Plan:
     import_rows: int
     full: bool
     budget: float  # seconds one workload may take before it is cut short
+    skip: frozenset[str] = frozenset()  # parts left out: "import", "nudge", "concurrency"
 
     @classmethod
     def quick(cls) -> Plan:
@@ -58,7 +59,7 @@ class Plan:
 
     @classmethod
     def everything(cls) -> Plan:
-        return cls(("sqlite", "postgresql"), ("S", "L"), 200, 10, 20, 30.0, 100_000, True, 300.0)
+        return cls(("sqlite", "postgresql"), ("S", "L"), 200, 10, 20, 30.0, 100_000, True, 120.0)
 
 
 def seed_module() -> ModuleType:
@@ -213,7 +214,8 @@ def measure_run(
             for workload in writes:
                 _measure_command(plan, record, client, workload, caller, team, say)
             client.close()
-            if kind == "postgresql" and scale_name == plan.scales[-1]:
+            last = scale_name == plan.scales[-1]
+            if kind == "postgresql" and last and "concurrency" not in plan.skip:
                 say(f"{kind} {scale_name}: {plan.clients} clients for {plan.concurrency_seconds} s")
                 concurrency = {
                     "database": kind,
@@ -305,7 +307,9 @@ def run(plan: Plan, say: Callable[[str], None]) -> dict[str, Any]:
         "machine": machine(),
         "notes": notes,
         "runs": [],
-        "concurrency": {"skipped": "PostgreSQL not measured"},
+        "concurrency": {
+            "skipped": "left out" if "concurrency" in plan.skip else "PostgreSQL not measured"
+        },
     }
     for kind in databases:
         for scale_name in plan.scales:
@@ -315,10 +319,15 @@ def run(plan: Plan, say: Callable[[str], None]) -> dict[str, Any]:
                 results["concurrency"] = concurrency
     say("import and nudge pass (when their modules are there)")
     results["import"] = {
-        kind: _optional_part("bench.import_speed", kind, plan.import_rows) for kind in databases
+        kind: "skipped"
+        if "import" in plan.skip
+        else _optional_part("bench.import_speed", kind, plan.import_rows)
+        for kind in databases
     }
     results["nudge"] = {
-        f"{kind} {scale_name}": _optional_part("bench.nudge_pass", kind, scale_name)
+        f"{kind} {scale_name}": "skipped"
+        if "nudge" in plan.skip
+        else _optional_part("bench.nudge_pass", kind, scale_name)
         for kind in databases
         for scale_name in plan.scales
     }
