@@ -61,8 +61,12 @@ def measure(
 ) -> Measured:
     """``send(n)`` makes request n and says how long it took and what went wrong, if anything.
     A ``budget`` (seconds) stops a workload that is too slow to finish its requests in a
-    bounded run; it is then marked ``cut_short`` (and has fewer requests than asked)."""
+    bounded run; it is then marked ``cut_short`` (and has fewer requests than asked). Warm-ups
+    stop once they have used a quarter of it."""
+    started = timer()
     for n in range(warmup):
+        if budget is not None and timer() - started > budget / 4:
+            break  # a slow command is warm after one request; save the budget for samples
         send(-1 - n)
     measured = Measured()
     started = timer()

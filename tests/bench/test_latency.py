@@ -45,3 +45,15 @@ def test_a_workload_over_its_budget_is_cut_short() -> None:
     )
     assert measured.cut_short
     assert 0 < len(measured.seconds) < 200
+
+
+def test_warmups_of_a_slow_command_stop_at_a_quarter_of_the_budget() -> None:
+    ticks = itertools.count()
+    sent: list[int] = []
+
+    def send(n: int) -> tuple[float, str | None]:
+        sent.append(n)
+        return 1.0, None
+
+    measure(send, requests=1, warmup=10, budget=8.0, timer=lambda: float(next(ticks)))
+    assert [n for n in sent if n < 0] == [-1, -2]
