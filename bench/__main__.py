@@ -43,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{time.monotonic() - started:6.1f} s] {line}", file=sys.stderr, flush=True)
 
     results = runner.run(plan, say)
+    chosen = (arguments.requests, arguments.databases, arguments.scales, arguments.skip)
+    if any(x is not None for x in (*chosen, arguments.concurrency_seconds, arguments.budget)):
+        given = argv if argv is not None else sys.argv[1:]
+        results["mode"] += " (with options: " + " ".join(given) + ")"
     results["wall_seconds"] = round(time.monotonic() - started, 1)
     path = report.write_json(results)
     print(runner.render(results))
