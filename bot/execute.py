@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot import commands as c
 from bot.domain import Actor, Owner
 from bot.errors import RapportError
-from bot.parser import ParseContext, parse_command
+from bot.parser import LookedUpNames, ParseContext, parse_command
 from bot.ports import UnitOfWork
 from bot.services import accounts, contracts, follow_ups, interactions, queries, settings
 from bot.validation import check_storable
@@ -46,7 +46,7 @@ def run_text(uow: UnitOfWork, actor: Actor, now: datetime, text: str) -> Execute
         now=now,
         tz=ZoneInfo(actor.timezone),
         dayfirst=workspace.dayfirst,
-        account_keys=uow.accounts.name_keys(),
+        account_keys=LookedUpNames(uow.accounts.keys_among),
     )
     parsed = parse_command(text, context)
     if isinstance(parsed, c.ParseError):

@@ -87,11 +87,17 @@ class AccountRepository(Protocol):
     def by_ids(self, ids: Iterable[int]) -> dict[int, Account]: ...
 
     def names(self, *, include_archived: bool = True) -> list[str]:
-        """Every account name, for "did you mean"."""
+        """Every account name (for exports and tests; never on a request's path)."""
         ...
 
-    def name_keys(self) -> frozenset[str]:
-        """Every account's name key as stored, for the parser's longest match."""
+    def keys_among(self, keys: Iterable[str]) -> set[str]:
+        """Those of ``keys`` that are an account's ``name_key``: the parser's longest match
+        asks about the few names a line could mean (an indexed look-up)."""
+        ...
+
+    def similar_names(self, text: str, *, include_archived: bool, limit: int) -> list[str]:
+        """Up to ``limit`` names spelt like ``text``, closest first, for "did you mean"
+        (found through an index, never by reading every name)."""
         ...
 
     def save(self, account: Account) -> Account:
@@ -240,7 +246,11 @@ class ContractRepository(Protocol):
 
 class SlackEventLog(Protocol):
     def remember(self, event_id: str, now: datetime) -> bool:
-        """Record a Slack event id; False if it was seen already (a retry). Prunes old ids."""
+        """Record a Slack event id; False if it was seen in the last day (a retry)."""
+        ...
+
+    def forget_old(self, now: datetime) -> int:
+        """Delete the ids seen more than a day ago (housekeeping); how many."""
         ...
 
 

@@ -15,9 +15,10 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app_factory import create_app, create_nudge_pass
+from bot.app_factory import create_app, create_nudge_pass, units_of_work
 from bot.clock import SystemClock
 from bot.scheduler import start_scheduler
+from bot.services.housekeeping import forget_old_deliveries
 from bot.settings import Settings
 from handlers.floors import with_floors
 from handlers.web import WsgiApp, health_check, serve, wsgi_app
@@ -32,10 +33,16 @@ DEFAULT_HTTP_PORT = 3000
 def _start_nudges(settings: Settings, sessions: sessionmaker[Session]) -> BackgroundScheduler:
     """Every process runs the scheduler; the ledger keeps each nudge single across them."""
     nudges = create_nudge_pass(settings, session_factory=sessions)
+    units = units_of_work(sessions)
     clock = SystemClock()
-    scheduler = start_scheduler(
-        lambda: nudges.run(team_ids(sessions), clock.now()), settings.nudge_interval_seconds
-    )
+
+    def one_pass() -> object:
+        now, teams = clock.now(), team_ids(sessions)
+        report = nudges.run(teams, now)
+        forget_old_deliveries(units, teams, now)
+        return report
+
+    scheduler = start_scheduler(one_pass, settings.nudge_interval_seconds)
     atexit.register(scheduler.shutdown, wait=False)
     return scheduler
 

@@ -17,10 +17,10 @@ from collections.abc import Callable, Mapping
 
 from bot.commands import Command, Help, ParseError
 from bot.parser import accounts, contacts, contracts, lists, reading, settings, touches
-from bot.parser.reading import ParseContext, Unreadable
+from bot.parser.reading import KnownNames, LookedUpNames, NameSet, ParseContext, Unreadable
 from bot.parser.usage import COMMON_COMMANDS, USAGE
 
-__all__ = ["USAGE", "ParseContext", "parse_command"]
+__all__ = ["USAGE", "KnownNames", "LookedUpNames", "NameSet", "ParseContext", "parse_command"]
 
 
 def parse_command(text: str, context: ParseContext) -> Command | ParseError:

@@ -28,7 +28,6 @@ from bot.domain import (
     MAX_TIER_LENGTH,
     AccountKind,
     AccountStatus,
-    name_key,
 )
 from bot.parser import reading
 from bot.parser.reading import ParseContext, Unreadable
@@ -240,14 +239,14 @@ def parse_assign(rest: str, context: ParseContext) -> AssignAccount:
             f"Assign {reading.quote(rest)} to whom? End with an @mention of the new owner."
         )
     account = rest[: tokens[-1].start()].strip()
-    if name_key(account) not in context.account_keys:
+    if not context.is_account(account):
         account = re.sub(r"\s+to$", "", account, flags=re.IGNORECASE)  # "assign Acme to @bob"
     return AssignAccount(reading.account(account), user_id)
 
 
 def parse_history(rest: str, context: ParseContext) -> History:
     text = reading.collapse(rest)
-    if name_key(text) in context.account_keys:
+    if context.is_account(text):
         return History(text)
     account, _, last = text.rpartition(" ")
     if account and re.fullmatch(r"[0-9]+", last):

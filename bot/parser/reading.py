@@ -3,14 +3,54 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence, Set
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.dates import Direction, When, parse_when
 from bot.domain import MAX_NAME_LENGTH, name_key
 from bot.errors import DateParseError
+
+
+class KnownNames(Protocol):
+    """The workspace's account names, asked about a few candidates at a time: a line is read
+    against the names it could mean, never against every name the workspace has."""
+
+    def among(self, keys: Collection[str]) -> Set[str]:
+        """Those of ``keys`` (name keys, see ``name_key``) that are an account's."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class NameSet:
+    """Known names held in memory: for tests, and anything that already has them all."""
+
+    keys: frozenset[str]
+
+    @classmethod
+    def of(cls, *names: str) -> NameSet:
+        return cls(frozenset(name_key(name) for name in names))
+
+    def among(self, keys: Collection[str]) -> Set[str]:
+        return self.keys.intersection(keys)
+
+
+@dataclass(slots=True)
+class LookedUpNames:
+    """Known names asked of a look-up (the account repository's indexed ``keys_among``), each
+    key at most once per line: the parser tries the same prefixes from several places."""
+
+    lookup: Callable[[Collection[str]], Set[str]]
+    answered: dict[str, bool] = field(default_factory=dict)
+
+    def among(self, keys: Collection[str]) -> Set[str]:
+        unasked = {key for key in keys if key not in self.answered}
+        if unasked:
+            found = self.lookup(unasked)
+            self.answered.update((key, key in found) for key in unasked)
+        return {key for key in keys if self.answered[key]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +60,12 @@ class ParseContext:
     now: datetime  # aware
     tz: ZoneInfo  # the caller's zone
     dayfirst: bool  # the workspace's reading of 03/04/2027
-    account_keys: Container[str]  # name_key(name) of every known account in the workspace
+    account_keys: KnownNames  # which name keys are the workspace's accounts
+
+    def is_account(self, text: str) -> bool:
+        """Whether ``text`` is, in any case or spacing, a known account's name."""
+        key = name_key(text)
+        return bool(key) and key in self.account_keys.among((key,))
 
 
 class Unreadable(Exception):
@@ -114,21 +159,22 @@ def new_name(text: str, what: str = "An account name") -> str:
     return name
 
 
-def known_prefixes(text: str, keys: Container[str]) -> list[tuple[str, str]]:
+def known_prefixes(text: str, names: KnownNames) -> list[tuple[str, str]]:
     """Known account names that start ``text``, longest first, each with the text after it.
 
-    A name must end at a boundary: the end of the text, whitespace or a colon.
+    A name must end at a boundary: the end of the text, whitespace or a colon. Every such
+    prefix is a candidate; the names are asked about all of them at once.
     """
     text = text.lstrip()
-    found: list[tuple[str, str]] = []
+    candidates: list[tuple[int, str]] = []
     for end in range(min(len(text), _NAME_SCAN), 0, -1):
         if end < len(text) and not (text[end].isspace() or text[end] == ":"):
             continue
         if text[end - 1].isspace():
             continue  # the same name as a shorter prefix
-        if name_key(text[:end]) in keys:
-            found.append((collapse(text[:end]), text[end:]))
-    return found
+        candidates.append((end, name_key(text[:end])))
+    known = names.among({key for _end, key in candidates}) if candidates else set()
+    return [(collapse(text[:end]), text[end:]) for end, key in candidates if key in known]
 
 
 _DATE_EXAMPLES = "Try: " + ", ".join(f"`{example}`" for example in DateParseError.EXAMPLES)

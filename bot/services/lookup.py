@@ -17,8 +17,19 @@ def resolve_account(uow: UnitOfWork, text: str | Account) -> Account:
         return text
     account = uow.accounts.by_key(name_key(text))
     if account is None:
-        raise AccountNotFound(text.strip(), suggest(text, uow.accounts.names()))
+        raise AccountNotFound(text.strip(), suggestions(uow, text, include_archived=True))
     return account
+
+
+SUGGESTION_CANDIDATES = 50  # names spelt alike, fetched by the index, then ranked here
+
+
+def suggestions(uow: UnitOfWork, text: str, *, include_archived: bool) -> list[str]:
+    """ "Did you mean" names for ``text``: the closest of the names the index finds alike."""
+    alike = uow.accounts.similar_names(
+        text, include_archived=include_archived, limit=SUGGESTION_CANDIDATES
+    )
+    return suggest(text, alike)
 
 
 def account_by_id(uow: UnitOfWork, account_id: int) -> Account:

@@ -16,9 +16,9 @@ from bot.domain import (
     name_key,
 )
 from bot.errors import InvalidInput
-from bot.matching import rank_accounts, suggest
+from bot.matching import rank_accounts
 from bot.ports import UnitOfWork
-from bot.services.lookup import resolve_account
+from bot.services.lookup import resolve_account, suggestions
 from bot.validation import storable
 
 DEFAULT_RENEWAL_WINDOW_DAYS = 90
@@ -26,6 +26,7 @@ CARD_INTERACTIONS = 5
 DEFAULT_HISTORY = 10
 MAX_HISTORY = 100
 FIND_LIMIT = 25
+FIND_CANDIDATES = 200  # the best matches by name, tag or contact, ranked finally here
 UNRESOLVED_OWNER_QUERY = "owner:unresolved"
 
 
@@ -91,14 +92,17 @@ def find_accounts(uow: UnitOfWork, query: str, *, include_archived: bool = False
         return Found(query, uow.accounts.with_unresolved_owner(), [])
     if not name_key(query):
         raise InvalidInput("query", "Find what? For example: `find acme` or `find emea`.")
-    # The repository narrows by substring; ranking happens here, where it can be tested pure.
-    candidates = uow.accounts.search(query, include_archived=include_archived, limit=500)
+    # The repository narrows through its index, best first; the final ranking (tags and
+    # contacts included) happens here, where it can be tested pure.
+    candidates = uow.accounts.search(
+        query, include_archived=include_archived, limit=FIND_CANDIDATES
+    )
     contact_names = uow.contacts.names_by_account(a.id for a in candidates)
     contact_keys = {i: [name_key(n) for n in names] for i, names in contact_names.items()}
     matches = rank_accounts(query, candidates, contact_keys)[:FIND_LIMIT]
     if matches:
         return Found(query, matches, [])
-    return Found(query, [], suggest(query, uow.accounts.names(include_archived=include_archived)))
+    return Found(query, [], suggestions(uow, query, include_archived=include_archived))
 
 
 def account_card(uow: UnitOfWork, account: str) -> AccountCard:

@@ -5,18 +5,29 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, case, func, select, union
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
 from bot.domain import Account, AccountKind, AccountStatus, Contact, Owner, name_key
 from storage import mapping, models
+from storage.repositories import name_search
 from storage.repositories.base import LIVE_STATUSES, Scoped, check_version
 
-
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+ACCOUNT_NAMES = name_search.Searched(
+    "accounts", models.AccountRow.name_key, models.AccountRow.id, models.AccountRow.team_id
+)
+TAGS = name_search.Searched(
+    "account_tags",
+    models.AccountTagRow.tag_key,
+    models.AccountTagRow.id,
+    models.AccountTagRow.team_id,
+)
+CONTACT_NAMES = name_search.Searched(
+    "contacts", models.ContactRow.name_key, models.ContactRow.id, models.ContactRow.team_id
+)
+# How many look-ups one IN list carries (SQLite allows 32,766 parameters).
+_KEYS_PER_QUERY = 500
 
 
 class SqlAccountRepository(Scoped):
@@ -89,8 +100,15 @@ class SqlAccountRepository(Scoped):
         wanted = set(ids)
         if not wanted:
             return {}
-        accounts = self._all(self._select().where(models.AccountRow.id.in_(wanted)))
-        return {a.id: a for a in accounts}
+        query = (
+            select(models.AccountRow)
+            .where(
+                models.AccountRow.id.in_(wanted),
+                self.chosen_in_workspace(models.AccountRow.__table__.c.team_id),
+            )
+            .options(selectinload(models.AccountRow.tags))
+        )
+        return {a.id: a for a in self._all(query)}
 
     def names(self, *, include_archived: bool = True) -> list[str]:
         query = select(models.AccountRow.name).where(models.AccountRow.team_id == self.team_id)
@@ -98,12 +116,34 @@ class SqlAccountRepository(Scoped):
             query = query.where(models.AccountRow.status != AccountStatus.ARCHIVED.value)
         return list(self.session.scalars(query.order_by(models.AccountRow.name_key)))
 
-    def name_keys(self) -> frozenset[str]:
-        return frozenset(
-            self.session.scalars(
-                select(models.AccountRow.name_key).where(models.AccountRow.team_id == self.team_id)
+    def keys_among(self, keys: Iterable[str]) -> set[str]:
+        wanted = sorted(set(keys))
+        found: set[str] = set()
+        for start in range(0, len(wanted), _KEYS_PER_QUERY):
+            found.update(
+                self.session.scalars(
+                    select(models.AccountRow.name_key).where(
+                        models.AccountRow.team_id == self.team_id,
+                        models.AccountRow.name_key.in_(wanted[start : start + _KEYS_PER_QUERY]),
+                    )
+                )
+            )
+        return found
+
+    def similar_names(self, text: str, *, include_archived: bool, limit: int) -> list[str]:
+        scope = models.AccountRow.team_id == self.team_id
+        if not include_archived:
+            scope = scope & (models.AccountRow.status != AccountStatus.ARCHIVED.value)
+        ids = name_search.resembling(self.session, ACCOUNT_NAMES, name_key(text), scope, limit)
+        if not ids:
+            return []
+        rows = self.session.execute(
+            select(models.AccountRow.id, models.AccountRow.name).where(
+                models.AccountRow.id.in_(ids)
             )
         )
+        names = {account_id: name for account_id, name in rows}
+        return [names[i] for i in ids]
 
     def save(self, account: Account) -> Account:
         row = self._row(account.id)
@@ -135,21 +175,61 @@ class SqlAccountRepository(Scoped):
         return self._domain(row)
 
     def search(self, text: str, *, include_archived: bool, limit: int) -> list[Account]:
-        pattern = _like_pattern(name_key(text))
-        tag_match = exists().where(
-            models.AccountTagRow.account_id == models.AccountRow.id,
-            models.AccountTagRow.tag_key.like(pattern, escape="\\"),
+        key = name_key(text)
+        if not key:
+            return self._all(
+                self._live(include_archived).order_by(models.AccountRow.name_key).limit(limit)
+            )
+        # The accounts whose name, a tag or a contact contains the text, each part found
+        # through its own trigram index (an OR across the three would read the workspace),
+        # best first, so that the limit keeps the best: the name itself, its start, the
+        # start of one of its words, anywhere in it; then tags and contacts. Then the
+        # accounts themselves, by primary key.
+        account = models.AccountRow
+        matched = [
+            select(account.id, account.name_key),
+            select(account.id, account.name_key).join(
+                models.AccountTagRow, models.AccountTagRow.account_id == account.id
+            ),
+            select(account.id, account.name_key).join(
+                models.ContactRow, models.ContactRow.account_id == account.id
+            ),
+        ]
+        if not include_archived:
+            matched = [
+                part.where(account.status != AccountStatus.ARCHIVED.value) for part in matched
+            ]
+        found = union(
+            *(
+                name_search.containing(self.session, searched, key, self.team_id, part)
+                for searched, part in zip(
+                    (ACCOUNT_NAMES, TAGS, CONTACT_NAMES), matched, strict=True
+                )
+            )
+        ).subquery()
+        escaped = name_search.like_escaped(key)
+        closeness = case(
+            (found.c.name_key == key, 0),
+            (found.c.name_key.like(f"{escaped}%", escape="\\"), 1),
+            (found.c.name_key.like(f"% {escaped}%", escape="\\"), 2),
+            (found.c.name_key.like(f"%{escaped}%", escape="\\"), 3),
+            else_=4,
         )
-        contact_match = exists().where(
-            models.ContactRow.account_id == models.AccountRow.id,
-            models.ContactRow.name_key.like(pattern, escape="\\"),
+        best = list(
+            self.session.scalars(
+                select(found.c.id)
+                .order_by(closeness, func.length(found.c.name_key), found.c.name_key)
+                .limit(limit)
+            )
         )
-        query = self._select().where(
-            or_(models.AccountRow.name_key.like(pattern, escape="\\"), tag_match, contact_match)
-        )
+        accounts = self.by_ids(best)
+        return [accounts[i] for i in best]
+
+    def _live(self, include_archived: bool) -> Select[models.AccountRow]:
+        query = self._select()
         if not include_archived:
             query = query.where(models.AccountRow.status != AccountStatus.ARCHIVED.value)
-        return self._all(query.order_by(models.AccountRow.name_key).limit(limit))
+        return query
 
     def owned_by(self, owner_id: str) -> list[Account]:
         return self._all(
@@ -212,8 +292,8 @@ class SqlContactRepository(Scoped):
         rows = self.session.scalars(
             select(models.ContactRow)
             .where(
-                models.ContactRow.team_id == self.team_id,
                 models.ContactRow.account_id == account_id,
+                self.chosen_in_workspace(models.ContactRow.__table__.c.team_id),
             )
             .order_by(models.ContactRow.name_key, models.ContactRow.id)
         )
@@ -227,8 +307,8 @@ class SqlContactRepository(Scoped):
         rows = self.session.execute(
             select(models.ContactRow.account_id, models.ContactRow.name)
             .where(
-                models.ContactRow.team_id == self.team_id,
                 models.ContactRow.account_id.in_(wanted),
+                self.chosen_in_workspace(models.ContactRow.__table__.c.team_id),
             )
             .order_by(models.ContactRow.id)
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -24,6 +25,17 @@ class Scoped:
     def __init__(self, session: Session, team_id: str) -> None:
         self.session = session
         self.team_id = team_id
+
+    def chosen_in_workspace(self, team_column: ColumnElement[str]) -> ColumnElement[bool]:
+        """The workspace test for rows already chosen by key (an id list, a search index).
+
+        SQLite's planner has no statistics, and given ``team_id = ? AND id IN (…)`` it walks
+        the workspace's index and tests every row's id: work that grows with the workspace.
+        There the workspace is compared in a form no index answers, so the rows are looked up
+        by key; PostgreSQL, which keeps statistics, gets the plain comparison."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            return (team_column + "") == self.team_id
+        return team_column == self.team_id
 
 
 def check_version(stored: int, read: int, what: str) -> None:

@@ -55,19 +55,32 @@ class SqlSlackEventLog(Scoped):
     KEEP = timedelta(days=1)
 
     def remember(self, event_id: str, now: datetime) -> bool:
-        # Concurrent deliveries of one event: the second INSERT waits for the first
-        # transaction and then does nothing, so exactly one of them goes on.
-        self.session.execute(
-            delete(models.SlackEventRow).where(models.SlackEventRow.received_at < now - self.KEEP)
+        # One statement: a new id is inserted; one seen more than KEEP ago counts as new
+        # (its row is taken over); one seen within KEEP changes nothing and is a retry.
+        # Concurrent deliveries of one event: the second waits for the first transaction,
+        # then finds its fresh row and does nothing, so exactly one of them goes on.
+        insert = insert_for(self.session)(models.SlackEventRow).values(
+            event_id=event_id, team_id=self.team_id, received_at=now
         )
-        insert = insert_for(self.session)
-        inserted = self.session.execute(
-            insert(models.SlackEventRow)
-            .values(event_id=event_id, team_id=self.team_id, received_at=now)
-            .on_conflict_do_nothing(index_elements=["event_id"])
-            .returning(models.SlackEventRow.event_id)
-        ).first()
-        return inserted is not None
+        taken = insert.on_conflict_do_update(
+            index_elements=["event_id"],
+            set_={"team_id": insert.excluded.team_id, "received_at": insert.excluded.received_at},
+            where=models.SlackEventRow.received_at < now - self.KEEP,
+        )
+        return (
+            self.session.execute(taken.returning(models.SlackEventRow.event_id)).first() is not None
+        )
+
+    def forget_old(self, now: datetime) -> int:
+        # Housekeeping, off the request path (the scheduler's pass): a request only ever
+        # writes its own row.
+        removed = self.session.execute(
+            delete(models.SlackEventRow).where(
+                models.SlackEventRow.team_id == self.team_id,
+                models.SlackEventRow.received_at < now - self.KEEP,
+            )
+        )
+        return int(getattr(removed, "rowcount", 0) or 0)
 
 
 # How many waiting recipients one claim looks at; those another worker is claiming are skipped.

@@ -21,8 +21,14 @@ _DEFAULT_PREFERENCES = {
 
 
 class SqlWorkspaceRepository(Scoped):
+    def __init__(self, session: Session, team_id: str) -> None:
+        super().__init__(session, team_id)
+        # The session's identity map holds rows weakly: kept here, the workspace is read
+        # once per unit of work, not once per question about it.
+        self._held: models.WorkspaceRow | None = None
+
     def get_or_create(self, now: datetime) -> Workspace:
-        row = self.session.get(models.WorkspaceRow, self.team_id)
+        row = self._held or self.session.get(models.WorkspaceRow, self.team_id)
         if row is None:
             # A new workspace's first requests often come at once: the first INSERT wins and
             # the others find its row, instead of failing on the primary key.
@@ -39,6 +45,7 @@ class SqlWorkspaceRepository(Scoped):
                 .on_conflict_do_nothing(index_elements=["team_id"])
             )
             row = self.session.get_one(models.WorkspaceRow, self.team_id)
+        self._held = row
         return mapping.workspace(row)
 
     def save(self, workspace: Workspace) -> Workspace:

@@ -13,8 +13,9 @@ from sqlalchemy import select
 from bot.domain import AccountStatus, InteractionKind, Owner
 from bot.errors import AccountNotFound, FollowUpNotFound
 from bot.services import accounts, contracts, follow_ups, interactions, queries
+from bot.services.housekeeping import forget_old_deliveries
 from storage import models
-from storage.unit_of_work import SqlUnitOfWork
+from storage.unit_of_work import SqlUnitOfWork, unit_of_work
 from tests.integration.conftest import ALICE, BOB, EVE, NOW, Harness, when
 
 
@@ -316,17 +317,25 @@ def test_home_shows_my_overdue_this_week_renewals_and_stale(world: Harness) -> N
 
 
 def test_seen_deliveries_are_kept_a_day_and_pruned_after_it(app: Harness) -> None:
-    """A Slack retry within the day is recognised; ids older than a day are pruned (the
-    table does not grow for ever), so the same id after that counts as new."""
+    """A Slack retry within the day is recognised; an id older than a day counts as new;
+    the scheduler's housekeeping prunes ids older than a day (the table does not grow for
+    ever), and a request never deletes anything."""
     day = timedelta(days=1)
 
     def remember(key: str, at: datetime) -> bool:
         return app.read("T1", lambda w: w.events.remember(key, at))
 
+    def kept() -> set[str]:
+        with app.sessions() as session:
+            return set(session.scalars(select(models.SlackEventRow.event_id)))
+
     assert remember("Ev1", NOW) is True
     assert remember("Ev1", NOW + day - timedelta(seconds=1)) is False
-    assert remember("Ev2", NOW + day + timedelta(seconds=1)) is True  # prunes Ev1
-    with app.sessions() as session:
-        kept = set(session.scalars(select(models.SlackEventRow.event_id)))
-    assert kept == {"Ev2"}
-    assert remember("Ev1", NOW + day + timedelta(seconds=2)) is True
+    assert remember("Ev2", NOW + day + timedelta(seconds=1)) is True
+    assert kept() == {"Ev1", "Ev2"}  # remembering never prunes
+    assert remember("Ev1", NOW + day + timedelta(seconds=2)) is True  # a day old: new again
+    assert remember("Ev1", NOW + day + timedelta(seconds=3)) is False  # and now recent
+    units = lambda team_id, **_: unit_of_work(app.sessions, team_id)  # noqa: E731
+    later = NOW + 2 * day + timedelta(seconds=2)
+    assert forget_old_deliveries(units, ["T1"], later) == 1
+    assert kept() == {"Ev1"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -59,9 +60,8 @@ from bot.domain import (
     AccountStatus,
     InteractionKind,
     NudgeMode,
-    name_key,
 )
-from bot.parser import USAGE, ParseContext, parse_command
+from bot.parser import USAGE, LookedUpNames, NameSet, ParseContext, parse_command
 
 # Wednesday 6 January 2027, 11:00 in Berlin.
 NOW = datetime(2027, 1, 6, 10, 0, tzinfo=UTC)
@@ -69,7 +69,7 @@ CONTEXT = ParseContext(
     now=NOW,
     tz=ZoneInfo("Europe/Berlin"),
     dayfirst=False,
-    account_keys=frozenset(name_key(n) for n in ("Acme Corp", "Globex", "Acme", "Initech Labs")),
+    account_keys=NameSet.of("Acme Corp", "Globex", "Acme", "Initech Labs"),
 )
 COMMAND_TYPES = typing.get_args(Command)
 
@@ -468,7 +468,7 @@ def test_dayfirst_comes_from_the_workspace() -> None:
 
 
 def test_no_known_accounts_still_parses() -> None:
-    empty = replace(CONTEXT, account_keys=frozenset())
+    empty = replace(CONTEXT, account_keys=NameSet(frozenset()))
     assert parse("log call with Acme Corp yesterday: x", empty) == LogInteraction(
         InteractionKind.CALL, "Acme Corp", "x", on(1, 5, "yesterday")
     )
@@ -684,3 +684,20 @@ def test_log_and_follow_up_lines_are_a_command_or_a_parse_error(
     context = replace(CONTEXT, dayfirst=dayfirst)
     for head in ("log call with", "follow up", "contract", "add", "snooze"):
         assert_well_formed(parse(f"{head} {' '.join(words)}", context))
+
+
+def test_a_line_asks_about_the_names_it_could_mean_all_at_once() -> None:
+    asked: list[frozenset[str]] = []
+    known = NameSet.of("Acme Corp", "Globex")
+
+    def lookup(keys: Collection[str]) -> set[str]:
+        asked.append(frozenset(keys))
+        return set(known.among(keys))
+
+    context = replace(CONTEXT, account_keys=LookedUpNames(lookup))
+    text = "log call with Acme Corp yesterday: pricing. follow up friday: send it"
+    assert parse(text, context) == parse(text)
+    # One question for all the places a name could end, not one per place; and only
+    # about what the line holds.
+    assert len(asked) == 1
+    assert asked[0] == {"acme corp yesterday", "acme corp", "acme"}

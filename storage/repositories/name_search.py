@@ -1,0 +1,137 @@
+"""Text search over name keys through an index, on either database.
+
+Finding an account by part of its name (``find acm``), by a tag or a contact, and the near
+misses of a "did you mean", must not read every name of a workspace. Both databases index the
+searched columns by trigrams (migration 0005):
+
+- PostgreSQL: ``pg_trgm`` GIN indexes; ``LIKE '%…%'`` and the similarity operators use them.
+- SQLite: an FTS5 table with the ``trigram`` tokenizer per searched column, kept in step by
+  triggers; a phrase query finds every row containing the text, an OR of trigrams ranked by
+  bm25 finds rows sharing most of its trigrams.
+
+A text shorter than a trigram cannot use either index; it is matched at the start of the
+column only, which the ordinary (team_id, key) index answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    column,
+    func,
+    literal,
+    select,
+    table,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.expression import TableClause
+
+AnySelect = TypeVar("AnySelect", bound="Select[*tuple[Any, ...]]")
+
+TRIGRAM = 3
+WORD_SIMILARITY = "0.5"  # PostgreSQL's bar for "did you mean" candidates (see resembling)
+# The top of the code-point range: every key that starts with a prefix sorts below prefix + it.
+_LAST_CHARACTER = "\U0010ffff"
+
+
+@dataclass(frozen=True, slots=True)
+class Searched:
+    """A searched column: its table's name (the FTS5 table is ``search_<table>``), its key
+    column, its integer primary key and its workspace column."""
+
+    table: str
+    key: InstrumentedAttribute[str]
+    id: InstrumentedAttribute[int]
+    team: InstrumentedAttribute[str]
+
+    @property
+    def fts(self) -> str:
+        return f"search_{self.table}"
+
+
+def like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _fts_phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _fts(searched: Searched) -> TableClause:
+    return table(searched.fts, column("rowid", Integer), column(searched.fts), column("rank"))
+
+
+def containing(
+    session: Session, searched: Searched, key: str, team_id: str, query: AnySelect
+) -> AnySelect:
+    """``query`` (which selects from the searched table) narrowed to the workspace's rows whose
+    key contains ``key``, found through the trigram index; a key shorter than a trigram
+    matches rows whose key starts with it."""
+    if len(key) < TRIGRAM:
+        return query.where(searched.team == team_id, _prefix(session, searched, key))
+    if session.get_bind().dialect.name == "sqlite":
+        # The FTS match must drive the query. Without statistics SQLite would rather walk
+        # the workspace's index and run the match once per row, so the workspace is
+        # compared in a form no index answers.
+        fts = _fts(searched)
+        matching = select(fts.c.rowid).where(fts.c[searched.fts].op("MATCH")(_fts_phrase(key)))
+        return query.where(searched.id.in_(matching), (searched.team + "") == team_id)
+    return query.where(
+        searched.team == team_id,
+        searched.key.like(f"%{like_escaped(key)}%", escape="\\"),
+    )
+
+
+def _prefix(session: Session, searched: Searched, key: str) -> ColumnElement[bool]:
+    if session.get_bind().dialect.name == "sqlite":
+        return and_(searched.key >= key, searched.key < key + _LAST_CHARACTER)
+    return searched.key.like(like_escaped(key) + "%", escape="\\")
+
+
+def resembling(
+    session: Session, searched: Searched, key: str, scope: ColumnElement[bool], limit: int
+) -> list[int]:
+    """Ids of up to ``limit`` rows in ``scope`` whose key shares most trigrams with ``key``,
+    best first: the candidates for a "did you mean" (a typo of the whole key or of its
+    start)."""
+    if len(key) < TRIGRAM:
+        return []
+    if session.get_bind().dialect.name == "sqlite":
+        trigrams = sorted({key[i : i + TRIGRAM] for i in range(len(key) - TRIGRAM + 1)})
+        search = _fts(searched)
+        query = (
+            select(searched.id)
+            .join(search, search.c.rowid == searched.id)
+            .where(search.c[searched.fts].op("MATCH")(" OR ".join(map(_fts_phrase, trigrams))))
+            .where(scope)
+            .order_by(search.c.rank)
+        )
+    else:
+        # First the typed text against the closest run of words in each key (pg_trgm's
+        # word_similarity, at a bar below its default 0.6): a typo in a name's first words.
+        # Only when that finds nothing, the whole key against the whole text (similarity,
+        # at 0.3): a short name with a letter left out ("glbex"). Either bar lower lets the
+        # index hand back much of a workspace whose names share a common word.
+        session.execute(
+            select(func.set_config("pg_trgm.word_similarity_threshold", WORD_SIMILARITY, True))
+        )
+        in_words = (
+            select(searched.id)
+            .where(literal(key).op("<%")(searched.key), scope)
+            .order_by(func.word_similarity(key, searched.key).desc(), searched.key)
+        )
+        found = list(session.scalars(in_words.limit(limit)))
+        if found:
+            return found
+        query = (
+            select(searched.id)
+            .where(searched.key.op("%")(key), scope)
+            .order_by(func.similarity(key, searched.key).desc(), searched.key)
+        )
+    return list(session.scalars(query.limit(limit)))

@@ -1,0 +1,59 @@
+"""The database objects behind name search (migration 0005), by dialect.
+
+Each searched column (table, key column) gets a trigram index: on PostgreSQL a ``pg_trgm``
+GIN index, on SQLite an FTS5 table with the ``trigram`` tokenizer whose content is the
+table itself, kept in step by three triggers. Every object's name starts with ``search_``.
+"""
+
+from __future__ import annotations
+
+PREFIX = "search_"
+SEARCHED = (("accounts", "name_key"), ("account_tags", "tag_key"), ("contacts", "name_key"))
+
+
+def is_search_object(name: str | None) -> bool:
+    """Whether a schema object belongs to name search (and so not to the models)."""
+    return bool(name) and str(name).startswith(PREFIX)
+
+
+def create_statements(dialect: str) -> list[str]:
+    if dialect == "postgresql":
+        return ["CREATE EXTENSION IF NOT EXISTS pg_trgm"] + [
+            f"CREATE INDEX {PREFIX}{table}_{key}_trgm ON {table} USING gin ({key} gin_trgm_ops)"
+            for table, key in SEARCHED
+        ]
+    if dialect == "sqlite":
+        return [s for table, key in SEARCHED for s in sqlite_statements(table, key)]
+    raise NotImplementedError(f"name search has no index for {dialect}")
+
+
+def drop_statements(dialect: str) -> list[str]:
+    if dialect == "postgresql":
+        return [f"DROP INDEX {PREFIX}{table}_{key}_trgm" for table, key in SEARCHED]
+    if dialect == "sqlite":
+        return [
+            statement
+            for table, _key in SEARCHED
+            for statement in (
+                f"DROP TRIGGER {PREFIX}{table}_inserted",
+                f"DROP TRIGGER {PREFIX}{table}_deleted",
+                f"DROP TRIGGER {PREFIX}{table}_updated",
+                f"DROP TABLE {PREFIX}{table}",
+            )
+        ]
+    raise NotImplementedError(f"name search has no index for {dialect}")
+
+
+def sqlite_statements(table: str, key: str) -> list[str]:
+    """The FTS5 table over ``table.key`` (rowid = the row's id), its triggers, and its fill."""
+    fts = f"{PREFIX}{table}"
+    forget = f"INSERT INTO {fts}({fts}, rowid, {key}) VALUES ('delete', old.id, old.{key});"
+    learn = f"INSERT INTO {fts}(rowid, {key}) VALUES (new.id, new.{key});"
+    return [
+        f"CREATE VIRTUAL TABLE {fts} USING fts5("
+        f"{key}, content='{table}', content_rowid='id', tokenize='trigram')",
+        f"CREATE TRIGGER {fts}_inserted AFTER INSERT ON {table} BEGIN {learn} END",
+        f"CREATE TRIGGER {fts}_deleted AFTER DELETE ON {table} BEGIN {forget} END",
+        f"CREATE TRIGGER {fts}_updated AFTER UPDATE OF {key} ON {table} BEGIN {forget} {learn} END",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+    ]

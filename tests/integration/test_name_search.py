@@ -1,0 +1,152 @@
+"""Finding accounts through the name index (migration 0005), on both databases.
+
+`find`, "did you mean" and the parser's longest match look names up through an index; these
+tests pin what the index must keep true: every way a name changes is seen at once, text is
+matched as typed (no wildcards), and one workspace never sees another's names.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+import pytest
+from sqlalchemy import Connection
+
+from bot.domain import AccountStatus
+from bot.errors import AccountNotFound, RapportError
+from bot.execute import run_text
+from bot.services import accounts, queries
+from tests.integration.conftest import ALICE, EVE, NOW, Harness
+from tests.plans import each_statement, walks
+
+
+def _found(app: Harness, query: str, *, include_archived: bool = False) -> list[str]:
+    found = app.run(
+        ALICE, lambda w, _a: queries.find_accounts(w, query, include_archived=include_archived)
+    )
+    return [a.name for a in found.accounts]
+
+
+def _add(app: Harness, *names: str) -> None:
+    for name in names:
+        app.run(ALICE, accounts.add_account, NOW, name=name)
+
+
+def test_part_of_a_name_a_tag_or_a_contact_finds_the_account_best_first(app: Harness) -> None:
+    _add(app, "Globex Logistics", "Acme Corp", "Acme", "Nacme Trading", "Initech")
+    app.run(ALICE, accounts.tag_account, NOW, account="Initech", tags=("acme-partner",))
+    app.run(ALICE, accounts.add_contact, NOW, account="Globex Logistics", name="Jane Acmeson")
+
+    assert _found(app, "acme") == [
+        "Acme",  # the name itself
+        "Acme Corp",  # its start
+        "Nacme Trading",  # anywhere in the name
+        "Initech",  # a tag
+        "Globex Logistics",  # a contact
+    ]
+    assert _found(app, "GISTIC") == ["Globex Logistics"]
+
+
+def test_a_text_shorter_than_a_trigram_matches_the_start_of_names(app: Harness) -> None:
+    _add(app, "Acme Corp", "Nacme Trading", "Globex")
+    assert _found(app, "ac") == ["Acme Corp"]
+    assert _found(app, "G") == ["Globex"]
+
+
+@pytest.mark.parametrize(
+    ("names", "query", "expected"),
+    [
+        (("100% Pure", "100 Pure"), "100%", ["100% Pure"]),
+        (("Under_score Ltd", "Underscore Ltd"), "under_s", ["Under_score Ltd"]),
+        (('The "Quoted" Co', "The Quoted Co"), '"quoted"', ['The "Quoted" Co']),
+        (("Back\\slash AG", "Backslash AG"), "k\\s", ["Back\\slash AG"]),
+        (("Stern*Werk", "Sternwerk"), "n*w", ["Stern*Werk"]),
+    ],
+)
+def test_search_text_is_literal_never_a_pattern(
+    app: Harness, names: tuple[str, ...], query: str, expected: list[str]
+) -> None:
+    _add(app, *names)
+    assert _found(app, query) == expected
+
+
+def test_a_renamed_account_is_found_by_its_new_name_only(app: Harness) -> None:
+    _add(app, "Acme Corp")
+    app.run(ALICE, accounts.rename_account, NOW, account="Acme Corp", new_name="Zenith Labs")
+    assert _found(app, "zenith") == ["Zenith Labs"]
+    assert _found(app, "acme") == []
+
+
+def test_tags_and_contacts_are_found_as_soon_as_they_exist_and_not_after(app: Harness) -> None:
+    _add(app, "Acme Corp")
+    app.run(ALICE, accounts.tag_account, NOW, account="Acme Corp", tags=("emea",))
+    assert _found(app, "emea") == ["Acme Corp"]
+    app.run(ALICE, accounts.untag_account, NOW, account="Acme Corp", tag="emea")
+    assert _found(app, "emea") == []
+
+
+def test_archived_accounts_are_found_only_when_asked(app: Harness) -> None:
+    _add(app, "Soylent Foods", "Soylent Green")
+    app.run(ALICE, accounts.archive_account, NOW, account="Soylent Green")
+    assert _found(app, "soylent") == ["Soylent Foods"]
+    assert _found(app, "soylent", include_archived=True) == ["Soylent Foods", "Soylent Green"]
+    status = app.read("T1", lambda w: w.accounts.by_key("soylent green"))
+    assert status is not None and status.status is AccountStatus.ARCHIVED
+
+
+def test_another_workspace_is_never_found_nor_suggested(app: Harness) -> None:
+    _add(app, "Acme Corp")
+    # The other workspace has many names spelt alike; none may crowd out or leak in.
+    for number in range(60):
+        app.run(EVE, accounts.add_account, NOW, name=f"Acme Corp {number:02}")
+    assert _found(app, "acme") == ["Acme Corp"]
+    with pytest.raises(AccountNotFound) as refused:
+        app.run(ALICE, accounts.archive_account, NOW, account="Acme Crop")
+    assert refused.value.suggestions == ("Acme Corp",)
+    assert app.read("T1", lambda w: w.accounts.keys_among(["acme corp", "acme corp 07"])) == {
+        "acme corp"
+    }
+
+
+def test_did_you_mean_finds_a_typo_among_many_names(app: Harness) -> None:
+    _add(app, *(f"Company {number:03}" for number in range(80)), "Initech Labs", "Globex")
+    with pytest.raises(AccountNotFound) as refused:
+        app.run(ALICE, accounts.archive_account, NOW, account="Intech Labs")
+    assert refused.value.suggestions[0] == "Initech Labs"
+    assert app.run(ALICE, lambda w, _a: queries.find_accounts(w, "Glbex")).suggestions == ["Globex"]
+
+
+NAME_TABLES = ("accounts", "account_tags", "contacts")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "show Acme Corp",
+        "show acme corp gmbh",
+        "history Acme Corp 3",
+        "who owns Acme Corp",
+        "log call with Acme Corp: pricing. follow up friday: send the quote",
+        "tag Acme Corp emea",
+        "find acme",
+        "find ac",
+        "find acm corp",
+        "find glbex",
+        "show Acme Crop",
+    ],
+)
+def test_reading_a_line_never_walks_the_workspace_names(
+    app: Harness, connection: Connection, text: str
+) -> None:
+    _add(app, *(f"Company {number:03} GmbH" for number in range(40)), "Acme Corp", "Globex")
+    app.run(ALICE, accounts.tag_account, NOW, account="Globex", tags=("acme-partner",))
+    app.run(ALICE, accounts.add_contact, NOW, account="Globex", name="Jane Acmeson")
+
+    def read_the_line() -> None:
+        # An unknown account is refused; its "did you mean" is what is looked at then.
+        with suppress(RapportError):
+            app.read("T1", lambda w: run_text(w, ALICE, NOW, text))
+
+    statements = each_statement(connection, read_the_line)
+    assert statements.selects()
+    assert walks(connection, statements, NAME_TABLES) == []
