@@ -98,7 +98,8 @@ def summary_lines(results: Mapping[str, Any]) -> list[str]:
     """Below the table: the concurrency run, import, nudge pass, and the targets missed."""
     machine = results.get("machine") or {}
     lines: list[str] = [
-        f"machine: {machine.get('cpus', '?')} CPUs, {machine.get('memory_mb', '?')} MB; load "
+        f"commit {results.get('commit') or '?'}; machine: {machine.get('cpus', '?')} CPUs, "
+        f"{machine.get('memory_mb', '?')} MB; load "
         f"average {_load(machine.get('load_average'))} at the start, "
         f"{_load(machine.get('load_average_after'))} at the end"
     ]

@@ -9,6 +9,7 @@ import logging
 import os
 import platform
 import sqlite3
+import subprocess
 import tempfile
 import time
 import uuid
@@ -106,6 +107,26 @@ def machine() -> dict[str, Any]:
         "sqlite": sqlite3.sqlite_version,
         "platform": platform.platform(),
     }
+
+
+def measured_commit() -> str | None:
+    """The commit measured (with "+changes" when the work tree differs from it)."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+        )
+    except OSError:
+        return None
+    if head.returncode != 0:
+        return None
+    return head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
 
 
 def _postgres_version(url: URL) -> str:
@@ -304,6 +325,7 @@ def run(plan: Plan, say: Callable[[str], None]) -> dict[str, Any]:
             "import_rows": plan.import_rows,
             "budget_seconds": plan.budget,
         },
+        "commit": measured_commit(),
         "machine": machine(),
         "notes": notes,
         "runs": [],

@@ -141,6 +141,8 @@ def test_the_printed_run_is_one_table_then_what_is_not_in_it() -> None:
     text = render(results)
     assert text.startswith("| database ")
     assert "machine: 2 CPUs, 24105 MB; load average 1.00/0.50/0.25" in text
+    table_lines = [line for line in text.splitlines() if line.startswith("|")]
+    assert len(table_lines) == 2 + 2 + 2  # header and rule, two floors, two commands
     assert "concurrency: PostgreSQL not measured" in text
     assert "missing (the product has no such command yet): accounts" in text
     assert "stand-in" not in text
