@@ -16,6 +16,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
@@ -35,7 +36,7 @@ from bot.manifest import manifest
 from bot.nudges.preview import print_preview
 from bot.services import exporting
 from bot.services.import_owners import known_owners, owner_texts, slack_owners
-from bot.services.importing import Importer, ImportReport
+from bot.services.importing import Importer, ImportReport, import_file
 from bot.settings import Settings, SettingsError, read_dotenv
 from bot.transfer.decoding import UnknownEncoding, UnreadableFile
 from bot.transfer.reader import read_records
@@ -224,11 +225,7 @@ def _import(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> i
     skipped = 0
     for path, data in read:
         try:
-            with unit_of_work(sessions, team_id, dry_run=arguments.dry_run) as work:
-                importer = Importer(
-                    work, actor, now, owners=owners, default_currency=arguments.currency
-                )
-                report = _run_with_progress(importer, data)
+            report = _import_one(sessions, team_id, actor, now, data, owners, arguments)
         except RapportError as refused:
             raise UsageError(refused.message) from None
         _print_report(path, report, arguments.dry_run, out)
@@ -270,11 +267,37 @@ def _directory(settings: Settings) -> SlackDirectory | None:
     return SlackDirectory(make_client(settings.slack_bot_token, settings.slack_api_url))
 
 
-def _run_with_progress(importer: Importer, data: ImportFile) -> ImportReport:
-    if len(data.rows) < PROGRESS_THRESHOLD:
-        return importer.run(data)
-    with tqdm(total=len(data.rows), unit="row", file=sys.stderr) as bar:
-        return importer.run(data, progress=bar.update)
+def _import_one(
+    sessions: sessionmaker[Session],
+    team_id: str,
+    actor: Actor,
+    now: datetime,
+    data: ImportFile,
+    owners: dict[str, str],
+    arguments: argparse.Namespace,
+) -> ImportReport:
+    """One file: in chunks, a transaction each; a dry run in one transaction, rolled back,
+    so that what it reports is exactly what a real run would do."""
+    with ExitStack() as stack:
+        progress = None
+        if len(data.rows) >= PROGRESS_THRESHOLD:
+            bar = stack.enter_context(tqdm(total=len(data.rows), unit="row", file=sys.stderr))
+            progress = bar.update
+        if arguments.dry_run:
+            with unit_of_work(sessions, team_id, dry_run=True) as work:
+                importer = Importer(
+                    work, actor, now, owners=owners, default_currency=arguments.currency
+                )
+                return importer.run(data, progress=progress)
+        return import_file(
+            lambda: unit_of_work(sessions, team_id),
+            actor,
+            now,
+            data,
+            owners=owners,
+            default_currency=arguments.currency,
+            progress=progress,
+        )
 
 
 def _print_report(path: Path, report: ImportReport, dry_run: bool, out: TextIO) -> None:

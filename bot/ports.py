@@ -28,7 +28,9 @@ from bot.domain import (
     UserPreferences,
     Workspace,
 )
+from bot.drafts import NewAccount, NewContact, NewContract, NewFollowUp, NewInteraction
 from bot.nudges.model import ItemKind, LedgerEntry, NudgeStatus, Occasion
+from bot.paging import Cursor, Page
 
 
 class WorkspaceRepository(Protocol):
@@ -112,6 +114,19 @@ class AccountRepository(Protocol):
         """Live (not archived or churned) accounts of one owner, by name."""
         ...
 
+    def owned_page(
+        self, owner_id: str, *, limit: int, after: Cursor | None = None
+    ) -> Page[Account]:
+        """One page of an owner's live accounts, by name."""
+        ...
+
+    def stale_page(
+        self, now: datetime, owner_id: str | None, *, limit: int, after: Cursor | None = None
+    ) -> Page[Account]:
+        """One page of the live accounts past their next-touch date, longest overdue first
+        (everyone's when ``owner_id`` is None)."""
+        ...
+
     def with_unresolved_owner(self) -> list[Account]: ...
 
     def stale(self, now: datetime, owner_id: str | None) -> list[Account]:
@@ -191,6 +206,20 @@ class FollowUpRepository(Protocol):
         """Open follow-ups due (snooze included) before ``moment``, earliest first."""
         ...
 
+    def open_page(
+        self,
+        *,
+        owner_id: str | None,
+        due_from: datetime | None = None,
+        due_before: datetime | None = None,
+        limit: int,
+        after: Cursor | None = None,
+    ) -> Page[FollowUp]:
+        """One page of open follow-ups due (snooze included) from ``due_from`` to before
+        ``due_before`` (either end open when None), earliest first; everyone's when
+        ``owner_id`` is None."""
+        ...
+
     def open_for_owner(self, owner_id: str) -> list[FollowUp]: ...
 
     def open_all(self) -> list[FollowUp]:
@@ -241,12 +270,23 @@ class ContractRepository(Protocol):
         """Open contracts of live accounts renewing on or before ``last_day``, soonest first."""
         ...
 
+    def open_renewing_page(
+        self, last_day: date, owner_id: str | None, *, limit: int, after: Cursor | None = None
+    ) -> Page[Contract]:
+        """One page of the open contracts of live accounts renewing on or before
+        ``last_day``, soonest first (everyone's when ``owner_id`` is None)."""
+        ...
+
     def all(self) -> list[Contract]: ...
 
 
 class SlackEventLog(Protocol):
     def remember(self, event_id: str, now: datetime) -> bool:
         """Record a Slack event id; False if it was seen in the last day (a retry)."""
+        ...
+
+    def seen(self, event_id: str, now: datetime) -> bool:
+        """Whether this id was remembered in the last day (a read; ``remember`` decides)."""
         ...
 
     def forget_old(self, now: datetime) -> int:
@@ -345,6 +385,71 @@ class AuditLog(Protocol):
     def all(self) -> list[AuditEvent]: ...
 
 
+class BulkWriter(Protocol):
+    """Set-based reads and writes for many rows at once (import, seeding): every read is one
+    indexed ``IN`` look-up per call and every write one ``executemany``, so a chunk of rows
+    costs the same however many rows the workspace already holds."""
+
+    def accounts_by_keys(self, keys: Iterable[str]) -> dict[str, Account]:
+        """The accounts whose ``name_key`` is one of ``keys``, by key (tags included)."""
+        ...
+
+    def contracts_by_account(self, account_ids: Iterable[int]) -> dict[int, list[Contract]]:
+        """Every contract of these accounts, oldest first (absent: none)."""
+        ...
+
+    def contacts_by_account(self, account_ids: Iterable[int]) -> dict[int, list[Contact]]: ...
+
+    def follow_ups_by_account(self, account_ids: Iterable[int]) -> dict[int, list[FollowUp]]: ...
+
+    def interactions_at(
+        self, moments: Iterable[tuple[int, datetime]]
+    ) -> dict[tuple[int, datetime], list[Interaction]]:
+        """Interactions logged for exactly these (account, moment) pairs (to spot re-imports)."""
+        ...
+
+    def user_ids(self, emails_or_names: Iterable[str]) -> dict[str, str]:
+        """For each text, the Slack user known by that e-mail or display name, if exactly one
+        is (``UserRepository.find_user_id`` for many texts at once)."""
+        ...
+
+    def add_accounts(self, accounts: Sequence[NewAccount]) -> list[Account]:
+        """Insert accounts and their tags; returns them as stored, in the same order."""
+        ...
+
+    def update_accounts(self, updates: Sequence[tuple[Account, int]]) -> None:
+        """Write each account (tags included) as given, version and all, if its row is still
+        at the version read (the int); else ``ConcurrentChange``."""
+        ...
+
+    def add_contacts(self, contacts: Sequence[NewContact]) -> list[Contact]: ...
+
+    def add_interactions(self, interactions: Sequence[NewInteraction]) -> list[Interaction]: ...
+
+    def add_follow_ups(self, follow_ups: Sequence[NewFollowUp]) -> list[FollowUp]:
+        """Insert follow-ups with the next short numbers, handed out in order."""
+        ...
+
+    def add_contracts(self, contracts: Sequence[NewContract]) -> list[Contract]: ...
+
+    def update_contracts(self, updates: Sequence[tuple[Contract, int]], now: datetime) -> None:
+        """As ``update_accounts``, for contracts (``now`` is their ``updated_at``)."""
+        ...
+
+    def add_audit_events(self, events: Sequence[AuditEvent]) -> None: ...
+
+    def add_profiles(self, profiles: Sequence[SlackProfile], now: datetime) -> None:
+        """Users Slack told us about (fetched at ``now``), with default preferences."""
+        ...
+
+    def refresh_statistics(self) -> None:
+        """Let the query planner see the tables as they are after a bulk load. PostgreSQL
+        plans with statistics autovacuum refreshes a minute or more later: until then a
+        table filled in seconds still looks empty, and look-ups by key scan it whole. The
+        cost is bounded (a sample of rows), not proportional to the tables."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One workspace's repositories inside one transaction; the caller's boundary commits."""
 
@@ -359,3 +464,8 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     events: SlackEventLog
     nudges: NudgeLedger
+    bulk: BulkWriter
+
+    def wrote(self) -> bool:
+        """Whether anything has been written in this unit so far."""
+        ...

@@ -42,6 +42,15 @@ class _Refused(Exception):
         self.profile = profile
 
 
+class _AlreadyDone(Exception):
+    """Carries a second delivery's work out of the unit of work so that it rolls back."""
+
+    def __init__(self, actor: Actor, profile: ProfileState) -> None:
+        super().__init__("delivered before")
+        self.actor = actor
+        self.profile = profile
+
+
 @dataclass(frozen=True, slots=True)
 class Attempt(Generic[T]):
     """How a request went: its value, or the refusal to show.
@@ -78,7 +87,9 @@ class Rapport:
         """Run ``work`` for this user in one transaction; a refusal rolls all of it back.
 
         ``once``: a key of this delivery (an event id, a request's signature); a second
-        delivery with the same key does nothing and comes back ``duplicate``.
+        delivery with the same key changes nothing and comes back ``duplicate``. Only a
+        request that writes keeps its key (with its writes): a question asked twice is
+        answered twice, and costs no write.
         ``needs_zone``: defer rather than read the caller's dates in UTC when their zone is
         not known yet."""
         now = self.clock.now()
@@ -108,17 +119,24 @@ class Rapport:
                 actor, known = identify(uow, user_id, now, admins=self.admins)
                 if needs_zone and known is ProfileState.UNKNOWN:
                     return Attempt(actor=actor, now=now, deferred=True, profile=known)
-                if once is not None and not uow.events.remember(once, now):
+                if once is not None and uow.events.seen(once, now):
                     return Attempt(actor=actor, now=now, duplicate=True, profile=known)
                 try:
                     value = work(uow, actor, now)
                 except RapportError as refusal:
                     raise _Refused(refusal, actor, known) from refusal
+                # The delivery's key is kept with what it changed, in the same transaction
+                # (and against a concurrent twin); a request that changed nothing, a
+                # question, writes nothing.
+                if once is not None and uow.wrote() and not uow.events.remember(once, now):
+                    raise _AlreadyDone(actor, known)
                 return Attempt(actor=actor, now=now, value=value, profile=known)
         except _Refused as refused:
             return Attempt(
                 actor=refused.actor, now=now, refusal=refused.refusal, profile=refused.profile
             )
+        except _AlreadyDone as done:
+            return Attempt(actor=done.actor, now=now, duplicate=True, profile=done.profile)
 
     def refresh_profile(self, team_id: str, user_id: str, directory: Directory) -> None:
         """Ask Slack for the user's profile if ours is a day old or missing, and cache it.

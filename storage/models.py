@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Computed,
     Date,
     ForeignKey,
     Index,
@@ -107,6 +108,13 @@ class AccountRow(Versioned, Base):
         UniqueConstraint("team_id", "name_key"),
         Index("ix_accounts_team_owner_status", "team_id", "owner_id", "status"),
         Index("ix_accounts_team_status_next_touch", "team_id", "status", "next_touch_due"),
+        # Pages of lists, in their order (keyset pagination): stale accounts longest past their
+        # cadence first, everyone's or one owner's, and one owner's accounts by name.
+        Index("ix_accounts_team_next_touch_id", "team_id", "next_touch_due", "id"),
+        Index(
+            "ix_accounts_team_owner_next_touch_id", "team_id", "owner_id", "next_touch_due", "id"
+        ),
+        Index("ix_accounts_team_owner_name", "team_id", "owner_id", "name_key", "id"),
         CheckConstraint("cadence_days > 0", name="cadence_positive"),
     )
 
@@ -150,6 +158,8 @@ class ContactRow(Base):
     __table_args__ = (
         Index("ix_contacts_team_name", "team_id", "name_key"),
         Index("ix_contacts_account", "account_id"),
+        # An account's contacts on its card, in the order shown.
+        Index("ix_contacts_team_account_name", "team_id", "account_id", "name_key", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -169,6 +179,10 @@ class InteractionRow(Base):
     __table_args__ = (
         Index("ix_interactions_account_occurred", "account_id", "occurred_at"),
         Index("ix_interactions_team_occurred", "team_id", "occurred_at"),
+        # An account's latest touches (card, history) in the order shown, ties by id.
+        Index(
+            "ix_interactions_team_account_occurred", "team_id", "account_id", "occurred_at", "id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -190,6 +204,26 @@ class FollowUpRow(Versioned, Base):
         Index("ix_follow_ups_team_owner_status_due", "team_id", "owner_id", "status", "due_at"),
         Index("ix_follow_ups_team_status_due", "team_id", "status", "due_at"),
         Index("ix_follow_ups_account", "account_id"),
+        # Pages of follow-up lists in the order they are shown (when due, snooze included).
+        Index(
+            "ix_follow_ups_team_status_effective", "team_id", "status", "effective_due", "number"
+        ),
+        Index(
+            "ix_follow_ups_team_account_status_effective",
+            "team_id",
+            "account_id",
+            "status",
+            "effective_due",
+            "number",
+        ),
+        Index(
+            "ix_follow_ups_team_owner_status_effective",
+            "team_id",
+            "owner_id",
+            "status",
+            "effective_due",
+            "number",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -206,6 +240,11 @@ class FollowUpRow(Versioned, Base):
     completed_by: Mapped[str | None] = mapped_column(USER_ID)
     completed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+    # When it is due, snooze included: the order of every follow-up list. Computed by the
+    # database, so no writer (bulk import included) can let it drift, and indexable.
+    effective_due: Mapped[datetime] = mapped_column(
+        Computed("coalesce(snoozed_until, due_at)", persisted=True)
+    )
 
 
 class ContractRow(Versioned, Base):
@@ -213,6 +252,15 @@ class ContractRow(Versioned, Base):
     __table_args__ = (
         Index("ix_contracts_team_renewal", "team_id", "renewal_date"),
         Index("ix_contracts_account", "account_id"),
+        # Open contracts in renewal order, for pages of `renewals`.
+        Index(
+            "ix_contracts_team_open_renewal",
+            "team_id",
+            "renewal_date",
+            "id",
+            sqlite_where=text("outcome IS NULL"),
+            postgresql_where=text("outcome IS NULL"),
+        ),
         # At most one open contract (no outcome yet) per account.
         Index(
             "uq_contracts_open_per_account",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import ports
@@ -17,6 +17,7 @@ from storage.models import WorkspaceRow
 from storage.repositories import (
     SqlAccountRepository,
     SqlAuditLog,
+    SqlBulkWriter,
     SqlContactRepository,
     SqlContractRepository,
     SqlFollowUpRepository,
@@ -45,6 +46,20 @@ class SqlUnitOfWork:
         self.audit: ports.AuditLog = SqlAuditLog(session, team_id)
         self.events: ports.SlackEventLog = SqlSlackEventLog(session, team_id)
         self.nudges: ports.NudgeLedger = SqlNudgeLedger(session, team_id)
+        self.bulk: ports.BulkWriter = SqlBulkWriter(session, team_id)
+        self._writes = 0
+        event.listen(session, "after_flush", self._flushed)
+        event.listen(session, "do_orm_execute", self._executed)
+
+    def wrote(self) -> bool:
+        return self._writes > 0
+
+    def _flushed(self, _session: Session, _context: object) -> None:
+        self._writes += 1  # called only for a flush that had changes to write
+
+    def _executed(self, state: ORMExecuteState) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            self._writes += 1
 
 
 @contextmanager

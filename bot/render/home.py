@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.paging import Page
 from bot.render.blocks import VIEW_BLOCKS, Block, context, header
 from bot.render.items import follow_up_item, renewal_item, stale_item
 from bot.render.layout import Item, Part, fit
@@ -19,10 +20,10 @@ HOME_TEXT = 300  # characters of a follow-up's text on Home
 
 
 def _parts(data: HomeData, viewer: Viewer) -> list[Part]:
-    def follow_ups(items: list[FollowUpItem]) -> list[Item]:
+    def follow_ups(page: Page[FollowUpItem]) -> list[Item]:
         return [
             follow_up_item(i.follow_up, i.account, viewer, show_owner=False, text_limit=HOME_TEXT)
-            for i in items
+            for i in page.items
         ]
 
     return [
@@ -31,6 +32,8 @@ def _parts(data: HomeData, viewer: Viewer) -> list[Part]:
             follow_ups(data.overdue),
             "Nothing overdue. Nice work! :tada:",
             as_header=True,
+            more=data.overdue.more,
+            narrow="All of them: `/crm overdue`.",
         ),
         Part(
             "Due this week",
@@ -38,20 +41,29 @@ def _parts(data: HomeData, viewer: Viewer) -> list[Part]:
             "Nothing else due this week.",
             as_header=True,
             divider_before=True,
+            more=data.due_this_week.more,
+            narrow="All of them: `/crm due this week`.",
         ),
         Part(
             f"Renewals in the next {DEFAULT_RENEWAL_WINDOW_DAYS} days",
-            [renewal_item(i.contract, i.account, viewer, show_owner=False) for i in data.renewals],
+            [
+                renewal_item(i.contract, i.account, viewer, show_owner=False)
+                for i in data.renewals.items
+            ],
             "No renewals coming up. :relaxed:",
             as_header=True,
             divider_before=True,
+            more=data.renewals.more,
+            narrow="Yours and more: `/crm mine`.",
         ),
         Part(
             "Stale accounts",
-            [stale_item(a, viewer, show_owner=False) for a in data.stale],
+            [stale_item(a, viewer, show_owner=False) for a in data.stale.items],
             "No stale accounts: every one was touched within its cadence. :sparkles:",
             as_header=True,
             divider_before=True,
+            more=data.stale.more,
+            narrow="All of them: `/crm stale`.",
         ),
     ]
 

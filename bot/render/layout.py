@@ -1,5 +1,6 @@
 """Fitting lists into Slack's block budget: every part keeps its title, items are taken in
-turn from each part while they fit, and a cut part ends with "…and N more"."""
+turn from each part while they fit, and a cut part ends with "…and N more" — counting both
+what did not fit and what was never read (a page of a longer list), with how to narrow it."""
 
 from __future__ import annotations
 
@@ -30,11 +31,23 @@ class Part:
     as_header: bool = False
     divider_before: bool = False
     count_in_title: bool = True
+    more: int = 0  # items after these, not read (the list was read a page at a time)
+    narrow: str | None = None  # how to ask for fewer, said when some are not shown
+
+    @property
+    def total(self) -> int:
+        return len(self.items) + self.more
 
     def shown_title(self) -> str | None:
         if self.title is not None and self.count_in_title and self.items:
-            return f"{self.title} ({len(self.items)})"
+            return f"{self.title} ({self.total})"
         return self.title
+
+    def more_context(self, hidden: int) -> Block:
+        """ "…and N more", and how to narrow the list."""
+        return (
+            context(more_line(hidden), self.narrow) if self.narrow else context(more_line(hidden))
+        )
 
     def head(self) -> list[Block]:
         blocks: list[Block] = [divider()] if self.divider_before else []
@@ -71,8 +84,9 @@ def fit(parts: Sequence[Part], budget: int) -> list[Block]:
             continue
         for item in part.items[:count]:
             blocks.extend(item.blocks)
-        if count < len(part.items):
-            blocks.append(context(more_line(len(part.items) - count)))
+        hidden = len(part.items) - count + part.more
+        if hidden:
+            blocks.append(part.more_context(hidden))
     return unique_block_ids(blocks)
 
 
@@ -84,4 +98,6 @@ def fallback_text(lead: str | None, parts: Sequence[Part]) -> str:
         if title is not None:
             lines.append(title)
         lines.extend([item.line for item in part.items] or [part.empty])
+        if part.more:
+            lines.append(more_line(part.more) + (f" — {part.narrow}" if part.narrow else ""))
     return pack_lines([to_plain(line) for line in lines], FALLBACK_TEXT)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from bot import commands as c
 from bot.domain import Account, name_key
+from bot.paging import Page
 from bot.render.blocks import MESSAGE_BLOCKS, SECTION_TEXT, Block, section
 from bot.render.items import (
     account_line,
@@ -27,6 +28,12 @@ from bot.services.queries import (
     MySummary,
     RenewalItem,
 )
+
+# How to ask for fewer, said under a list that has more than it shows.
+NARROW_EVERYONES = "Narrow it: `{what} @user`, or `{what}` for your own."
+NARROW_RENEWALS = "Narrow it: `renewals in 30 days`."
+NARROW_MY_FOLLOW_UPS = "Narrow it: `overdue` or `due today`."
+CLOSE = "Close several at once: `done <id> <id> …`."
 
 
 def list_reply(parts: Sequence[Part], *, lead: str | None = None) -> Reply:
@@ -82,14 +89,14 @@ def who_owns(account: Account) -> Reply:
 
 
 def mine(summary: MySummary, viewer: Viewer) -> Reply:
-    lines = [account_line(a, show_owner=False) for a in summary.accounts]
-    accounts = (
-        [Item("\n".join(lines), (section(pack_lines(lines, SECTION_TEXT)),))] if lines else []
-    )
+    page = summary.accounts
+    lines = [account_line(a, show_owner=False) for a in page.items]
+    packed = pack_lines(lines, SECTION_TEXT, more=page.more)
+    accounts = [Item("\n".join(lines), (section(packed),))] if lines else []
     return list_reply(
         [
             Part(
-                f"*Your accounts* ({len(lines)})" if lines else "*Your accounts*",
+                f"*Your accounts* ({page.total})" if lines else "*Your accounts*",
                 accounts,
                 "You don't own any accounts yet. Add one with `add <name>`.",
                 count_in_title=False,
@@ -98,56 +105,69 @@ def mine(summary: MySummary, viewer: Viewer) -> Reply:
                 "*Your open follow-ups*",
                 [
                     follow_up_item(i.follow_up, i.account, viewer, show_owner=False)
-                    for i in summary.follow_ups
+                    for i in summary.follow_ups.items
                 ],
                 "No open follow-ups.",
+                more=summary.follow_ups.more,
+                narrow=NARROW_MY_FOLLOW_UPS,
             ),
             Part(
                 f"*Your renewals in the next {DEFAULT_RENEWAL_WINDOW_DAYS} days*",
                 [
                     renewal_item(i.contract, i.account, viewer, show_owner=False)
-                    for i in summary.renewals
+                    for i in summary.renewals.items
                 ],
                 "No renewals coming up.",
+                more=summary.renewals.more,
+                narrow=NARROW_RENEWALS,
             ),
         ]
     )
 
 
-def overdue(items: Sequence[FollowUpItem], command: c.Overdue, viewer: Viewer) -> Reply:
+def overdue(page: Page[FollowUpItem], command: c.Overdue, viewer: Viewer) -> Reply:
     title = _whose(
         command.scope, command.user_id, viewer, "Your overdue follow-ups", "Overdue follow-ups"
     )
     show_owner = command.scope is not c.Scope.MINE
+    narrow = NARROW_EVERYONES.format(what="overdue") if command.scope is c.Scope.ALL else CLOSE
     return list_reply(
         [
             Part(
                 title,
                 [
                     follow_up_item(i.follow_up, i.account, viewer, show_owner=show_owner)
-                    for i in items
+                    for i in page.items
                 ],
                 "Nothing overdue. :tada:",
+                more=page.more,
+                narrow=narrow,
             )
         ]
     )
 
 
-def due(items: Sequence[FollowUpItem], command: c.Due, viewer: Viewer) -> Reply:
-    title = "*Due this week*" if command.period == "this week" else "*Due today*"
-    empty = "Nothing due this week." if command.period == "this week" else "Nothing due today."
+def due(page: Page[FollowUpItem], command: c.Due, viewer: Viewer) -> Reply:
+    this_week = command.period == "this week"
+    title = "*Due this week*" if this_week else "*Due today*"
+    empty = "Nothing due this week." if this_week else "Nothing due today."
     return list_reply(
         [
             Part(
                 title,
-                [follow_up_item(i.follow_up, i.account, viewer, show_owner=False) for i in items],
+                [
+                    follow_up_item(i.follow_up, i.account, viewer, show_owner=False)
+                    for i in page.items
+                ],
                 empty,
+                more=page.more,
+                narrow="Narrow it: `due today`." if this_week else CLOSE,
             )
         ]
     )
 
 
-def renewals(items: Sequence[RenewalItem], command: c.Renewals, viewer: Viewer) -> Reply:
+def renewals(page: Page[RenewalItem], command: c.Renewals, viewer: Viewer) -> Reply:
     if command.this_quarter:
         title = "*Renewals this quarter*"
     else:
@@ -157,24 +177,33 @@ def renewals(items: Sequence[RenewalItem], command: c.Renewals, viewer: Viewer) 
         [
             Part(
                 title,
-                [renewal_item(i.contract, i.account, viewer) for i in items],
+                [renewal_item(i.contract, i.account, viewer) for i in page.items],
                 "No renewals in that window.",
+                more=page.more,
+                narrow=NARROW_RENEWALS,
             )
         ]
     )
 
 
-def stale(accounts: Sequence[Account], command: c.Stale, viewer: Viewer) -> Reply:
+def stale(page: Page[Account], command: c.Stale, viewer: Viewer) -> Reply:
     title = _whose(command.scope, command.user_id, viewer, "Your stale accounts", "Stale accounts")
     # Longest past cadence first, whatever order the query returned.
-    ordered = sorted(accounts, key=lambda a: a.next_touch_due)
+    ordered = sorted(page.items, key=lambda a: a.next_touch_due)
     show_owner = command.scope is not c.Scope.MINE
+    narrow = (
+        NARROW_EVERYONES.format(what="stale")
+        if command.scope is c.Scope.ALL
+        else "Log a touch to take one off the list."
+    )
     return list_reply(
         [
             Part(
                 title,
                 [stale_item(a, viewer, show_owner=show_owner) for a in ordered],
                 "No stale accounts: every one was touched within its cadence. :sparkles:",
+                more=page.more,
+                narrow=narrow,
             )
         ]
     )

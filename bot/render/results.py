@@ -7,6 +7,7 @@ from typing import TypeVar
 from bot import commands as c
 from bot.domain import Account, Contact, UserPreferences, Workspace
 from bot.execute import Executed
+from bot.paging import Page
 from bot.render import confirmations, lists, preferences
 from bot.render.cards import account_card
 from bot.render.help import render_help
@@ -34,9 +35,9 @@ def _expect(value: object, kind: type[T]) -> T:
     return value
 
 
-def _items(value: object, kind: type[T]) -> list[T]:
-    items = _expect(value, list)
-    return [_expect(item, kind) for item in items]
+def _page(value: object, kind: type[T]) -> Page[T]:
+    page: Page[object] = _expect(value, Page)
+    return page.map(lambda item: _expect(item, kind))
 
 
 def render_result(executed: Executed, viewer: Viewer) -> Reply:
@@ -83,13 +84,13 @@ def _read(command: c.Command, value: object, viewer: Viewer) -> Reply:
         case c.Mine():
             return lists.mine(_expect(value, MySummary), viewer)
         case c.Overdue():
-            return lists.overdue(_items(value, FollowUpItem), command, viewer)
+            return lists.overdue(_page(value, FollowUpItem), command, viewer)
         case c.Due():
-            return lists.due(_items(value, FollowUpItem), command, viewer)
+            return lists.due(_page(value, FollowUpItem), command, viewer)
         case c.Renewals():
-            return lists.renewals(_items(value, RenewalItem), command, viewer)
+            return lists.renewals(_page(value, RenewalItem), command, viewer)
         case c.Stale():
-            return lists.stale(_items(value, Account), command, viewer)
+            return lists.stale(_page(value, Account), command, viewer)
         case c.ShowSettings():
             return preferences.show_settings(_expect(value, SettingsView), viewer)
         case (

@@ -66,12 +66,13 @@ def to_plain(markup: str) -> str:
     return _DATE_TOKEN.sub(lambda m: m[1], markup)
 
 
-def pack_lines(lines: Sequence[str], limit: int) -> str:
-    """As many whole lines as fit in ``limit`` characters, then "…and N more"."""
+def pack_lines(lines: Sequence[str], limit: int, *, more: int = 0) -> str:
+    """As many whole lines as fit in ``limit`` characters, then "…and N more" (counting
+    ``more`` lines that come after these, never read)."""
     shown: list[str] = []
     used = 0  # len("\n".join(shown))
     for index, line in enumerate(lines):
-        after = len(lines) - index - 1
+        after = len(lines) - index - 1 + more
         reserve = len(more_line(after)) + 1 if after else 0
         needed = len(line) + (1 if shown else 0)
         if used + needed + reserve <= limit:
@@ -83,8 +84,11 @@ def pack_lines(lines: Sequence[str], limit: int) -> str:
             if after:
                 shown.append(more_line(after))
         else:  # the previous line reserved room for this
-            shown.append(more_line(len(lines) - index))
+            shown.append(more_line(len(lines) - index + more))
         break
+    else:
+        if more:  # every line fitted, and each reserved room for this
+            shown.append(more_line(more))
     return "\n".join(shown)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -17,10 +18,20 @@ def snapshot(value: object) -> Snapshot:
     """A JSON-safe copy of a domain dataclass's fields."""
     if not dataclasses.is_dataclass(value) or isinstance(value, type):
         raise TypeError(f"cannot snapshot {value!r}")
-    return {f.name: _json_safe(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return {name: _json_safe(getattr(value, name)) for name in _field_names(type(value))}
+
+
+@functools.cache  # an import snapshots every row it writes: look the fields up once a class
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+_PLAIN = (str, int, float, bool, type(None))
 
 
 def _json_safe(value: object) -> object:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, enum.Enum):

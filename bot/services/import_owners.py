@@ -46,9 +46,9 @@ def owner_texts(files: Iterable[ImportFile]) -> list[str]:
 
 
 def known_owners(uow: UnitOfWork, texts: Iterable[str]) -> dict[str, str]:
-    """Those the workspace knows already, by e-mail or display name (a read, no writes)."""
-    found = {text: uow.users.find_user_id(text) for text in texts}
-    return {text: user_id for text, user_id in found.items() if user_id is not None}
+    """Those the workspace knows already, by e-mail or display name (a read, no writes; one
+    look-up for them all, however many the files name)."""
+    return uow.bulk.user_ids(texts)
 
 
 def slack_owners(directory: Directory, texts: Iterable[str]) -> dict[str, str]:

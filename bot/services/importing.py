@@ -5,28 +5,40 @@ whole and reported by its line number while the rest of the file goes in. Owners
 not (yet) Slack users are kept as unresolved owners: visible and assignable, never dropped.
 Owners are looked up in Slack beforehand (``import_owners``), never while the import's
 transaction is open.
+
+A file goes in chunks (``CHUNK_ROWS``), each decided row by row in memory and written
+set-based with one transaction per chunk (``import_file``), so the cost of a row does not
+grow with the rows already in the workspace.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from bot.domain import (
     Account,
     AccountStatus,
     Actor,
+    Contact,
+    Contract,
+    ContractDirection,
     FollowUpStatus,
+    InteractionKind,
     Owner,
+    RenewalOutcome,
     name_key,
 )
-from bot.errors import RapportError
+from bot.drafts import NewAccount, NewContact, NewContract, NewFollowUp, NewInteraction
+from bot.errors import ConcurrentChange, RapportError
 from bot.ports import UnitOfWork
-from bot.services import audit
+from bot.services.import_batch import ImportBatch, Later, resolved
 from bot.services.lookup import resolve_account
 from bot.transfer.records import (
     AccountRow,
@@ -52,7 +64,13 @@ from bot.validation import (
     clean_tier,
 )
 
+T = TypeVar("T")
+
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+CHUNK_ROWS = 1_000  # rows per chunk: per transaction, and per set of statements
+CHUNK_ATTEMPTS = 3  # a chunk that lost a race with another writer runs again on fresh data
 
 
 @dataclass
@@ -71,6 +89,71 @@ class ImportReport:
         """Rows (or unreadable lines) skipped: a row with three problems is one row."""
         return len({error.line for error in self.skipped})
 
+    def add(self, part: ImportReport) -> None:
+        """Count in what one chunk did."""
+        self.created += part.created
+        self.updated += part.updated
+        self.unchanged += part.unchanged
+        self.skipped += part.skipped
+        self.unresolved_owners |= part.unresolved_owners
+        self.changes += part.changes
+
+
+def _report_for(file: ImportFile) -> ImportReport:
+    report = ImportReport(kind=file.kind, skipped=list(file.errors), notes=list(file.notes))
+    if file.ignored_headers:
+        report.notes.append("Ignored columns: " + ", ".join(file.ignored_headers) + ".")
+    return report
+
+
+def _chunks(rows: Sequence[Row], size: int) -> Iterator[Sequence[Row]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def import_file(
+    units: Callable[[], AbstractContextManager[UnitOfWork]],
+    actor: Actor,
+    now: datetime,
+    file: ImportFile,
+    *,
+    owners: Mapping[str, str] | None = None,
+    default_currency: str = "USD",
+    progress: Callable[[int], None] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> ImportReport:
+    """Import a file in chunks, each in a transaction of its own (``units`` opens one): a
+    long import holds no lock for long and keeps what it did if it stops half-way. A chunk
+    that lost a race with another writer runs again on fresh data."""
+    report = _report_for(file)
+    for number, chunk in enumerate(_chunks(file.rows, chunk_rows)):
+        for attempt in range(1, CHUNK_ATTEMPTS + 1):
+            part = ImportReport(kind=file.kind)
+            try:
+                with units() as uow:
+                    if _tables_have_grown(number):
+                        uow.bulk.refresh_statistics()
+                    importer = Importer(
+                        uow, actor, now, owners=owners, default_currency=default_currency
+                    )
+                    importer.apply(chunk, part)
+            except ConcurrentChange:
+                if attempt == CHUNK_ATTEMPTS:
+                    raise
+                continue
+            break
+        report.add(part)
+        if progress is not None:
+            progress(len(chunk))
+    report.skipped.sort(key=lambda error: error.line)
+    return report
+
+
+def _tables_have_grown(chunks_written: int) -> bool:
+    """After 1, 2, 4, 8 … chunks: often enough that the planner never sees the tables at
+    less than half their size, rarely enough that refreshing costs nothing per row."""
+    return chunks_written > 0 and chunks_written & (chunks_written - 1) == 0
+
 
 class _SkipRow(Exception):
     def __init__(self, message: str) -> None:
@@ -83,6 +166,11 @@ class Importer:
 
     ``owners`` maps the file's owners and authors (e-mails, names) to the Slack users found
     for them beforehand; any other is looked up among the workspace's known users.
+
+    Rows are taken a chunk at a time: what a chunk needs to know (its accounts, their
+    contracts, contacts or follow-ups, its owners) is read with one look-up per kind, each
+    row is decided in memory in file order, and the chunk's writes go out set-based
+    (``ImportBatch``). Reports, audit events and versions are those of writing row by row.
     """
 
     def __init__(
@@ -101,11 +189,23 @@ class Importer:
         self.default_currency = check_currency(default_currency)
 
     def run(self, file: ImportFile, progress: Callable[[int], None] | None = None) -> ImportReport:
-        report = ImportReport(kind=file.kind, skipped=list(file.errors), notes=list(file.notes))
-        if file.ignored_headers:
-            report.notes.append("Ignored columns: " + ", ".join(file.ignored_headers) + ".")
+        """The whole file in the caller's one transaction (a dry run, the tests)."""
+        report = _report_for(file)
+        for number, chunk in enumerate(_chunks(file.rows, CHUNK_ROWS)):
+            if _tables_have_grown(number):
+                self.uow.bulk.refresh_statistics()
+            self.apply(chunk, report)
+            if progress is not None:
+                progress(len(chunk))
+        report.skipped.sort(key=lambda error: error.line)
+        return report
+
+    def apply(self, rows: Sequence[Row], report: ImportReport) -> None:
+        """One chunk of rows: read what they need, decide each, write them together."""
         self.uow.workspaces.get_or_create(self.now)
-        for row in file.rows:
+        self.batch = ImportBatch(self.uow, self.actor, self.now)
+        self._load(rows)
+        for row in rows:
             try:
                 self._apply(row, report)
             except (_SkipRow, RapportError) as refused:
@@ -113,12 +213,88 @@ class Importer:
                 if isinstance(refused, RapportError) and refused.hint:
                     message = f"{message} {refused.hint}"
                 report.skipped.append(RowError(row.line, message))
-            if progress is not None:
-                progress(1)
-        report.skipped.sort(key=lambda error: error.line)
-        return report
+        self.batch.write(report.changes)
+
+    # -- what a chunk reads, once -------------------------------------------------------
+
+    def _load(self, rows: Sequence[Row]) -> None:
+        keys: set[str] = set()
+        people: set[str] = set()
+        self.names: dict[str, tuple[str, str]] = {}  # as written → as kept, and its key
+        for row in rows:
+            match row:
+                case AccountRow():
+                    with suppress(RapportError):
+                        name = clean_name(row.name)
+                        self.names[row.name] = (name, name_key(name))
+                        keys.add(self.names[row.name][1])
+                    people.add(row.owner or "")
+                case InteractionRow():
+                    keys.add(name_key(row.account))
+                    people.add(row.logged_by or "")
+                case FollowUpRow():
+                    keys.add(name_key(row.account))
+                    people |= {row.owner or "", row.created_by or "", row.completed_by or ""}
+                case ContactRow() | ContractRow():
+                    keys.add(name_key(row.account))
+        bulk = self.uow.bulk
+        self.accounts: dict[str, Account | Later[Account]] = dict(bulk.accounts_by_keys(keys))
+        ids = [resolved(a).id for a in self.accounts.values()]
+        kinds = {type(row) for row in rows}
+        self.open_contracts: dict[str, Contract | Later[Contract]] = {}
+        self.contract_terms: dict[int, list[tuple[date, RenewalOutcome | None, Decimal]]] = {}
+        if kinds & {AccountRow, ContractRow}:
+            by_account = bulk.contracts_by_account(ids)
+            for key, account in self.accounts.items():
+                contracts = by_account.get(resolved(account).id, [])
+                self.contract_terms[resolved(account).id] = [
+                    (c.renewal_date, c.outcome, c.value) for c in contracts
+                ]
+                open_ = [c for c in contracts if c.outcome is None]
+                if open_:
+                    self.open_contracts[key] = open_[0]
+        self.contacts: dict[int, list[Contact]] = {}
+        self.contact_keys: dict[int, set[str]] = {}
+        if kinds & {ContactRow, InteractionRow}:
+            self.contacts = bulk.contacts_by_account(ids)
+            self.contact_keys = {
+                account_id: {name_key(c.name) for c in contacts}
+                for account_id, contacts in self.contacts.items()
+            }
+        self.seen_interactions: set[tuple[int, datetime, InteractionKind, str]] = set()
+        if InteractionRow in kinds:
+            moments = {
+                (resolved(named).id, row.occurred_at)
+                for row in rows
+                if isinstance(row, InteractionRow)
+                and (named := self.accounts.get(name_key(row.account))) is not None
+            }
+            for (account_id, moment), found in bulk.interactions_at(moments).items():
+                self.seen_interactions |= {(account_id, moment, i.kind, i.summary) for i in found}
+        self.seen_follow_ups: set[tuple[int, datetime, str]] = set()
+        if FollowUpRow in kinds:
+            for account_id, follow_ups in bulk.follow_ups_by_account(ids).items():
+                self.seen_follow_ups |= {(account_id, f.due_at, f.text) for f in follow_ups}
+        texts = {text.strip() for text in people} - {""}
+        unknown = [t for t in texts if not SLACK_USER_ID.match(t) and not self.owners.get(t)]
+        self.known_users = bulk.user_ids(unknown) if unknown else {}
+
+    def _account_named(self, text: str) -> Account:
+        """The account a row names (one of the chunk's, read up front), else the refusal
+        with suggestions that ``resolve_account`` gives."""
+        found = self.accounts.get(name_key(text))
+        if found is None:
+            return resolve_account(self.uow, text)
+        return self._current(found)
+
+    def _current(self, value: T | Later[T]) -> T:
+        """A value, written first if it still waits in the batch for its id."""
+        if isinstance(value, Later) and value.value is None:
+            self.batch.write(self._report.changes)
+        return resolved(value)
 
     def _apply(self, row: Row, report: ImportReport) -> None:
+        self._report = report
         match row:
             case AccountRow():
                 self._account(row, report)
@@ -139,7 +315,7 @@ class Importer:
         text = text.strip()
         if SLACK_USER_ID.match(text):
             return Owner(user_id=text)
-        user_id = self.owners.get(text) or self.uow.users.find_user_id(text)
+        user_id = self.owners.get(text) or self.known_users.get(text)
         return Owner(user_id=user_id) if user_id else Owner(unresolved=text)
 
     def _user_id(self, text: str | None) -> str:
@@ -147,55 +323,50 @@ class Importer:
         owner = self._owner(text)
         return owner.user_id if owner and owner.user_id else self.actor.user_id
 
-    def _record(
-        self, action: str, entity: str, entity_id: int, before: object, after: object
-    ) -> None:
-        audit.record(
-            self.uow,
-            self.actor,
-            self.now,
-            action,
-            entity=entity,
-            entity_id=entity_id,
-            before=before,
-            after=after,
-        )
-
     # -- accounts -----------------------------------------------------------------------
 
     def _account(self, row: AccountRow, report: ImportReport) -> None:
-        name = clean_name(row.name)
+        name, key = self.names.get(row.name) or (clean_name(row.name), "")
         tier = clean_tier(row.tier)
         tags = tuple(dict.fromkeys(clean_tag(t) for t in row.tags))
         cadence = check_cadence(row.cadence_days) if row.cadence_days else None
         contract_terms = self._contract_terms(row)
+        notice_days = check_notice_days(row.notice_days) if contract_terms else None
         owner = self._owner(row.owner)
-        existing = self.uow.accounts.by_key(name_key(name))
+        existing = self.accounts.get(key)
         changes: list[str] = []
         if existing is None:
-            account = self.uow.accounts.add(
-                name=name,
-                kind=row.kind,
-                owner=owner or Owner(),
-                tier=tier,
-                cadence_days=cadence or row.kind.default_cadence_days,
-                status=row.status or AccountStatus.ACTIVE,
-                tags=tags,
-                last_touch_at=row.last_touch_at,
-                now=row.created_at or self.now,
+            account: Account | Later[Account] = self.batch.add_account(
+                NewAccount(
+                    name=name,
+                    kind=row.kind,
+                    owner=owner or Owner(),
+                    tier=tier,
+                    cadence_days=cadence or row.kind.default_cadence_days,
+                    status=row.status or AccountStatus.ACTIVE,
+                    tags=tags,
+                    last_touch_at=row.last_touch_at,
+                    created_at=row.created_at or self.now,
+                )
             )
-            self._record("account.import", "account", account.id, None, account)
+            self.batch.audit("account.import", "account", None, account)
             changes.append(f"new {row.kind.value}")
+            account_name, contract_direction = name, row.kind.contract_direction
         else:
-            account = self._update_account(existing, row, owner, tier, tags, cadence)
-            if account != existing:
+            before = self._current(existing)
+            account = self._update_account(before, row, owner, tier, tags, cadence)
+            if account != before:
                 changes.append("updated")
+            account_name, contract_direction = account.name, account.kind.contract_direction
+        self.accounts[key] = account
         if contract_terms is not None and (
-            contract_change := self._apply_open_contract(account, row, *contract_terms)
+            contract_change := self._apply_open_contract(
+                key, account, row, *contract_terms, notice_days, contract_direction
+            )
         ):
             changes.append(contract_change)
         if owner is not None and not owner.is_resolved:
-            report.unresolved_owners[account.name] = owner.unresolved or ""
+            report.unresolved_owners[account_name] = owner.unresolved or ""
         if not changes:
             report.unchanged += 1
             return
@@ -203,7 +374,8 @@ class Importer:
             report.created += 1
         else:
             report.updated += 1
-        report.changes.append(f"line {row.line}: “{account.name}”: " + "; ".join(changes))
+        line = f"line {row.line}: “{account_name}”: " + "; ".join(changes)
+        self.batch.line(lambda: line)
 
     def _update_account(
         self,
@@ -231,13 +403,14 @@ class Importer:
         if updated == existing:
             return existing
         touched_from = updated.last_touch_at or updated.created_at
-        updated = dataclasses.replace(
-            updated,
-            next_touch_due=touched_from + timedelta(days=updated.cadence_days),
-            updated_at=self.now,
+        saved = self.batch.save_account(
+            dataclasses.replace(
+                updated,
+                next_touch_due=touched_from + timedelta(days=updated.cadence_days),
+                updated_at=self.now,
+            )
         )
-        saved = self.uow.accounts.save(updated)
-        self._record("account.import", "account", saved.id, existing, saved)
+        self.batch.audit("account.import", "account", existing, saved)
         return saved
 
     def _contract_terms(self, row: AccountRow) -> tuple[Decimal, str] | None:
@@ -249,76 +422,88 @@ class Importer:
         return value, check_currency(row.currency or self.default_currency)
 
     def _apply_open_contract(
-        self, account: Account, row: AccountRow, value: Decimal, currency: str
+        self,
+        key: str,
+        account: Account | Later[Account],
+        row: AccountRow,
+        value: Decimal,
+        currency: str,
+        notice_days: int | None,
+        direction: ContractDirection,
     ) -> str | None:
         """Add or update the open contract a CRM row describes; says what changed, if anything."""
         assert row.renewal_date is not None
-        current = self.uow.contracts.open_for_account(account.id)
-        if current is None:
-            contract = self.uow.contracts.add(
-                account_id=account.id,
-                value=value,
-                currency=currency,
-                renewal_date=row.renewal_date,
-                direction=account.kind.contract_direction,
-                start_date=None,
-                notice_days=check_notice_days(row.notice_days),
-                auto_renew=row.auto_renew,
-                previous_id=None,
-                now=self.now,
-            )
-            self._record("contract.import", "contract", contract.id, None, contract)
+        renewal_date = row.renewal_date
+        open_contract = self.open_contracts.get(key)
+        if open_contract is None:
+
+            def contract() -> NewContract:
+                return NewContract(
+                    account_id=resolved(account).id,
+                    value=value,
+                    currency=currency,
+                    renewal_date=renewal_date,
+                    direction=direction,
+                    start_date=None,
+                    notice_days=notice_days,
+                    auto_renew=row.auto_renew,
+                    created_at=self.now,
+                )
+
+            added = self.batch.add_contract(contract)
+            self.open_contracts[key] = added
+            self.batch.audit("contract.import", "contract", None, added)
             return f"contract renewing {row.renewal_date}"
+        current = self._current(open_contract)
         replacement = dataclasses.replace(
             current,
             value=value,
             currency=currency,
             renewal_date=row.renewal_date,
-            notice_days=check_notice_days(row.notice_days) or current.notice_days,
+            notice_days=notice_days or current.notice_days,
             auto_renew=row.auto_renew or current.auto_renew,
         )
         if replacement == current:
             return None
-        saved = self.uow.contracts.save(replacement, self.now)
-        self._record("contract.import", "contract", saved.id, current, saved)
+        saved = self.batch.save_contract(replacement)
+        self.open_contracts[key] = saved
+        self.batch.audit("contract.import", "contract", current, saved)
         return "contract updated"
 
     # -- what hangs off accounts ----------------------------------------------------------
 
     def _contact(self, row: ContactRow, report: ImportReport) -> None:
-        account = resolve_account(self.uow, row.account)
+        account = self._account_named(row.account)
         name = clean_name(row.name, field="contact", what="A contact's name")
         email = check_email(row.email) if row.email else None
-        same = [
-            c
-            for c in self.uow.contacts.for_account(account.id)
-            if name_key(c.name) == name_key(name)
-        ]
-        if same:
+        known = self.contact_keys.setdefault(account.id, set())
+        if name_key(name) in known:
             report.unchanged += 1
             return
-        contact = self.uow.contacts.add(
-            account_id=account.id,
-            name=name,
-            title=row.title,
-            email=email,
-            phone=row.phone,
-            slack_user_id=row.slack_user_id,
-            now=self.now,
+        known.add(name_key(name))
+        contact = self.batch.add_contact(
+            NewContact(
+                account_id=account.id,
+                name=name,
+                title=row.title,
+                email=email,
+                phone=row.phone,
+                slack_user_id=row.slack_user_id,
+                created_at=self.now,
+            )
         )
-        self._record("contact.import", "contact", contact.id, None, contact)
+        self.batch.audit("contact.import", "contact", None, contact)
         report.created += 1
-        report.changes.append(f"line {row.line}: new contact “{name}” at “{account.name}”")
+        line = f"line {row.line}: new contact “{name}” at “{account.name}”"
+        self.batch.line(lambda: line)
 
     def _interaction(self, row: InteractionRow, report: ImportReport) -> None:
-        account = resolve_account(self.uow, row.account)
+        account = self._account_named(row.account)
         summary = clean_summary(row.summary)
         if row.occurred_at > self.now:
             raise _SkipRow("an interaction can't have happened in the future")
-        if any(
-            i.kind is row.kind and i.summary == summary
-            for i in self.uow.interactions.at(account.id, row.occurred_at)
-        ):
+        seen = (account.id, row.occurred_at, row.kind, summary)
+        if seen in self.seen_interactions:
             report.unchanged += 1
             return
         contact_id = None
@@ -326,24 +511,28 @@ class Importer:
             contact_id = next(
                 (
                     c.id
-                    for c in self.uow.contacts.for_account(account.id)
+                    for c in self.contacts.get(account.id, [])
                     if name_key(c.name) == name_key(row.contact)
                 ),
                 None,
             )
-        interaction = self.uow.interactions.add(
-            account_id=account.id,
-            kind=row.kind,
-            occurred_at=row.occurred_at,
-            summary=summary,
-            logged_by=self._user_id(row.logged_by),
-            contact_id=contact_id,
-            permalink=row.permalink,
-            now=self.now,
+        logged_by = self._user_id(row.logged_by)
+        self.seen_interactions.add(seen)
+        interaction = self.batch.add_interaction(
+            NewInteraction(
+                account_id=account.id,
+                kind=row.kind,
+                occurred_at=row.occurred_at,
+                summary=summary,
+                logged_by=logged_by,
+                contact_id=contact_id,
+                permalink=row.permalink,
+                created_at=self.now,
+            )
         )
-        self._record("interaction.import", "interaction", interaction.id, None, interaction)
+        self.batch.audit("interaction.import", "interaction", None, interaction)
         if account.last_touch_at is None or account.last_touch_at < row.occurred_at:
-            touched = self.uow.accounts.save(
+            touched = self.batch.save_account(
                 dataclasses.replace(
                     account,
                     last_touch_at=row.occurred_at,
@@ -351,12 +540,14 @@ class Importer:
                     updated_at=self.now,
                 )
             )
-            self._record("account.touch", "account", account.id, account, touched)
+            self.accounts[name_key(account.name)] = touched
+            self.batch.audit("account.touch", "account", account, touched)
         report.created += 1
-        report.changes.append(f"line {row.line}: {row.kind.value} with “{account.name}”")
+        line = f"line {row.line}: {row.kind.value} with “{account.name}”"
+        self.batch.line(lambda: line)
 
     def _follow_up(self, row: FollowUpRow, report: ImportReport) -> None:
-        account = resolve_account(self.uow, row.account)
+        account = self._account_named(row.account)
         text = clean_follow_up_text(row.text)
         owner = self._owner(row.owner)
         owner_id = owner.user_id if owner and owner.user_id else account.owner.user_id
@@ -365,53 +556,55 @@ class Importer:
                 f"the owner “{row.owner or ''}” is not a Slack user and “{account.name}” has no "
                 "owner to take it over"
             )
-        if any(
-            f.due_at == row.due_at and f.text == text
-            for f in self.uow.follow_ups.for_account(account.id)
-        ):
+        seen = (account.id, row.due_at, text)
+        if seen in self.seen_follow_ups:
             report.unchanged += 1
             return
-        follow_up = self.uow.follow_ups.add(
-            number=self.uow.workspaces.next_follow_up_number(),
-            account_id=account.id,
-            owner_id=owner_id,
-            due_at=row.due_at,
-            text=text,
-            created_by=self._user_id(row.created_by),
-            now=row.created_at or self.now,
-        )
-        if row.status is not FollowUpStatus.OPEN or row.snoozed_until is not None:
-            follow_up = self.uow.follow_ups.save(
-                dataclasses.replace(
-                    follow_up,
-                    status=row.status,
-                    snoozed_until=row.snoozed_until,
-                    completed_by=self._user_id(row.completed_by) if row.completed_by else None,
-                    completed_at=row.completed_at,
+        self.seen_follow_ups.add(seen)
+        created_at = row.created_at or self.now
+        # Added and then closed or snoozed: the row-by-row path wrote it twice (version 2).
+        changed = row.status is not FollowUpStatus.OPEN or row.snoozed_until is not None
+        follow_up = self.batch.add_follow_up(
+            NewFollowUp(
+                account_id=account.id,
+                owner_id=owner_id,
+                due_at=row.due_at,
+                text=text,
+                created_by=self._user_id(row.created_by),
+                created_at=created_at,
+                updated_at=self.now if changed else created_at,
+                status=row.status if changed else FollowUpStatus.OPEN,
+                snoozed_until=row.snoozed_until if changed else None,
+                completed_by=(
+                    self._user_id(row.completed_by) if changed and row.completed_by else None
                 ),
-                self.now,
+                completed_at=row.completed_at if changed else None,
+                version=2 if changed else 1,
             )
-        self._record("follow_up.import", "follow_up", follow_up.number, None, follow_up)
+        )
+        self.batch.audit("follow_up.import", "follow_up", None, follow_up, by_number=True)
         report.created += 1
-        report.changes.append(f"line {row.line}: follow-up #{follow_up.number} on “{account.name}”")
+        name = account.name
+        self.batch.line(lambda: f"line {row.line}: follow-up #{follow_up.get().number} on “{name}”")
 
     def _contract(self, row: ContractRow, report: ImportReport) -> None:
-        account = resolve_account(self.uow, row.account)
+        account = self._account_named(row.account)
         value = check_contract_value(row.value)
         currency = check_currency(row.currency)
         notice_days = check_notice_days(row.notice_days)
-        existing = self.uow.contracts.for_account(account.id)
+        existing = self.contract_terms.setdefault(account.id, [])
         if any(
-            c.renewal_date == row.renewal_date and c.outcome == row.outcome and c.value == value
-            for c in existing
+            renewal == row.renewal_date and outcome == row.outcome and stored == value
+            for renewal, outcome, stored in existing
         ):
             report.unchanged += 1
             return
-        if row.outcome is None and any(c.outcome is None for c in existing):
+        if row.outcome is None and any(outcome is None for _, outcome, _ in existing):
             raise _SkipRow(
                 f"“{account.name}” already has an open contract; an account has one at a time"
             )
-        contract = self.uow.contracts.add(
+        existing.append((row.renewal_date, row.outcome, value))
+        contract = NewContract(
             account_id=account.id,
             value=value,
             currency=currency,
@@ -420,14 +613,13 @@ class Importer:
             start_date=row.start_date,
             notice_days=notice_days,
             auto_renew=row.auto_renew,
-            previous_id=None,
-            now=self.now,
+            created_at=self.now,
             outcome=row.outcome,
             outcome_at=(row.outcome_at or self.now) if row.outcome else None,
             outcome_by=self.actor.user_id if row.outcome else None,
         )
-        self._record("contract.import", "contract", contract.id, None, contract)
+        added = self.batch.add_contract(lambda: contract)
+        self.batch.audit("contract.import", "contract", None, added)
         report.created += 1
-        report.changes.append(
-            f"line {row.line}: contract for “{account.name}” renewing {row.renewal_date}"
-        )
+        line = f"line {row.line}: contract for “{account.name}” renewing {row.renewal_date}"
+        self.batch.line(lambda: line)

@@ -17,16 +17,21 @@ from bot.domain import (
 )
 from bot.errors import InvalidInput
 from bot.matching import rank_accounts
+from bot.paging import Cursor, Page
 from bot.ports import UnitOfWork
 from bot.services.lookup import resolve_account, suggestions
 from bot.validation import storable
 
 DEFAULT_RENEWAL_WINDOW_DAYS = 90
+# Items a list reads at once: a little more than a message (50 blocks, two per item) or the
+# App Home (100 blocks, four lists) can show, so the renderer cuts, and the count says the rest.
+LIST_PAGE = 25
+HOME_PAGE = 20
+MY_ACCOUNTS_PAGE = 50  # one line each, packed into one section
 CARD_INTERACTIONS = 5
 DEFAULT_HISTORY = 10
 MAX_HISTORY = 100
 FIND_LIMIT = 25
-FIND_CANDIDATES = 200  # the best matches by name, tag or contact, ranked finally here
 UNRESOLVED_OWNER_QUERY = "owner:unresolved"
 
 
@@ -57,19 +62,19 @@ class AccountCard:
 
 @dataclass(frozen=True, slots=True)
 class MySummary:
-    accounts: list[Account]
-    follow_ups: list[FollowUpItem]
-    renewals: list[RenewalItem]
+    accounts: Page[Account]
+    follow_ups: Page[FollowUpItem]
+    renewals: Page[RenewalItem]
 
 
 @dataclass(frozen=True, slots=True)
 class HomeData:
-    """What the App Home shows one user: their own items only."""
+    """What the App Home shows one user: their own items only, a page of each."""
 
-    overdue: list[FollowUpItem]
-    due_this_week: list[FollowUpItem]  # due from now to the end of Sunday, not yet overdue
-    renewals: list[RenewalItem]  # the next 90 days, outcomes still to record included
-    stale: list[Account]
+    overdue: Page[FollowUpItem]
+    due_this_week: Page[FollowUpItem]  # due from now to the end of Sunday, not yet overdue
+    renewals: Page[RenewalItem]  # the next 90 days, outcomes still to record included
+    stale: Page[Account]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +97,9 @@ def find_accounts(uow: UnitOfWork, query: str, *, include_archived: bool = False
         return Found(query, uow.accounts.with_unresolved_owner(), [])
     if not name_key(query):
         raise InvalidInput("query", "Find what? For example: `find acme` or `find emea`.")
-    # The repository narrows through its index, best first; the final ranking (tags and
-    # contacts included) happens here, where it can be tested pure.
-    candidates = uow.accounts.search(
-        query, include_archived=include_archived, limit=FIND_CANDIDATES
-    )
+    # The repository finds and ranks through its index and keeps the best; they are
+    # ranked again here (bot.matching, tested pure), which decides ties the same way.
+    candidates = uow.accounts.search(query, include_archived=include_archived, limit=FIND_LIMIT)
     contact_names = uow.contacts.names_by_account(a.id for a in candidates)
     contact_keys = {i: [name_key(n) for n in names] for i, names in contact_names.items()}
     matches = rank_accounts(query, candidates, contact_keys)[:FIND_LIMIT]
@@ -128,14 +131,14 @@ def who_owns(uow: UnitOfWork, account: str) -> Account:
     return resolve_account(uow, account)
 
 
-def _with_accounts(uow: UnitOfWork, follow_ups: list[FollowUp]) -> list[FollowUpItem]:
-    accounts = uow.accounts.by_ids(f.account_id for f in follow_ups)
-    return [FollowUpItem(f, accounts[f.account_id]) for f in follow_ups]
+def _with_accounts(uow: UnitOfWork, follow_ups: Page[FollowUp]) -> Page[FollowUpItem]:
+    accounts = uow.accounts.by_ids(f.account_id for f in follow_ups.items)
+    return follow_ups.map(lambda f: FollowUpItem(f, accounts[f.account_id]))
 
 
-def _renewals(uow: UnitOfWork, contracts: list[Contract]) -> list[RenewalItem]:
-    accounts = uow.accounts.by_ids(c.account_id for c in contracts)
-    return [RenewalItem(c, accounts[c.account_id]) for c in contracts]
+def _renewals(uow: UnitOfWork, contracts: Page[Contract]) -> Page[RenewalItem]:
+    accounts = uow.accounts.by_ids(c.account_id for c in contracts.items)
+    return contracts.map(lambda c: RenewalItem(c, accounts[c.account_id]))
 
 
 def _local_today(actor: Actor, now: datetime) -> date:
@@ -146,28 +149,47 @@ def _start_of_day(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone)
 
 
-def mine(uow: UnitOfWork, actor: Actor, now: datetime) -> MySummary:
-    """My accounts, my open follow-ups, my renewals in the next 90 days."""
-    last_day = _local_today(actor, now) + timedelta(days=DEFAULT_RENEWAL_WINDOW_DAYS)
-    return MySummary(
-        accounts=uow.accounts.owned_by(actor.user_id),
-        follow_ups=_with_accounts(uow, uow.follow_ups.open_for_owner(actor.user_id)),
-        renewals=_renewals(uow, uow.contracts.open_renewing_by(last_day, actor.user_id)),
-    )
-
-
-def overdue(uow: UnitOfWork, now: datetime, owner_id: str | None) -> list[FollowUpItem]:
-    """Open follow-ups past due, oldest first; ``owner_id`` None means everyone's."""
-    return _with_accounts(uow, uow.follow_ups.open_due_before(now, owner_id))
-
-
-def due(uow: UnitOfWork, actor: Actor, now: datetime, *, this_week: bool) -> list[FollowUpItem]:
-    """My open follow-ups due by the end of today (or of this week, Sunday), overdue included."""
+def _end_of(actor: Actor, now: datetime, *, this_week: bool) -> datetime:
+    """The end of the caller's today, or of their week (Sunday), as a moment."""
     zone = ZoneInfo(actor.timezone)
     today = _local_today(actor, now)
     last_day = today + timedelta(days=6 - today.weekday()) if this_week else today
-    end = _start_of_day(last_day + timedelta(days=1), zone)
-    return _with_accounts(uow, uow.follow_ups.open_due_before(end, actor.user_id))
+    return _start_of_day(last_day + timedelta(days=1), zone)
+
+
+def mine(uow: UnitOfWork, actor: Actor, now: datetime) -> MySummary:
+    """My accounts, my open follow-ups, my renewals in the next 90 days: a page of each."""
+    last_day = _local_today(actor, now) + timedelta(days=DEFAULT_RENEWAL_WINDOW_DAYS)
+    return MySummary(
+        accounts=uow.accounts.owned_page(actor.user_id, limit=MY_ACCOUNTS_PAGE),
+        follow_ups=_with_accounts(
+            uow, uow.follow_ups.open_page(owner_id=actor.user_id, limit=LIST_PAGE)
+        ),
+        renewals=_renewals(
+            uow, uow.contracts.open_renewing_page(last_day, actor.user_id, limit=LIST_PAGE)
+        ),
+    )
+
+
+def overdue(
+    uow: UnitOfWork, now: datetime, owner_id: str | None, *, after: Cursor | None = None
+) -> Page[FollowUpItem]:
+    """Open follow-ups past due, oldest first; ``owner_id`` None means everyone's."""
+    page = uow.follow_ups.open_page(owner_id=owner_id, due_before=now, limit=LIST_PAGE, after=after)
+    return _with_accounts(uow, page)
+
+
+def due(
+    uow: UnitOfWork, actor: Actor, now: datetime, *, this_week: bool, after: Cursor | None = None
+) -> Page[FollowUpItem]:
+    """My open follow-ups due by the end of today (or of this week, Sunday), overdue included."""
+    page = uow.follow_ups.open_page(
+        owner_id=actor.user_id,
+        due_before=_end_of(actor, now, this_week=this_week),
+        limit=LIST_PAGE,
+        after=after,
+    )
+    return _with_accounts(uow, page)
 
 
 def renewals(
@@ -177,7 +199,8 @@ def renewals(
     *,
     within_days: int | None = None,
     this_quarter: bool = False,
-) -> list[RenewalItem]:
+    after: Cursor | None = None,
+) -> Page[RenewalItem]:
     """Open contracts by renewal date (overdue outcomes first), everyone's, with value and owner."""
     today = _local_today(actor, now)
     if this_quarter:
@@ -189,24 +212,35 @@ def renewals(
         if not 1 <= days <= 3660:
             raise InvalidInput("days", "Look ahead between 1 and 3660 days.")
         last_day = today + timedelta(days=days)
-    return _renewals(uow, uow.contracts.open_renewing_by(last_day, None))
+    page = uow.contracts.open_renewing_page(last_day, None, limit=LIST_PAGE, after=after)
+    return _renewals(uow, page)
 
 
-def stale(uow: UnitOfWork, now: datetime, owner_id: str | None) -> list[Account]:
+def stale(
+    uow: UnitOfWork, now: datetime, owner_id: str | None, *, after: Cursor | None = None
+) -> Page[Account]:
     """Live accounts past their cadence, longest overdue first."""
-    return uow.accounts.stale(now, owner_id)
+    return uow.accounts.stale_page(now, owner_id, limit=LIST_PAGE, after=after)
 
 
 def home(uow: UnitOfWork, actor: Actor, now: datetime) -> HomeData:
     """The caller's overdue follow-ups, the rest of this week's, renewals in 90 days, stale
-    accounts."""
-    this_week = due(uow, actor, now, this_week=True)
+    accounts: a page of each."""
+    me = actor.user_id
     last_day = _local_today(actor, now) + timedelta(days=DEFAULT_RENEWAL_WINDOW_DAYS)
+    week_end = _end_of(actor, now, this_week=True)
     return HomeData(
-        overdue=[i for i in this_week if i.follow_up.effective_due < now],
-        due_this_week=[i for i in this_week if i.follow_up.effective_due >= now],
-        renewals=_renewals(uow, uow.contracts.open_renewing_by(last_day, actor.user_id)),
-        stale=uow.accounts.stale(now, actor.user_id),
+        overdue=_with_accounts(
+            uow, uow.follow_ups.open_page(owner_id=me, due_before=now, limit=HOME_PAGE)
+        ),
+        due_this_week=_with_accounts(
+            uow,
+            uow.follow_ups.open_page(
+                owner_id=me, due_from=now, due_before=week_end, limit=HOME_PAGE
+            ),
+        ),
+        renewals=_renewals(uow, uow.contracts.open_renewing_page(last_day, me, limit=HOME_PAGE)),
+        stale=uow.accounts.stale_page(now, me, limit=HOME_PAGE),
     )
 
 

@@ -2,6 +2,7 @@
 
 from storage.repositories.accounts import SqlAccountRepository, SqlContactRepository
 from storage.repositories.base import LIVE_STATUSES
+from storage.repositories.bulk import SqlBulkWriter
 from storage.repositories.contracts import SqlContractRepository
 from storage.repositories.ledger import SqlAuditLog, SqlNudgeLedger, SqlSlackEventLog
 from storage.repositories.touches import SqlFollowUpRepository, SqlInteractionRepository
@@ -11,6 +12,7 @@ __all__ = [
     "LIVE_STATUSES",
     "SqlAccountRepository",
     "SqlAuditLog",
+    "SqlBulkWriter",
     "SqlContactRepository",
     "SqlContractRepository",
     "SqlFollowUpRepository",

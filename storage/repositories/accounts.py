@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, case, func, select, union
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Select, case, func, literal, select, union_all
+from sqlalchemy.orm import QueryableAttribute, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
 from bot.domain import Account, AccountKind, AccountStatus, Contact, Owner, name_key
+from bot.paging import Cursor, KeyPart, Page
 from storage import mapping, models
 from storage.repositories import name_search
 from storage.repositories.base import LIVE_STATUSES, Scoped, check_version
+from storage.repositories.paging import read_page
 
 ACCOUNT_NAMES = name_search.Searched(
     "accounts", models.AccountRow.name_key, models.AccountRow.id, models.AccountRow.team_id
@@ -182,43 +185,48 @@ class SqlAccountRepository(Scoped):
             )
         # The accounts whose name, a tag or a contact contains the text, each part found
         # through its own trigram index (an OR across the three would read the workspace),
-        # best first, so that the limit keeps the best: the name itself, its start, the
-        # start of one of its words, anywhere in it; then tags and contacts. Then the
-        # accounts themselves, by primary key.
-        account = models.AccountRow
-        matched = [
-            select(account.id, account.name_key),
-            select(account.id, account.name_key).join(
-                models.AccountTagRow, models.AccountTagRow.account_id == account.id
+        # ranked as bot.matching ranks them, so that the limit keeps the best: the name
+        # itself 0, its start 1, the start of one of its words 2, anywhere in it 3; a tag
+        # itself 4, part of a tag 5; a contact's name 6. Then the accounts, by primary key.
+        account, tag = models.AccountRow, models.AccountTagRow
+        escaped = name_search.like_escaped(key)
+        by_name = case(
+            (account.name_key == key, 0),
+            (account.name_key.like(f"{escaped}%", escape="\\"), 1),
+            (account.name_key.like(f"% {escaped}%", escape="\\"), 2),
+            else_=3,
+        )
+        parts = [
+            (ACCOUNT_NAMES, select(account.id, account.name_key, by_name.label("rank"))),
+            (
+                TAGS,
+                select(account.id, account.name_key, case((tag.tag_key == key, 4), else_=5)).join(
+                    tag, tag.account_id == account.id
+                ),
             ),
-            select(account.id, account.name_key).join(
-                models.ContactRow, models.ContactRow.account_id == account.id
+            (
+                CONTACT_NAMES,
+                select(account.id, account.name_key, literal(6)).join(
+                    models.ContactRow, models.ContactRow.account_id == account.id
+                ),
             ),
         ]
         if not include_archived:
-            matched = [
-                part.where(account.status != AccountStatus.ARCHIVED.value) for part in matched
+            parts = [
+                (searched, part.where(account.status != AccountStatus.ARCHIVED.value))
+                for searched, part in parts
             ]
-        found = union(
+        found = union_all(
             *(
                 name_search.containing(self.session, searched, key, self.team_id, part)
-                for searched, part in zip(
-                    (ACCOUNT_NAMES, TAGS, CONTACT_NAMES), matched, strict=True
-                )
+                for searched, part in parts
             )
         ).subquery()
-        escaped = name_search.like_escaped(key)
-        closeness = case(
-            (found.c.name_key == key, 0),
-            (found.c.name_key.like(f"{escaped}%", escape="\\"), 1),
-            (found.c.name_key.like(f"% {escaped}%", escape="\\"), 2),
-            (found.c.name_key.like(f"%{escaped}%", escape="\\"), 3),
-            else_=4,
-        )
         best = list(
             self.session.scalars(
                 select(found.c.id)
-                .order_by(closeness, func.length(found.c.name_key), found.c.name_key)
+                .group_by(found.c.id, found.c.name_key)
+                .order_by(func.min(found.c.rank), func.length(found.c.name_key), found.c.name_key)
                 .limit(limit)
             )
         )
@@ -239,6 +247,54 @@ class SqlAccountRepository(Scoped):
                 models.AccountRow.status.in_(LIVE_STATUSES),
             )
             .order_by(models.AccountRow.name_key)
+        )
+
+    def _page(
+        self,
+        conditions: list[ColumnElement[bool]],
+        order: tuple[QueryableAttribute[Any], ...],
+        key: Callable[[models.AccountRow], tuple[KeyPart, ...]],
+        *,
+        limit: int,
+        after: Cursor | None,
+    ) -> Page[Account]:
+        plain = select(models.AccountRow).where(models.AccountRow.team_id == self.team_id)
+        return read_page(
+            self.session,
+            self._select().where(*conditions),
+            order,
+            limit=limit,
+            after=after,
+            key=key,
+            domain=self._domain,
+            count_from=plain.where(*conditions),
+        )
+
+    def owned_page(
+        self, owner_id: str, *, limit: int, after: Cursor | None = None
+    ) -> Page[Account]:
+        row = models.AccountRow
+        return self._page(
+            [row.owner_id == owner_id, row.status.in_(LIVE_STATUSES)],
+            (row.name_key, row.id),
+            lambda r: (r.name_key, r.id),
+            limit=limit,
+            after=after,
+        )
+
+    def stale_page(
+        self, now: datetime, owner_id: str | None, *, limit: int, after: Cursor | None = None
+    ) -> Page[Account]:
+        row = models.AccountRow
+        conditions = [row.status.in_(LIVE_STATUSES), row.next_touch_due < now]
+        if owner_id is not None:
+            conditions.append(row.owner_id == owner_id)
+        return self._page(
+            conditions,
+            (row.next_touch_due, row.id),
+            lambda r: (r.next_touch_due, r.id),
+            limit=limit,
+            after=after,
         )
 
     def with_unresolved_owner(self) -> list[Account]:

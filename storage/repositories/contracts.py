@@ -8,8 +8,10 @@ from decimal import Decimal
 from sqlalchemy import Select, select
 
 from bot.domain import Contract, ContractDirection, RenewalOutcome
+from bot.paging import Cursor, KeyPart, Page
 from storage import mapping, models
 from storage.repositories.base import LIVE_STATUSES, Scoped, check_version
+from storage.repositories.paging import read_page
 
 
 def _to_cents(value: Decimal) -> int:
@@ -119,6 +121,40 @@ class SqlContractRepository(Scoped):
         )
         return [mapping.contract(r) for r in rows]
 
+    def open_renewing_page(
+        self, last_day: date, owner_id: str | None, *, limit: int, after: Cursor | None = None
+    ) -> Page[Contract]:
+        contract, account = models.ContractRow, models.AccountRow
+        open_by = self._select().where(
+            contract.outcome.is_(None), contract.renewal_date <= last_day
+        )
+        if owner_id is None:
+            query = open_by.join(account, account.id == contract.account_id).where(
+                account.status.in_(LIVE_STATUSES)
+            )
+        else:
+            # One owner's: from their live accounts to each one's open contract, so the work
+            # follows the size of their book, not of the workspace's renewals.
+            theirs = select(account.id).where(
+                account.team_id == self.team_id,
+                account.owner_id == owner_id,
+                account.status.in_(LIVE_STATUSES),
+            )
+            query = open_by.where(contract.account_id.in_(theirs))
+        return read_page(
+            self.session,
+            query,
+            (contract.renewal_date, contract.id),
+            limit=limit,
+            after=after,
+            key=_contract_key,
+            domain=mapping.contract,
+        )
+
     def all(self) -> list[Contract]:
         rows = self.session.scalars(self._select().order_by(models.ContractRow.id))
         return [mapping.contract(r) for r in rows]
+
+
+def _contract_key(row: models.ContractRow) -> tuple[KeyPart, ...]:
+    return (row.renewal_date, row.id)

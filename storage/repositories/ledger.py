@@ -71,6 +71,14 @@ class SqlSlackEventLog(Scoped):
             self.session.execute(taken.returning(models.SlackEventRow.event_id)).first() is not None
         )
 
+    def seen(self, event_id: str, now: datetime) -> bool:
+        received = self.session.scalar(
+            select(models.SlackEventRow.received_at).where(
+                models.SlackEventRow.event_id == event_id
+            )
+        )
+        return received is not None and received >= now - self.KEEP
+
     def forget_old(self, now: datetime) -> int:
         # Housekeeping, off the request path (the scheduler's pass): a request only ever
         # writes its own row.

@@ -7,8 +7,10 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, func, select
 
 from bot.domain import FollowUp, FollowUpStatus, Interaction, InteractionKind
+from bot.paging import Cursor, KeyPart, Page
 from storage import mapping, models
 from storage.repositories.base import Scoped, check_version
+from storage.repositories.paging import read_page
 
 
 class SqlInteractionRepository(Scoped):
@@ -145,6 +147,33 @@ class SqlFollowUpRepository(Scoped):
             query = query.where(models.FollowUpRow.owner_id == owner_id)
         return self._list(query)
 
+    def open_page(
+        self,
+        *,
+        owner_id: str | None,
+        due_from: datetime | None = None,
+        due_before: datetime | None = None,
+        limit: int,
+        after: Cursor | None = None,
+    ) -> Page[FollowUp]:
+        row = models.FollowUpRow
+        query = self._open()
+        if owner_id is not None:
+            query = query.where(row.owner_id == owner_id)
+        if due_from is not None:
+            query = query.where(row.effective_due >= due_from)
+        if due_before is not None:
+            query = query.where(row.effective_due < due_before)
+        return read_page(
+            self.session,
+            query,
+            (row.effective_due, row.number),
+            limit=limit,
+            after=after,
+            key=_follow_up_key,
+            domain=mapping.follow_up,
+        )
+
     def open_for_owner(self, owner_id: str) -> list[FollowUp]:
         return self._list(self._open().where(models.FollowUpRow.owner_id == owner_id))
 
@@ -163,3 +192,7 @@ class SqlFollowUpRepository(Scoped):
     def all(self) -> list[FollowUp]:
         rows = self.session.scalars(self._select().order_by(models.FollowUpRow.number))
         return [mapping.follow_up(r) for r in rows]
+
+
+def _follow_up_key(row: models.FollowUpRow) -> tuple[KeyPart, ...]:
+    return (row.effective_due, row.number)

@@ -157,56 +157,57 @@ def test_history_newest_first(world: Harness) -> None:
 
 def test_mine(world: Harness) -> None:
     summary = _read(world, lambda w: queries.mine(w, ALICE, NOW))
-    assert [a.name for a in summary.accounts] == ["Acme", "Acme Corp", "Initech Labs"]
-    assert [i.follow_up.text for i in summary.follow_ups] == [
+    assert [a.name for a in summary.accounts.items] == ["Acme", "Acme Corp", "Initech Labs"]
+    assert [i.follow_up.text for i in summary.follow_ups.items] == [
         "Overdue one",
         "Due today",
         "Due this week",
     ]
-    assert [r.account.name for r in summary.renewals] == ["Acme Corp"]
+    assert [r.account.name for r in summary.renewals.items] == ["Acme Corp"]
 
 
 def test_overdue_mine_someone_and_all(world: Harness) -> None:
     mine = _read(world, lambda w: queries.overdue(w, NOW, "UALICE"))
-    assert [i.follow_up.text for i in mine] == ["Overdue one"]
+    assert [i.follow_up.text for i in mine.items] == ["Overdue one"]
     everyone = _read(world, lambda w: queries.overdue(w, NOW, None))
-    assert [i.follow_up.text for i in everyone] == ["Overdue one", "Bob's overdue"]
+    assert [i.follow_up.text for i in everyone.items] == ["Overdue one", "Bob's overdue"]
 
 
 def test_snoozed_follow_ups_leave_overdue_until_the_snooze_ends(world: Harness) -> None:
     world.run(ALICE, follow_ups.snooze_follow_up, NOW, 1, when("monday"))
-    assert _read(world, lambda w: queries.overdue(w, NOW, "UALICE")) == []
+    assert _read(world, lambda w: queries.overdue(w, NOW, "UALICE")).items == []
     later = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
     assert [
-        i.follow_up.number for i in _read(world, lambda w: queries.overdue(w, later, "UALICE"))
+        i.follow_up.number
+        for i in _read(world, lambda w: queries.overdue(w, later, "UALICE")).items
     ] == [2, 3, 1]  # by when each is due now: the snoozed one last
 
 
 def test_due_today_and_this_week(world: Harness) -> None:
     today = _read(world, lambda w: queries.due(w, ALICE, NOW, this_week=False))
-    assert [i.follow_up.text for i in today] == ["Overdue one", "Due today"]
+    assert [i.follow_up.text for i in today.items] == ["Overdue one", "Due today"]
     week = _read(world, lambda w: queries.due(w, ALICE, NOW, this_week=True))
-    assert [i.follow_up.text for i in week] == ["Overdue one", "Due today", "Due this week"]
+    assert [i.follow_up.text for i in week.items] == ["Overdue one", "Due today", "Due this week"]
 
 
 def test_renewals_windows(world: Harness) -> None:
     default = _read(world, lambda w: queries.renewals(w, ALICE, NOW))
-    assert [(r.account.name, r.account.owner.user_id) for r in default] == [
+    assert [(r.account.name, r.account.owner.user_id) for r in default.items] == [
         ("Globex", "UBOB"),
         ("Acme Corp", "UALICE"),
     ]
     soon = _read(world, lambda w: queries.renewals(w, ALICE, NOW, within_days=45))
-    assert [r.account.name for r in soon] == ["Globex"]
+    assert [r.account.name for r in soon.items] == ["Globex"]
     quarter = _read(world, lambda w: queries.renewals(w, ALICE, NOW, this_quarter=True))
-    assert [r.account.name for r in quarter] == ["Globex", "Acme Corp"]
+    assert [r.account.name for r in quarter.items] == ["Globex", "Acme Corp"]
     year = _read(world, lambda w: queries.renewals(w, ALICE, NOW, within_days=365))
-    assert [r.account.name for r in year][-1] == "Initech Labs"
+    assert [r.account.name for r in year.items][-1] == "Initech Labs"
 
 
 def test_stale_longest_first_and_reset_by_any_touch(world: Harness) -> None:
     stale = _read(world, lambda w: queries.stale(w, NOW, None))
     # Acme Corp: created 100 days ago, cadence 30. Globex: 40 days ago. Acme was touched.
-    assert [a.name for a in stale] == ["Acme Corp", "Globex"]
+    assert [a.name for a in stale.items] == ["Acme Corp", "Globex"]
     world.run(
         BOB,
         interactions.log_interaction,
@@ -215,15 +216,16 @@ def test_stale_longest_first_and_reset_by_any_touch(world: Harness) -> None:
         kind=InteractionKind.NOTE,
         summary="Checked in.",
     )
-    assert [a.name for a in _read(world, lambda w: queries.stale(w, NOW, None))] == ["Globex"]
-    assert _read(world, lambda w: queries.stale(w, NOW, "UALICE")) == []
+    assert [a.name for a in _read(world, lambda w: queries.stale(w, NOW, None)).items] == ["Globex"]
+    assert _read(world, lambda w: queries.stale(w, NOW, "UALICE")).items == []
 
 
 def test_churned_and_archived_accounts_leave_the_lists(world: Harness) -> None:
     world.run(ALICE, accounts.set_status, NOW, account="Acme Corp", status=AccountStatus.CHURNED)
-    assert "Acme Corp" not in [a.name for a in _read(world, lambda w: queries.stale(w, NOW, None))]
+    stale = _read(world, lambda w: queries.stale(w, NOW, None))
+    assert "Acme Corp" not in [a.name for a in stale.items]
     assert "Acme Corp" not in [
-        r.account.name for r in _read(world, lambda w: queries.renewals(w, ALICE, NOW))
+        r.account.name for r in _read(world, lambda w: queries.renewals(w, ALICE, NOW)).items
     ]
 
 
@@ -280,16 +282,18 @@ def test_another_workspace_can_neither_see_nor_touch(
 def test_another_workspace_lists_nothing_of_ours(world: Harness) -> None:
     world.run(EVE, accounts.add_account, NOW, name="Eve's Own", owner=Owner(user_id="UALICE"))
     assert _read(world, lambda w: queries.find_accounts(w, "acme").accounts, "T2") == []
-    assert _read(world, lambda w: queries.overdue(w, NOW, None), "T2") == []
+    assert _read(world, lambda w: queries.overdue(w, NOW, None), "T2").items == []
     assert (
-        _read(world, lambda w: queries.stale(w, NOW + timedelta(days=400), None), "T2")[0].name
+        _read(world, lambda w: queries.stale(w, NOW + timedelta(days=400), None), "T2")
+        .items[0]
+        .name
         == "Eve's Own"
     )
-    assert _read(world, lambda w: queries.renewals(w, EVE, NOW, within_days=3660), "T2") == []
+    assert _read(world, lambda w: queries.renewals(w, EVE, NOW, within_days=3660), "T2").total == 0
     alice_in_t2 = ALICE.__class__(team_id="T2", user_id="UALICE", timezone="Europe/Berlin")
     summary = _read(world, lambda w: queries.mine(w, alice_in_t2, NOW), "T2")
-    assert [a.name for a in summary.accounts] == ["Eve's Own"]
-    assert summary.follow_ups == [] and summary.renewals == []
+    assert [a.name for a in summary.accounts.items] == ["Eve's Own"]
+    assert summary.follow_ups.total == summary.renewals.total == 0
     assert [e.team_id for e in _read(world, lambda w: w.audit.all(), "T2")] == ["T2"]
 
 
@@ -310,10 +314,10 @@ def test_owner_unresolved_lists_only_this_workspaces_accounts(app: Harness) -> N
 
 def test_home_shows_my_overdue_this_week_renewals_and_stale(world: Harness) -> None:
     data = _read(world, lambda w: queries.home(w, ALICE, NOW))
-    assert [i.follow_up.text for i in data.overdue] == ["Overdue one"]
-    assert [i.follow_up.text for i in data.due_this_week] == ["Due today", "Due this week"]
-    assert [r.account.name for r in data.renewals] == ["Acme Corp"]
-    assert [a.name for a in data.stale] == ["Acme Corp"]
+    assert [i.follow_up.text for i in data.overdue.items] == ["Overdue one"]
+    assert [i.follow_up.text for i in data.due_this_week.items] == ["Due today", "Due this week"]
+    assert [r.account.name for r in data.renewals.items] == ["Acme Corp"]
+    assert [a.name for a in data.stale.items] == ["Acme Corp"]
 
 
 def test_seen_deliveries_are_kept_a_day_and_pruned_after_it(app: Harness) -> None:

@@ -120,6 +120,19 @@ def test_a_replayed_command_is_answered_without_a_second_write(
     assert _count(app_db, models.AuditEventRow) == 3  # create, interaction, touch
 
 
+def test_a_question_writes_nothing_and_is_answered_again_when_replayed(
+    known: Slack, app_db: Harness
+) -> None:
+    """Only a request that changes something keeps its replay key: a question costs no
+    write (no fsync, no WAL) and a replayed one is simply answered again."""
+    before = app_db.snapshot()
+    asked = known.command("show Acme Corp")
+    first = known.answer(asked)["text"]
+    assert "Acme Corp" in first
+    assert known.answer(asked)["text"] == first
+    assert app_db.snapshot() == before
+
+
 def test_the_same_command_sent_again_as_a_new_request_is_new(slack: Slack, app_db: Harness) -> None:
     """Only a replay of the very same request is refused: typing the line twice logs twice."""
     slack.answer(slack.command("add Acme Corp"))

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.domain import AccountStatus, InteractionKind, Owner
+from bot.paging import Page
 from bot.render import (
     LogForm,
     LogPrefill,
@@ -40,21 +41,40 @@ PERMALINK = "https://acme.slack.com/archives/C123/p1796400000000100"
 def _home(n: int, name: str = "Acme Corp", text: str = "send the proposal") -> HomeData:
     a = account(name=name)
     return HomeData(
-        overdue=[
-            FollowUpItem(follow_up(i, text=text, due_at=NOW - timedelta(days=3)), a)
-            for i in range(n)
-        ],
-        due_this_week=[
-            FollowUpItem(follow_up(1000 + i, text=text, due_at=NOW + timedelta(days=1)), a)
-            for i in range(n)
-        ],
-        renewals=[RenewalItem(contract(i, renewal_date=date(2027, 1, 15)), a) for i in range(n)],
-        stale=[account(i, name) for i in range(n)],
+        overdue=Page.of(
+            [
+                FollowUpItem(follow_up(i, text=text, due_at=NOW - timedelta(days=3)), a)
+                for i in range(n)
+            ]
+        ),
+        due_this_week=Page.of(
+            [
+                FollowUpItem(follow_up(1000 + i, text=text, due_at=NOW + timedelta(days=1)), a)
+                for i in range(n)
+            ]
+        ),
+        renewals=Page.of(
+            [RenewalItem(contract(i, renewal_date=date(2027, 1, 15)), a) for i in range(n)]
+        ),
+        stale=Page.of([account(i, name) for i in range(n)]),
     )
 
 
 def _headers(view: dict[str, Any]) -> list[str]:
     return [b["text"]["text"] for b in view["blocks"] if b["type"] == "header"]
+
+
+def test_home_counts_what_it_did_not_read() -> None:
+    a = account()
+    overdue = [FollowUpItem(follow_up(i, due_at=NOW - timedelta(days=3)), a) for i in range(20)]
+    data = HomeData(Page(overdue, 900), Page.of([]), Page.of([]), Page.of([]))
+    view = home_view(data, viewer())
+    check_view(view)
+    assert _headers(view)[1] == "Overdue follow-ups (900)"
+    more = next(b for b in view["blocks"] if b["type"] == "context" and "more" in str(b))
+    shown = sum(1 for b in view["blocks"] if b.get("block_id", "").startswith("follow_up:"))
+    assert more["elements"][0]["text"] == f"…and {900 - shown} more"
+    assert "`/crm overdue`" in more["elements"][1]["text"]
 
 
 def test_home_shows_the_four_sections_with_buttons() -> None:
@@ -85,7 +105,7 @@ def test_home_shows_the_four_sections_with_buttons() -> None:
 
 
 def test_empty_home_says_so_kindly() -> None:
-    view = home_view(HomeData([], [], [], []), viewer())
+    view = home_view(HomeData(Page.of([]), Page.of([]), Page.of([]), Page.of([])), viewer())
     check_view(view)
     all_text = "\n".join(texts(view["blocks"]))
     for expected in (

@@ -11,6 +11,7 @@ from bot import commands as c
 from bot.domain import InteractionKind, Owner
 from bot.errors import AlreadyExists
 from bot.execute import Executed
+from bot.paging import Page
 from bot.render import LogPrefill, home_view, log_modal, render_refusal, render_result
 from bot.render.text import ELLIPSIS, clip, safe, unescape
 from bot.services.follow_ups import FollowUpChange
@@ -81,13 +82,14 @@ def test_account_card(name: str, summary: str, other: str) -> None:
 
 
 @SETTINGS
-@given(name=NAME, text=SUMMARY, count=st.integers(0, 70))
-def test_lists(name: str, text: str, count: int) -> None:
+@given(name=NAME, text=SUMMARY, count=st.integers(0, 70), more=st.integers(0, 10**6))
+def test_lists(name: str, text: str, count: int, more: int) -> None:
     a = account(name=name, owner=Owner(unresolved=text[:200]))
     items = [FollowUpItem(follow_up(i, text=text[:2000]), a) for i in range(count)]
-    _render(c.Overdue(c.Scope.ALL), items)
-    _render(c.Renewals(), [RenewalItem(contract(i), a) for i in range(count)])
-    _render(c.Stale(c.Scope.ALL), [a] * count)
+    more = more if count else 0  # an empty first page is the whole list
+    _render(c.Overdue(c.Scope.ALL), Page(items, count + more))
+    _render(c.Renewals(), Page([RenewalItem(contract(i), a) for i in range(count)], count + more))
+    _render(c.Stale(c.Scope.ALL), Page([a] * count, count + more))
     _render(c.FindAccounts(text[:100] or "x"), Found(text[:100], [a] * count, [name] * 3))
 
 
@@ -101,14 +103,13 @@ def test_log_confirmation(name: str, summary: str) -> None:
 
 
 @SETTINGS
-@given(name=NAME, text=SUMMARY, count=st.integers(0, 60))
-def test_home(name: str, text: str, count: int) -> None:
+@given(name=NAME, text=SUMMARY, count=st.integers(0, 60), more=st.integers(0, 10**6))
+def test_home(name: str, text: str, count: int, more: int) -> None:
     a = account(name=name)
-    items = [FollowUpItem(follow_up(i, text=text[:2000]), a) for i in range(count)]
-    view = home_view(
-        HomeData(items, items, [RenewalItem(contract(i), a) for i in range(count)], [a] * count),
-        viewer(),
-    )
+    more = more if count else 0  # an empty first page is the whole list
+    items = Page([FollowUpItem(follow_up(i, text=text[:2000]), a) for i in range(count)], count)
+    renewals = Page([RenewalItem(contract(i), a) for i in range(count)], count + more)
+    view = home_view(HomeData(items, items, renewals, Page([a] * count, count + more)), viewer())
     check_view(view)
     for shown in texts(view["blocks"]):
         assert_inert(shown)

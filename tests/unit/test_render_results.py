@@ -25,6 +25,7 @@ from bot.domain import (
     Workspace,
 )
 from bot.execute import Executed
+from bot.paging import Page
 from bot.render import Reply, Viewer, ids, render_result
 from bot.services.accounts import AccountChange
 from bot.services.contracts import ContractChange, RenewalRecorded
@@ -126,12 +127,12 @@ def _cases(
         (c.AddContact(name, name, title=text[:200]), contact(name=name, title=text[:200])),
         (
             c.Mine(),
-            MySummary([a], [FollowUpItem(f, a)], [RenewalItem(k, a)]),
+            MySummary(Page.of([a]), Page.of([FollowUpItem(f, a)]), Page.of([RenewalItem(k, a)])),
         ),
-        (c.Overdue(), [FollowUpItem(f, a)]),
-        (c.Due("this week"), [FollowUpItem(f, a)]),
-        (c.Renewals(), [RenewalItem(k, a)]),
-        (c.Stale(c.Scope.ALL), [a]),
+        (c.Overdue(), Page.of([FollowUpItem(f, a)])),
+        (c.Due("this week"), Page.of([FollowUpItem(f, a)])),
+        (c.Renewals(), Page.of([RenewalItem(k, a)])),
+        (c.Stale(c.Scope.ALL), Page.of([a])),
         (
             c.RecordOutcome(name, renewed=True),
             RenewalRecorded(
@@ -381,14 +382,19 @@ def _more(reply: Reply) -> int:
     [
         (
             c.Overdue(c.Scope.ALL),
-            lambda n: [FollowUpItem(follow_up(n), account()) for n in range(n)],
+            lambda n: Page.of([FollowUpItem(follow_up(n), account()) for n in range(n)]),
         ),
-        (c.Due("this week"), lambda n: [FollowUpItem(follow_up(n), account()) for n in range(n)]),
+        (
+            c.Due("this week"),
+            lambda n: Page.of([FollowUpItem(follow_up(n), account()) for n in range(n)]),
+        ),
         (
             c.Renewals(),
-            lambda n: [RenewalItem(contract(n, account_id=n), account(n)) for n in range(n)],
+            lambda n: Page.of(
+                [RenewalItem(contract(n, account_id=n), account(n)) for n in range(n)]
+            ),
         ),
-        (c.Stale(), lambda n: [account(n, f"Account {n}") for n in range(n)]),
+        (c.Stale(), lambda n: Page.of([account(n, f"Account {n}") for n in range(n)])),
         (
             c.FindAccounts("acc"),
             lambda n: Found("acc", [account(i, f"Acc {i}") for i in range(n)], []),
@@ -397,9 +403,9 @@ def _more(reply: Reply) -> int:
         (
             c.Mine(),
             lambda n: MySummary(
-                [account(i, f"Account {i}") for i in range(n)],
-                [FollowUpItem(follow_up(i), account()) for i in range(n)],
-                [RenewalItem(contract(i), account()) for i in range(n)],
+                Page.of([account(i, f"Account {i}") for i in range(n)]),
+                Page.of([FollowUpItem(follow_up(i), account()) for i in range(n)]),
+                Page.of([RenewalItem(contract(i), account()) for i in range(n)]),
             ),
         ),
     ],
@@ -416,28 +422,59 @@ def test_long_lists_are_cut_with_and_n_more(
 
 def test_a_cut_list_counts_what_it_left_out() -> None:
     items = [FollowUpItem(follow_up(n), account()) for n in range(60)]
-    reply = _render(c.Overdue(), items)
+    reply = _render(c.Overdue(), Page.of(items))
     shown = sum(1 for b in reply.blocks if b.get("block_id", "").startswith("follow_up:"))
     assert shown + _more(reply) == 60
     assert reply.blocks[0]["text"]["text"] == "*Your overdue follow-ups* (60)"
 
 
+def test_a_page_of_a_longer_list_counts_what_was_not_read_and_says_how_to_narrow() -> None:
+    items = [FollowUpItem(follow_up(n), account()) for n in range(25)]
+    reply = _render(c.Overdue(c.Scope.ALL), Page(items, 5000))
+    check_reply(reply)
+    shown = sum(1 for b in reply.blocks if b.get("block_id", "").startswith("follow_up:"))
+    assert shown + _more(reply) == 5000
+    assert reply.blocks[0]["text"]["text"] == "*Overdue follow-ups (everyone)* (5000)"
+    assert "`overdue @user`" in reply.blocks[-1]["elements"][1]["text"]
+    assert "…and 4975 more — Narrow it: `overdue @user`" in reply.text
+
+
+def test_a_short_page_of_a_long_list_still_says_and_n_more() -> None:
+    items = [RenewalItem(contract(n, account_id=n), account(n)) for n in range(3)]
+    reply = _render(c.Renewals(), Page(items, 40))
+    assert _more(reply) == 37
+    assert reply.blocks[0]["text"]["text"] == "*Renewals in the next 90 days* (40)"
+
+
+def test_a_whole_list_says_nothing_more() -> None:
+    reply = _render(c.Stale(), Page.of([account(1, "Globex")]))
+    assert reply.blocks[-1]["type"] != "context"
+    assert "more" not in reply.text
+
+
+def test_mine_counts_the_accounts_it_did_not_read() -> None:
+    accounts = Page([account(i, f"Account {i}") for i in range(3)], 503)
+    reply = _render(c.Mine(), MySummary(accounts, Page.of([]), Page.of([])))
+    assert reply.blocks[0]["text"]["text"] == "*Your accounts* (503)"
+    assert reply.blocks[1]["text"]["text"].endswith("\n…and 500 more")
+
+
 def test_overdue_shows_days_overdue_and_owner_for_everyone() -> None:
     items = [FollowUpItem(follow_up(3, owner_id=ALI, due_at=NOW - timedelta(days=5)), account())]
-    text = block_texts(_render(c.Overdue(c.Scope.ALL), items).blocks)
+    text = block_texts(_render(c.Overdue(c.Scope.ALL), Page.of(items)).blocks)
     assert "*Overdue follow-ups (everyone)* (1)" in text
     assert "5 days overdue" in text
     assert f"<@{ALI}>" in text
 
 
 def test_overdue_of_a_user_names_them() -> None:
-    text = _render(c.Overdue(c.Scope.USER, ALI), []).text
+    text = _render(c.Overdue(c.Scope.USER, ALI), Page.of([])).text
     assert text == f"*Overdue follow-ups of* <@{ALI}>\nNothing overdue. :tada:"
 
 
 def test_renewals_show_value_and_owner() -> None:
     items = [RenewalItem(contract(), account())]
-    text = block_texts(_render(c.Renewals(within_days=200), items).blocks)
+    text = block_texts(_render(c.Renewals(within_days=200), Page.of(items)).blocks)
     assert "*Renewals in the next 200 days* (1)" in text
     assert "*Acme Corp* · 24,000 EUR · renews Wed 31 Mar 2027 (in 117 days)" in text
     assert f"<@{BOB}>" in text
@@ -445,7 +482,7 @@ def test_renewals_show_value_and_owner() -> None:
 
 def test_renewal_past_its_date_asks_for_the_outcome() -> None:
     item = RenewalItem(contract(renewal_date=date(2026, 12, 1)), account())
-    reply = _render(c.Renewals(), [item])
+    reply = _render(c.Renewals(), Page.of([item]))
     assert "renewal date was Tue 1 Dec — record the outcome" in reply.text
     buttons = next(b for b in reply.blocks if b["type"] == "actions")["elements"]
     assert [b["action_id"] for b in buttons] == [
@@ -459,7 +496,7 @@ def test_renewal_past_its_date_asks_for_the_outcome() -> None:
 
 def test_we_buy_contracts_say_so() -> None:
     item = RenewalItem(contract(direction=ContractDirection.WE_BUY, auto_renew=True), account())
-    text = _render(c.Renewals(), [item]).text
+    text = _render(c.Renewals(), Page.of([item])).text
     assert "24,000 EUR (we buy)" in text and "auto-renews" in text
 
 
@@ -467,7 +504,7 @@ def test_stale_is_longest_first_with_days_past_cadence() -> None:
     recent = account(1, "Recent", last_touch_at=NOW - timedelta(days=35))
     oldest = account(2, "Oldest", last_touch_at=NOW - timedelta(days=100))
     never = account(3, "Never", last_touch_at=None, created_at=NOW - timedelta(days=50))
-    reply = _render(c.Stale(), [recent, oldest, never])
+    reply = _render(c.Stale(), Page.of([recent, oldest, never]))
     lines = [b["text"]["text"] for b in reply.blocks[1:] if b["type"] == "section"]
     assert [line.split(" · ")[0] for line in lines] == ["*Oldest*", "*Never*", "*Recent*"]
     assert "70 days past its 30-day cadence" in lines[0]
