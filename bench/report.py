@@ -129,18 +129,6 @@ def summary_lines(results: Mapping[str, Any]) -> list[str]:
             if f.get("missing")
         }
     )
-    stand_in = sorted(
-        {
-            f"{run['database']} {run['scale']}"
-            for run in results.get("runs", [])
-            if run.get("seeder") == "bench._interim_seed"
-        }
-    )
-    if stand_in:
-        lines.append(
-            "seeded by the stand-in (bench/_interim_seed.py, at most 2,000 rows of each kind), "
-            f"not at the scale's size: {', '.join(stand_in)}"
-        )
     short = [
         f"{run['database']} {run['scale']} {name}"
         for run in results.get("runs", [])

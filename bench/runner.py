@@ -25,6 +25,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import URL
 
 from bench import latency, report, targets
+from bench import seed as seeding
 from bench.client import Client
 from bench.concurrency import run_concurrent
 from bench.databases import empty_database, postgres_answers, postgres_server
@@ -61,16 +62,6 @@ class Plan:
     @classmethod
     def everything(cls) -> Plan:
         return cls(("sqlite", "postgresql"), ("S", "L"), 200, 10, 20, 30.0, 100_000, True, 120.0)
-
-
-def seed_module() -> ModuleType:
-    """`bench.seed` (the product's bulk path); until it exists, the stand-in."""
-    try:
-        return importlib.import_module("bench.seed")
-    except ModuleNotFoundError as error:
-        if error.name != "bench.seed":
-            raise
-        return importlib.import_module("bench._interim_seed")
 
 
 def optional(module: str) -> ModuleType | None:
@@ -193,7 +184,6 @@ def measure_run(
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Seed, serve and measure one database at one scale; also the concurrency run when this
     is the run it belongs to (PostgreSQL, the largest scale planned)."""
-    seeding = seed_module()
     scale = seeding.SCALES[scale_name]
     run_id = uuid.uuid4().hex[:6]
     with empty_database(kind) as url:
