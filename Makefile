@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test test-slow run lint format clean console
+.PHONY: test test-slow bench run lint format clean console
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ test: $(STAMP)
 ## test-slow: the reliability suite (tests/reliability): real servers, processes, a load test
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m slow tests/reliability $(PYTEST_ARGS)
+
+## bench: latency over HTTP against bare-Bolt floors (BENCHMARKS.md); FULL=1 for S and L
+bench: $(STAMP)
+	$(BIN)/python -m bench $(if $(FULL),--full)
 
 ## run: the bot, with Slack tokens from the environment or .env (README: Connecting Slack)
 run: $(STAMP)

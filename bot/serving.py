@@ -12,6 +12,7 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app_factory import create_app, create_nudge_pass, units_of_work
@@ -19,6 +20,7 @@ from bot.clock import SystemClock
 from bot.scheduler import start_scheduler
 from bot.services.housekeeping import forget_old_deliveries
 from bot.settings import Settings
+from handlers.floors import with_floors
 from handlers.web import WsgiApp, health_check, serve, wsgi_app
 from storage import migrate
 from storage.database import answers, create_database_engine, create_session_factory
@@ -52,7 +54,11 @@ def _load_http_app(settings: Settings) -> WsgiApp:
     app = create_app(settings, session_factory=sessions)
     _start_nudges(settings, sessions)
     assert settings.slack_signing_secret is not None  # create_app refused to start without
-    return wsgi_app(app, settings.slack_signing_secret, lambda: answers(engine))
+    served = wsgi_app(app, settings.slack_signing_secret, lambda: answers(engine))
+    if settings.bench_floors:  # `make bench` only: the floors from this same process
+        client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+        served = with_floors(served, client, settings.slack_signing_secret)
+    return served
 
 
 def run_http(settings: Settings) -> None:

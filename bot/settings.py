@@ -39,6 +39,9 @@ class Settings:
     nudge_interval_seconds: int = 60
     admins: frozenset[str] = field(default_factory=frozenset)
     log_level: str = "INFO"
+    # Off in production: `make bench` turns it on so that the served process also answers the
+    # benchmark's floors (handlers/floors.py) and every figure comes from one process.
+    bench_floors: bool = False
 
     @classmethod
     def from_env(
@@ -64,6 +67,7 @@ class Settings:
             ),
             admins=_admins(text("RAPPORT_ADMINS")),
             log_level=_log_level(text("LOG_LEVEL")),
+            bench_floors=_switch("RAPPORT_BENCH_FLOORS", text("RAPPORT_BENCH_FLOORS")),
         )
 
     def is_admin(self, user_id: str) -> bool:
@@ -92,6 +96,15 @@ def _integer(name: str, raw: str | None, default: T, *, low: int, high: int) -> 
     if not raw.isdigit() or not low <= int(raw) <= high:
         raise SettingsError(f"{name} must be a whole number from {low} to {high}, not “{raw}”.")
     return int(raw)
+
+
+def _switch(name: str, raw: str | None) -> bool:
+    if raw is None:
+        return False
+    value = raw.casefold()
+    if value not in ("1", "on", "true", "yes", "0", "off", "false", "no"):
+        raise SettingsError(f"{name} must be on or off, not “{raw}”.")
+    return value in ("1", "on", "true", "yes")
 
 
 def _api_url(raw: str | None) -> str:
