@@ -84,14 +84,20 @@ def containing(
         return query.where(searched.id.in_(matching), (searched.team + "") == team_id)
     return query.where(
         searched.team == team_id,
-        searched.key.like(f"%{like_escaped(key)}%", escape="\\"),
+        _trigram_indexed(searched).like(f"%{like_escaped(key)}%", escape="\\"),
     )
+
+
+def _trigram_indexed(searched: Searched) -> ColumnElement[str]:
+    """The key as PostgreSQL's trigram index holds it (``search_objects.trigram_expression``:
+    behind ``lower()``, so that exact look-ups never take that index)."""
+    return func.lower(searched.key)
 
 
 def _prefix(session: Session, searched: Searched, key: str) -> ColumnElement[bool]:
     if session.get_bind().dialect.name == "sqlite":
         return and_(searched.key >= key, searched.key < key + _LAST_CHARACTER)
-    return searched.key.like(like_escaped(key) + "%", escape="\\")
+    return _trigram_indexed(searched).like(like_escaped(key) + "%", escape="\\")
 
 
 def resembling(
@@ -123,15 +129,15 @@ def resembling(
         )
         in_words = (
             select(searched.id)
-            .where(literal(key).op("<%")(searched.key), scope)
-            .order_by(func.word_similarity(key, searched.key).desc(), searched.key)
+            .where(literal(key).op("<%")(_trigram_indexed(searched)), scope)
+            .order_by(func.word_similarity(key, _trigram_indexed(searched)).desc(), searched.key)
         )
         found = list(session.scalars(in_words.limit(limit)))
         if found:
             return found
         query = (
             select(searched.id)
-            .where(searched.key.op("%")(key), scope)
-            .order_by(func.similarity(key, searched.key).desc(), searched.key)
+            .where(_trigram_indexed(searched).op("%")(key), scope)
+            .order_by(func.similarity(key, _trigram_indexed(searched)).desc(), searched.key)
         )
     return list(session.scalars(query.limit(limit)))
