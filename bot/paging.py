@@ -70,12 +70,15 @@ class Page(Generic[T]):
     """Up to one page of a list, in its order.
 
     ``total``: how many items the list has from this page's start on (this page's items
-    included), counted by the database. ``cursor``: where the next page starts, None when
-    this page is the last."""
+    included), counted by the database; when ``capped``, the count stopped there and the
+    list has at least that many (a count that would have to walk a long join is bounded,
+    so that the answer costs the same however long the list). ``cursor``: where the next
+    page starts, None when this page is the last."""
 
     items: Sequence[T]
     total: int
     cursor: Cursor | None = None
+    capped: bool = False
 
     @property
     def more(self) -> int:
@@ -84,7 +87,7 @@ class Page(Generic[T]):
 
     def map(self, convert: Callable[[T], U]) -> Page[U]:
         """The same page with each item converted (the count and cursor stay)."""
-        return Page([convert(item) for item in self.items], self.total, self.cursor)
+        return Page([convert(item) for item in self.items], self.total, self.cursor, self.capped)
 
     @classmethod
     def of(cls, items: Sequence[T]) -> Page[T]:

@@ -54,6 +54,7 @@ def _parts(data: HomeData, viewer: Viewer) -> list[Part]:
             as_header=True,
             divider_before=True,
             more=data.renewals.more,
+            more_at_least=data.renewals.capped,
             narrow="Yours and more: `/crm mine`.",
         ),
         Part(

@@ -32,6 +32,7 @@ class Part:
     divider_before: bool = False
     count_in_title: bool = True
     more: int = 0  # items after these, not read (the list was read a page at a time)
+    more_at_least: bool = False  # the list was counted only so far: there may be more
     narrow: str | None = None  # how to ask for fewer, said when some are not shown
 
     @property
@@ -40,14 +41,13 @@ class Part:
 
     def shown_title(self) -> str | None:
         if self.title is not None and self.count_in_title and self.items:
-            return f"{self.title} ({self.total})"
+            return f"{self.title} ({self.total}{'+' if self.more_at_least else ''})"
         return self.title
 
     def more_context(self, hidden: int) -> Block:
         """ "…and N more", and how to narrow the list."""
-        return (
-            context(more_line(hidden), self.narrow) if self.narrow else context(more_line(hidden))
-        )
+        line = more_line(hidden, at_least=self.more_at_least)
+        return context(line, self.narrow) if self.narrow else context(line)
 
     def head(self) -> list[Block]:
         blocks: list[Block] = [divider()] if self.divider_before else []
@@ -99,5 +99,6 @@ def fallback_text(lead: str | None, parts: Sequence[Part]) -> str:
             lines.append(title)
         lines.extend([item.line for item in part.items] or [part.empty])
         if part.more:
-            lines.append(more_line(part.more) + (f" — {part.narrow}" if part.narrow else ""))
+            more = more_line(part.more, at_least=part.more_at_least)
+            lines.append(more + (f" — {part.narrow}" if part.narrow else ""))
     return pack_lines([to_plain(line) for line in lines], FALLBACK_TEXT)

@@ -119,6 +119,7 @@ def mine(summary: MySummary, viewer: Viewer) -> Reply:
                 ],
                 "No renewals coming up.",
                 more=summary.renewals.more,
+                more_at_least=summary.renewals.capped,
                 narrow=NARROW_RENEWALS,
             ),
         ]
@@ -180,6 +181,7 @@ def renewals(page: Page[RenewalItem], command: c.Renewals, viewer: Viewer) -> Re
                 [renewal_item(i.contract, i.account, viewer) for i in page.items],
                 "No renewals in that window.",
                 more=page.more,
+                more_at_least=page.capped,
                 narrow=NARROW_RENEWALS,
             )
         ]

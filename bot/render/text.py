@@ -92,8 +92,9 @@ def pack_lines(lines: Sequence[str], limit: int, *, more: int = 0) -> str:
     return "\n".join(shown)
 
 
-def more_line(count: int) -> str:
-    return f"{ELLIPSIS}and {count} more"
+def more_line(count: int, *, at_least: bool = False) -> str:
+    """ "…and N more"; "…and N+ more" when the list was counted only that far."""
+    return f"{ELLIPSIS}and {count}{'+' if at_least else ''} more"
 
 
 # --- people and places the bot itself names --------------------------------------------

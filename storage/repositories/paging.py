@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, func, tuple_
+from sqlalchemy import Select, bindparam, func, literal, select, tuple_
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from bot.paging import Cursor, KeyPart, Page
@@ -29,6 +29,7 @@ def read_page(
     key: Callable[[R], tuple[KeyPart, ...]],
     domain: Callable[[R], T],
     count_from: Select[Any] | None = None,
+    count_cap: int | None = None,
 ) -> Page[T]:
     """Up to ``limit`` rows of ``query`` after ``after`` in ``order`` (ascending, unique),
     and how many rows there are from this page's start on.
@@ -36,7 +37,8 @@ def read_page(
     ``query`` selects one mapped entity, without ORDER BY or LIMIT; ``count_from`` is the same
     query without loader options when it has some (a COUNT loads nothing). The COUNT always
     runs, even when the page is short, so that a command costs the same statements whatever
-    the size of the workspace."""
+    the size of the workspace. ``count_cap``: count at most that many rows (for a list whose
+    COUNT would walk a join row by row); the page then says its total is a lower bound."""
     if limit < 1:
         raise ValueError("a page holds at least one item")
     counted = query if count_from is None else count_from
@@ -52,6 +54,12 @@ def read_page(
         query = query.where(starts_after)
         counted = counted.where(starts_after)
     rows: list[R] = list(session.scalars(query.order_by(*order).limit(limit)))
-    total = session.scalar(counted.with_only_columns(func.count(), maintain_column_froms=True))
-    cursor = Cursor(key(rows[-1])) if rows and len(rows) < (total or 0) else None
-    return Page([domain(row) for row in rows], int(total or 0), cursor)
+    if count_cap is None:
+        total = session.scalar(counted.with_only_columns(func.count(), maintain_column_froms=True))
+    else:
+        first = counted.with_only_columns(literal(1), maintain_column_froms=True)
+        total = session.scalar(select(func.count()).select_from(first.limit(count_cap).subquery()))
+    count = int(total or 0)
+    cursor = Cursor(key(rows[-1])) if rows and len(rows) < count else None
+    capped = count_cap is not None and count >= count_cap
+    return Page([domain(row) for row in rows], count, cursor, capped)

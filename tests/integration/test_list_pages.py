@@ -10,8 +10,12 @@ from decimal import Decimal
 from functools import partial
 from typing import TypeVar
 
+from sqlalchemy import select
+
 from bot.domain import AccountKind, AccountStatus, ContractDirection, FollowUp, Owner
 from bot.paging import Cursor, Page
+from storage import models
+from storage.repositories.paging import read_page
 from storage.unit_of_work import SqlUnitOfWork
 from tests.integration.conftest import NOW, Harness
 
@@ -164,3 +168,27 @@ def test_renewal_pages_are_by_date_then_id_of_live_accounts(app: Harness) -> Non
         app, lambda after, w: w.contracts.open_renewing_page(last_day, "UBOB", limit=2, after=after)
     )
     assert len(bobs) == 3
+
+
+def test_a_renewal_count_stops_at_its_cap_and_says_so(app: Harness) -> None:
+    """Counting a long renewal window joins each contract to its account; the count stops
+    at RENEWALS_COUNTED and the page says its total is a lower bound."""
+    app.read("T1", _seed)
+    last_day = date(2027, 12, 31)
+    whole = app.read(
+        "T1", lambda w: w.contracts.open_renewing_page(last_day, None, limit=3, after=None)
+    )
+    assert (whole.total, whole.capped) == (8, False)
+    with app.sessions() as session:
+        capped = read_page(
+            session,
+            select(models.ContractRow).where(models.ContractRow.team_id == "T1"),
+            (models.ContractRow.renewal_date, models.ContractRow.id),
+            limit=3,
+            after=None,
+            key=lambda row: (row.renewal_date, row.id),
+            domain=lambda row: row.id,
+            count_cap=5,
+        )
+    assert (len(capped.items), capped.total, capped.capped) == (3, 5, True)
+    assert capped.cursor is not None

@@ -446,6 +446,13 @@ def test_a_short_page_of_a_long_list_still_says_and_n_more() -> None:
     assert reply.blocks[0]["text"]["text"] == "*Renewals in the next 90 days* (40)"
 
 
+def test_a_list_counted_only_so_far_says_at_least() -> None:
+    items = [RenewalItem(contract(n, account_id=n), account(n)) for n in range(3)]
+    reply = _render(c.Renewals(), Page(items, 500, capped=True))
+    assert reply.blocks[0]["text"]["text"] == "*Renewals in the next 90 days* (500+)"
+    assert "…and 497+ more" in reply.text
+
+
 def test_a_whole_list_says_nothing_more() -> None:
     reply = _render(c.Stale(), Page.of([account(1, "Globex")]))
     assert reply.blocks[-1]["type"] != "context"
