@@ -11,6 +11,13 @@ PREFIX = "search_"
 SEARCHED = (("accounts", "name_key"), ("account_tags", "tag_key"), ("contacts", "name_key"))
 
 
+class UnsupportedDatabase(ValueError):
+    """Rapport runs on SQLite and PostgreSQL; name search has an index for those two only."""
+
+    def __init__(self, dialect: str) -> None:
+        super().__init__(f"Rapport runs on SQLite or PostgreSQL, not {dialect}.")
+
+
 def trigram_expression(key: str) -> str:
     """What PostgreSQL's trigram indexes are built on: the key column, behind ``lower()``.
 
@@ -36,7 +43,7 @@ def create_statements(dialect: str) -> list[str]:
         ]
     if dialect == "sqlite":
         return [s for table, key in SEARCHED for s in sqlite_statements(table, key)]
-    raise NotImplementedError(f"name search has no index for {dialect}")
+    raise UnsupportedDatabase(dialect)
 
 
 def drop_statements(dialect: str) -> list[str]:
@@ -53,7 +60,7 @@ def drop_statements(dialect: str) -> list[str]:
                 f"DROP TABLE {PREFIX}{table}",
             )
         ]
-    raise NotImplementedError(f"name search has no index for {dialect}")
+    raise UnsupportedDatabase(dialect)
 
 
 def sqlite_statements(table: str, key: str) -> list[str]:

@@ -124,18 +124,7 @@ class SqlContractRepository(Scoped):
 
     def by_ids(self, ids: Iterable[int]) -> list[Contract]:
         """These contracts as they stand (with or without an outcome), by id."""
-        found: list[Contract] = []
-        for part in in_slices(ids):
-            rows = self.session.scalars(
-                select(models.ContractRow)
-                .where(
-                    self.chosen_in_workspace(models.ContractRow.__table__.c.team_id),
-                    models.ContractRow.id.in_(part),
-                )
-                .order_by(models.ContractRow.id)
-            )
-            found += [mapping.contract(r) for r in rows]
-        return found
+        return [mapping.contract(r) for r in self.rows_by_ids(models.ContractRow, ids)]
 
     def open_for_accounts(self, account_ids: Iterable[int]) -> dict[int, Contract]:
         """The open contract of each of these accounts that has one."""

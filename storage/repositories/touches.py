@@ -218,18 +218,7 @@ class SqlFollowUpRepository(Scoped):
 
     def by_ids(self, ids: Iterable[int]) -> list[FollowUp]:
         """These follow-ups as they stand (any status), by id."""
-        found: list[FollowUp] = []
-        for part in in_slices(ids):
-            rows = self.session.scalars(
-                select(models.FollowUpRow)
-                .where(
-                    self.chosen_in_workspace(models.FollowUpRow.__table__.c.team_id),
-                    models.FollowUpRow.id.in_(part),
-                )
-                .order_by(models.FollowUpRow.id)
-            )
-            found += [mapping.follow_up(r) for r in rows]
-        return found
+        return [mapping.follow_up(r) for r in self.rows_by_ids(models.FollowUpRow, ids)]
 
     def get(self, follow_up_id: int) -> FollowUp | None:
         row = self.session.scalars(
