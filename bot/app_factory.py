@@ -10,6 +10,7 @@ import os
 import socket
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -20,6 +21,7 @@ from bot.background import Background, ThreadedBackground
 from bot.clock import Clock, SystemClock
 from bot.nudges.delivery import NudgePass
 from bot.nudges.model import DeliveryFailed
+from bot.ports import UnitOfWork
 from bot.render.nudges import nudge_message
 from bot.runtime import Rapport, UnitOfWorkFactory
 from bot.settings import Settings, SettingsError
@@ -39,7 +41,12 @@ def open_database(settings: Settings) -> sessionmaker[Session]:
 
 
 def units_of_work(sessions: sessionmaker[Session]) -> UnitOfWorkFactory:
-    return lambda team_id, **options: unit_of_work(sessions, team_id, **options)
+    def units(
+        team_id: str, *, dry_run: bool = False, read_only: bool = False
+    ) -> AbstractContextManager[UnitOfWork]:
+        return unit_of_work(sessions, team_id, dry_run=dry_run, read_only=read_only)
+
+    return units
 
 
 def worker_name() -> str:

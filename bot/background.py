@@ -22,11 +22,15 @@ Task = Callable[[], None]
 
 
 class Background(Protocol):
-    def submit(self, task: Task, *, name: str, key: Hashable | None = None) -> None:
+    def submit(
+        self, task: Task, *, name: str, key: Hashable | None = None, settle: float = 0.0
+    ) -> None:
         """Run ``task`` soon, after the current answer; a failure is logged, never raised.
-        With a ``key``, a task is dropped while another of that key waits to start (the
-        waiting one, reading the database when it runs, does the same and more): ten
-        changes in a second refresh someone's Home tab once, not ten times."""
+        Tasks of one ``key`` run one at a time, and at most one waits: a task is dropped
+        while another of its key waits to start (the waiting one, reading the database when
+        it runs, does the same and more). ``settle``: seconds a task of a key waits before
+        it starts, for the rest of a burst to join it. Ten changes in a second refresh
+        someone's Home tab once or twice, not ten times, and never ten at once."""
         ...
 
 
@@ -37,27 +41,43 @@ def _run_logged(task: Task, name: str) -> None:
         logger.exception("background task failed", extra={"task": name})
 
 
-class _Waiting:
-    """The keys of tasks submitted but not yet started."""
+class _Keys:
+    """Which keys have a task waiting to start, which have one running, and the task that
+    waits for a running one of its key to finish."""
 
     def __init__(self) -> None:
-        self._keys: set[Hashable] = set()
+        self._waiting: set[Hashable] = set()
+        self._running: set[Hashable] = set()
+        self._after: dict[Hashable, tuple[Task, str]] = {}
         self._lock = threading.Lock()
 
-    def claim(self, key: Hashable | None) -> bool:
-        """False if a task of this key is waiting already."""
+    def claim(self, key: Hashable | None, task: Task, name: str) -> bool:
+        """True: start ``task`` now. False: it was dropped (one of its key waits already) or
+        kept until the running one of its key finishes (``finished`` hands it back)."""
         if key is None:
             return True
         with self._lock:
-            if key in self._keys:
+            if key in self._waiting:
                 return False
-            self._keys.add(key)
+            self._waiting.add(key)
+            if key in self._running:
+                self._after[key] = (task, name)
+                return False
             return True
 
     def started(self, key: Hashable | None) -> None:
         if key is not None:
             with self._lock:
-                self._keys.discard(key)
+                self._waiting.discard(key)
+                self._running.add(key)
+
+    def finished(self, key: Hashable | None) -> tuple[Task, str] | None:
+        """The task kept for this key, to start now (it still counts as waiting)."""
+        if key is None:
+            return None
+        with self._lock:
+            self._running.discard(key)
+            return self._after.pop(key, None)
 
 
 class ThreadedBackground:
@@ -66,18 +86,47 @@ class ThreadedBackground:
 
     def __init__(self, workers: int = 4) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="after-answer")
-        self._waiting = _Waiting()
+        self._keys = _Keys()
+        self._settling: dict[threading.Timer, tuple[Task, str, Hashable | None]] = {}
+        self._lock = threading.Lock()
 
-    def submit(self, task: Task, *, name: str, key: Hashable | None = None) -> None:
-        if self._waiting.claim(key):
+    def submit(
+        self, task: Task, *, name: str, key: Hashable | None = None, settle: float = 0.0
+    ) -> None:
+        if not self._keys.claim(key, task, name):
+            return
+        if settle <= 0:
             self._pool.submit(self._start, task, name, key)
+            return
+        timer = threading.Timer(settle, lambda: self._settled(timer))
+        timer.daemon = True
+        with self._lock:
+            self._settling[timer] = (task, name, key)
+        timer.start()
+
+    def _settled(self, timer: threading.Timer) -> None:
+        with self._lock:
+            settled = self._settling.pop(timer, None)
+            if settled is not None:  # else shutdown has started it already
+                self._pool.submit(self._start, *settled)
 
     def _start(self, task: Task, name: str, key: Hashable | None) -> None:
-        self._waiting.started(key)
-        _run_logged(task, name)
+        # The task kept for this key runs next on this same thread: still one at a time,
+        # and it runs even when the pool is shutting down and takes no new tasks.
+        following: tuple[Task, str] | None = (task, name)
+        while following is not None:
+            task, name = following
+            self._keys.started(key)
+            _run_logged(task, name)
+            following = self._keys.finished(key)
 
     def shutdown(self) -> None:
-        """Finish what is queued, then stop the threads."""
+        """Finish what is queued (a settling task starts at once), then stop the threads."""
+        with self._lock:
+            settling, self._settling = self._settling, {}
+            for timer, (task, name, key) in settling.items():
+                timer.cancel()
+                self._pool.submit(self._start, task, name, key)
         self._pool.shutdown(wait=True)
 
 
@@ -87,10 +136,14 @@ class DeferredBackground:
     def __init__(self) -> None:
         self._tasks: deque[tuple[str, Task, Hashable | None]] = deque()
         self._lock = threading.Lock()
-        self._waiting = _Waiting()
+        self._keys = _Keys()
 
-    def submit(self, task: Task, *, name: str, key: Hashable | None = None) -> None:
-        if self._waiting.claim(key):
+    def submit(
+        self, task: Task, *, name: str, key: Hashable | None = None, settle: float = 0.0
+    ) -> None:
+        """As ``Background.submit``; a ``settle`` changes nothing here: ``run_pending`` runs
+        a burst's first task as if the burst were over."""
+        if self._keys.claim(key, task, name):
             with self._lock:
                 self._tasks.append((name, task, key))
 
@@ -108,6 +161,10 @@ class DeferredBackground:
                 if not self._tasks:
                     return ran
                 name, task, key = self._tasks.popleft()
-            self._waiting.started(key)
+            self._keys.started(key)
             _run_logged(task, name)
+            following = self._keys.finished(key)
+            if following is not None:
+                with self._lock:
+                    self._tasks.append((following[1], following[0], key))
             ran += 1

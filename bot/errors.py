@@ -83,6 +83,11 @@ class ConcurrentChange(Exception):
     taken meanwhile, a deadlock). Not a refusal: the request runs again on fresh data."""
 
 
+class WriteWhileReading(Exception):
+    """Work run in a read-only unit of work tried to write. Not a refusal: the caller runs it
+    again in a unit that may write."""
+
+
 class ChangedMeanwhile(RapportError):
     """The request met concurrent changes every time it ran; nothing of it was saved."""
 

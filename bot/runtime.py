@@ -14,11 +14,11 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from bot.clock import Clock
 from bot.domain import Actor
-from bot.errors import ChangedMeanwhile, ConcurrentChange, RapportError
+from bot.errors import ChangedMeanwhile, ConcurrentChange, RapportError, WriteWhileReading
 from bot.ports import Directory, UnitOfWork
 from bot.services.people import PROFILE_TTL, ProfileState, identify
 
@@ -26,7 +26,15 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-UnitOfWorkFactory = Callable[[str], AbstractContextManager[UnitOfWork]]
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(
+        self, team_id: str, *, dry_run: bool = False, read_only: bool = False
+    ) -> AbstractContextManager[UnitOfWork]:
+        """One workspace's unit of work (``storage.unit_of_work.unit_of_work``)."""
+        ...
+
+
 Work = Callable[[UnitOfWork, Actor, datetime], T]
 
 # How often a request that met a concurrent change runs again before it gives up (saying so).
@@ -104,6 +112,17 @@ class Rapport:
         actor = Actor(team_id, user_id)
         return Attempt(actor=actor, now=now, refusal=ChangedMeanwhile())
 
+    def read(self, team_id: str, user_id: str, work: Work[T]) -> Attempt[T]:
+        """``attempt`` for work that only reads (a Home tab built after an answer), in a
+        read-only unit of work: on SQLite a snapshot that neither waits for the next request
+        nor holds it up. Should it need to write after all (a workspace or a person seen for
+        the first time), it runs again as an ordinary attempt."""
+        now = self.clock.now()
+        try:
+            return self._run_once(team_id, user_id, work, now, None, False, read_only=True)
+        except WriteWhileReading:
+            return self.attempt(team_id, user_id, work)
+
     def _run_once(
         self,
         team_id: str,
@@ -112,9 +131,11 @@ class Rapport:
         now: datetime,
         once: str | None,
         needs_zone: bool,
+        *,
+        read_only: bool = False,
     ) -> Attempt[T]:
         try:
-            with self.units(team_id) as uow:
+            with self.units(team_id, read_only=read_only) as uow:
                 uow.workspaces.get_or_create(now)
                 actor, known = identify(uow, user_id, now, admins=self.admins)
                 if needs_zone and known is ProfileState.UNKNOWN:

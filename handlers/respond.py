@@ -53,6 +53,12 @@ def message_payload(reply: Reply) -> dict[str, Any]:
     return {"text": reply.text, "blocks": reply.blocks}
 
 
+# How long a Home refresh waits for the rest of a burst of changes: a tab nobody looks at
+# while typing, refreshed a second later once rather than after every line, and never built
+# while the next line is being answered.
+HOME_SETTLE_SECONDS = 1.0
+
+
 def refresh_home(
     later: Background, client: WebClient, rapport: Rapport, team_id: str, user_id: str
 ) -> None:
@@ -61,12 +67,13 @@ def refresh_home(
         lambda: publish_home(client, rapport, team_id, user_id),
         name="publish the Home tab",
         key=("home", team_id, user_id),
+        settle=HOME_SETTLE_SECONDS,
     )
 
 
 def publish_home(client: WebClient, rapport: Rapport, team_id: str, user_id: str) -> None:
     """Re-publish a user's App Home. Best effort: it is rebuilt whenever it is opened."""
-    attempt = rapport.attempt(team_id, user_id, queries.home)
+    attempt = rapport.read(team_id, user_id, queries.home)
     if attempt.value is None:
         return
     try:

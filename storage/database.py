@@ -40,9 +40,16 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
     # first and writes later fails at once (SQLITE_BUSY_SNAPSHOT) if another process wrote
     # meanwhile; taking the lock up front makes writers queue (busy_timeout) instead. It
     # also serialises the nudge ledger's claims, which SQLite has no row locks for.
+    # A unit of work that only reads asks for a snapshot instead (``SNAPSHOT``): a plain
+    # BEGIN, which in WAL mode neither waits for the writer nor holds it up.
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        reading = connection.get_execution_options().get(SNAPSHOT, False)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+# The execution option that marks a read-only unit of work's connection (see above).
+SNAPSHOT = "rapport_snapshot"
 
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -63,13 +70,21 @@ _SQLITE_WRITERS: WeakKeyDictionary[Engine | Connection, threading.RLock] = WeakK
 _REGISTRY = threading.Lock()
 
 
-def one_transaction_at_a_time(sessions: sessionmaker[Session]) -> AbstractContextManager[Any]:
+def one_transaction_at_a_time(
+    sessions: sessionmaker[Session], *, reading: bool = False
+) -> AbstractContextManager[Any]:
     """SQLite runs one transaction at a time (BEGIN IMMEDIATE). Between processes its busy
     handler makes waiters sleep and retry (up to 100 ms a time, in no order), which under
     load leaves some requests waiting seconds; within one process, threads queue on a lock
-    instead and go as soon as it is free. PostgreSQL needs nothing of the kind."""
+    instead and go as soon as it is free. PostgreSQL needs nothing of the kind.
+
+    A transaction that only ``reading`` (a snapshot, see ``SNAPSHOT``) does not queue when
+    the database is a file in WAL mode: a Home tab built after an answer then never holds up
+    the next request. An in-memory database has one connection, shared: everything queues."""
     bind = sessions.kw.get("bind")
     if not isinstance(bind, Engine | Connection) or bind.dialect.name != "sqlite":
+        return nullcontext()
+    if reading and bind.engine.url.database not in (None, "", ":memory:"):
         return nullcontext()
     with _REGISTRY:
         return _SQLITE_WRITERS.setdefault(bind, threading.RLock())

@@ -11,8 +11,8 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import ports
-from bot.errors import ConcurrentChange
-from storage.database import one_transaction_at_a_time
+from bot.errors import ConcurrentChange, WriteWhileReading
+from storage.database import SNAPSHOT, one_transaction_at_a_time
 from storage.models import WorkspaceRow
 from storage.repositories import (
     SqlAccountRepository,
@@ -32,9 +32,10 @@ from storage.repositories import (
 class SqlUnitOfWork:
     """One workspace's repositories over one session; see ``bot.ports.UnitOfWork``."""
 
-    def __init__(self, session: Session, team_id: str) -> None:
+    def __init__(self, session: Session, team_id: str, *, read_only: bool = False) -> None:
         self.session = session
         self.team_id = team_id
+        self.read_only = read_only
         # Typed as the core's ports, so mypy checks each repository against its interface.
         self.workspaces: ports.WorkspaceRepository = SqlWorkspaceRepository(session, team_id)
         self.users: ports.UserRepository = SqlUserRepository(session, team_id)
@@ -48,17 +49,24 @@ class SqlUnitOfWork:
         self.nudges: ports.NudgeLedger = SqlNudgeLedger(session, team_id)
         self.bulk: ports.BulkWriter = SqlBulkWriter(session, team_id)
         self._writes = 0
+        event.listen(session, "before_flush", self._flushing)
         event.listen(session, "after_flush", self._flushed)
         event.listen(session, "do_orm_execute", self._executed)
 
     def wrote(self) -> bool:
         return self._writes > 0
 
+    def _flushing(self, session: Session, _context: object, _instances: object) -> None:
+        if self.read_only and (session.new or session.dirty or session.deleted):
+            raise WriteWhileReading("a change flushed in a read-only unit of work")
+
     def _flushed(self, _session: Session, _context: object) -> None:
         self._writes += 1  # called only for a flush that had changes to write
 
     def _executed(self, state: ORMExecuteState) -> None:
         if state.is_insert or state.is_update or state.is_delete:
+            if self.read_only:
+                raise WriteWhileReading("a write statement in a read-only unit of work")
             self._writes += 1
 
 
@@ -68,20 +76,27 @@ def unit_of_work(
     team_id: str,
     *,
     dry_run: bool = False,
+    read_only: bool = False,
 ) -> Iterator[SqlUnitOfWork]:
     """The one place that commits: on a clean exit. Any exception rolls everything back,
     and so does the end of a ``dry_run`` (a preview that shows what would change).
+
+    ``read_only``: a snapshot for work that only reads (a Home tab), which on SQLite neither
+    waits for the writer nor holds it up; a write in it raises ``WriteWhileReading`` before
+    it reaches the database.
 
     A write that lost a race — a row changed since it was read (its version), a unique key
     taken meanwhile, a deadlock — is raised as ``ConcurrentChange``, for the caller to run
     the whole unit again on fresh data."""
     try:
         with (
-            one_transaction_at_a_time(sessions),
+            one_transaction_at_a_time(sessions, reading=read_only),
             sessions() as session,
             session.begin() as transaction,
         ):
-            yield SqlUnitOfWork(session, team_id)
+            if read_only:  # the connection, begun as a snapshot (storage.database)
+                session.connection(execution_options={SNAPSHOT: True})
+            yield SqlUnitOfWork(session, team_id, read_only=read_only)
             if dry_run:
                 transaction.rollback()
     except (StaleDataError, IntegrityError) as conflict:

@@ -394,6 +394,29 @@ class FakeSlack:
                 )
             return calls[count - 1]
 
+    def wait_until(
+        self,
+        method: str,
+        matches: Callable[[Call], bool],
+        *,
+        after: int = 0,
+        timeout: float = 5.0,
+    ) -> Call:
+        """Block until a call to `method`, later than its first `after` calls, `matches`;
+        return the first such call. For what arrives in its own time: a Home tab refreshed
+        once for a burst of changes is waited for by what it shows, not by how often."""
+
+        def found() -> Call | None:
+            return next((c for c in self._calls_to(method)[after:] if matches(c)), None)
+
+        with self._changed:
+            if not self._changed.wait_for(lambda: found() is not None, timeout=timeout):
+                seen = len(self._calls_to(method)) - after
+                raise TimeoutError(f"no matching {method} within {timeout}s ({seen} other(s))")
+            call = found()
+            assert call is not None
+            return call
+
     def _calls_to(self, method: str) -> list[Call]:
         return [call for call in self._calls if call.method == method]
 

@@ -154,6 +154,25 @@ def test_wait_for_times_out(fake: FakeSlack) -> None:
         fake.wait_for("views.open", timeout=0.01)
 
 
+def test_wait_until_a_matching_call_later_than_those_seen(
+    client: WebClient, fake: FakeSlack
+) -> None:
+    client.chat_postMessage(channel="C0001", text="old news")
+    worker = threading.Thread(
+        target=lambda: [
+            client.chat_postMessage(channel="C0001", text=text) for text in ("other", "news")
+        ]
+    )
+    worker.start()
+
+    call = fake.wait_until("chat.postMessage", lambda c: "news" in c.args["text"], after=1)
+    worker.join()
+
+    assert call.args["text"] == "news"
+    with pytest.raises(TimeoutError, match=r"no matching chat\.postMessage .*\(0 other"):
+        fake.wait_until("chat.postMessage", lambda c: True, after=3, timeout=0.01)
+
+
 def test_clear_forgets_everything_but_the_workspace(client: WebClient, fake: FakeSlack) -> None:
     with pytest.raises(SlackApiError):
         client.chat_postMessage(channel="C0001", text="x" * 40_001)

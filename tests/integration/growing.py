@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.app_factory import units_of_work
 from bot.clock import FixedClock
 from bot.domain import (
     AccountKind,
@@ -205,7 +206,7 @@ def rapport(sessions: sessionmaker[Session]) -> Rapport:
     with unit_of_work(sessions, "T1") as work:
         work.workspaces.get_or_create(NOW)
         work.users.save_preferences(UserPreferences("T1", ALICE, timezone="Europe/Berlin"), NOW)
-    return Rapport(lambda team: unit_of_work(sessions, team), FixedClock(NOW), frozenset())
+    return Rapport(units_of_work(sessions), FixedClock(NOW), frozenset())
 
 
 def measure(rapport: Rapport, statements: Statements, work: Work[object]) -> list[tuple[str, int]]:

@@ -68,13 +68,18 @@ def test_every_kind_of_request_over_real_http(server: tuple[Server, FakeSlack]) 
     }
     answer = http.post(r.view_submission(state))
     assert answer.status == 200 and answer.body in ("", "{}")
-    # Each change refreshes the Home tab after its answer: the add, the DM, the modal so far.
-    fake.wait_for("views.publish", count=3)
+    # Changes refresh the Home tab after their answer, a burst of them once.
+    fake.wait_for("views.publish")
 
     http.post(r.command("follow up Acme Corp tomorrow: call back"))
-    assert "call back" in json.dumps(fake.wait_for("views.publish", count=4).args["view"])
+    fake.wait_until("views.publish", lambda call: "call back" in json.dumps(call.args["view"]))
+    published = len(fake.calls_to("views.publish"))
     assert http.post(r.button(ids.FOLLOW_UP_DONE, "1", in_home=True)).status == 200
-    assert "call back" not in json.dumps(fake.wait_for("views.publish", count=5).args["view"])
+    fake.wait_until(
+        "views.publish",
+        lambda call: "call back" not in json.dumps(call.args["view"]),
+        after=published,
+    )
 
     assert http.post(r.command("add Forged Inc", secret="wrong")).status == 401
     assert fake.violations == []
