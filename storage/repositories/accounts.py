@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, literal, select, union_all
 from sqlalchemy.orm import QueryableAttribute, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -14,7 +15,7 @@ from bot.domain import Account, AccountKind, AccountStatus, Contact, Owner, name
 from bot.paging import Cursor, KeyPart, Page
 from storage import mapping, models
 from storage.repositories import name_search
-from storage.repositories.base import LIVE_STATUSES, Scoped, check_version
+from storage.repositories.base import LIVE_STATUSES, TEAM, Scoped, check_version
 from storage.repositories.paging import read_page
 
 ACCOUNT_NAMES = name_search.Searched(
@@ -31,6 +32,36 @@ CONTACT_NAMES = name_search.Searched(
 )
 # How many look-ups one IN list carries (SQLite allows 32,766 parameters).
 _KEYS_PER_QUERY = 500
+
+
+@cache
+def _account_by_key() -> Select[models.AccountRow]:
+    account = models.AccountRow
+    return select(account).where(
+        account.team_id == bindparam(TEAM), account.name_key == bindparam("key")
+    )
+
+
+@cache
+def _account_by_id() -> Select[models.AccountRow]:
+    account = models.AccountRow
+    return select(account).where(account.team_id == bindparam(TEAM), account.id == bindparam("id"))
+
+
+@cache
+def _tags_of_account() -> Select[str]:
+    tag = models.AccountTagRow
+    return select(tag.tag).where(tag.account_id == bindparam("account_id")).order_by(tag.id)
+
+
+@cache
+def _contacts_of_account() -> Select[models.ContactRow]:
+    contact = models.ContactRow
+    return (
+        select(contact)
+        .where(contact.team_id == bindparam(TEAM), contact.account_id == bindparam("account_id"))
+        .order_by(contact.name_key, contact.id)
+    )
 
 
 class SqlAccountRepository(Scoped):
@@ -89,15 +120,19 @@ class SqlAccountRepository(Scoped):
             self._select().where(models.AccountRow.id == account_id)
         ).one_or_none()
 
+    def _one(self, statement: Select[models.AccountRow], **values: object) -> Account | None:
+        """One account by a built-once statement, and its tags by another."""
+        row = self.session.scalars(statement, {TEAM: self.team_id, **values}).one_or_none()
+        if row is None:
+            return None
+        tags = self.session.scalars(_tags_of_account(), {"account_id": row.id})
+        return mapping.account(row, tuple(tags))
+
     def get(self, account_id: int) -> Account | None:
-        row = self._row(account_id)
-        return self._domain(row) if row else None
+        return self._one(_account_by_id(), id=account_id)
 
     def by_key(self, key: str) -> Account | None:
-        row = self.session.scalars(
-            self._select().where(models.AccountRow.name_key == key)
-        ).one_or_none()
-        return self._domain(row) if row else None
+        return self._one(_account_by_key(), key=key)
 
     def by_ids(self, ids: Iterable[int]) -> dict[int, Account]:
         wanted = set(ids)
@@ -360,12 +395,7 @@ class SqlContactRepository(Scoped):
 
     def for_account(self, account_id: int) -> list[Contact]:
         rows = self.session.scalars(
-            select(models.ContactRow)
-            .where(
-                models.ContactRow.account_id == account_id,
-                self.chosen_in_workspace(models.ContactRow.__table__.c.team_id),
-            )
-            .order_by(models.ContactRow.name_key, models.ContactRow.id)
+            _contacts_of_account(), {TEAM: self.team_id, "account_id": account_id}
         )
         return [mapping.contact(r) for r in rows]
 

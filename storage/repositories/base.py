@@ -21,6 +21,13 @@ def insert_for(session: Session) -> Callable[..., Any]:
     return sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
 
 
+# Statements every request sends are built once per process (``functools.cache`` on a
+# function of no arguments, values as named ``bindparam``s) and run with their values:
+# building a SELECT in SQLAlchemy — coercing each clause, then keying its compiled form —
+# takes longer than SQLite takes to answer it (about 0.07 ms against 0.02; BENCHMARKS.md).
+# Other statements are built where they are used, which reads better.
+TEAM = "team_id"  # the bound parameter every built-once statement scopes its workspace by
+
 # Ids per IN (…) list: well within every driver's limit on bound parameters.
 IN_SLICE = 1_000
 R = TypeVar("R")

@@ -5,14 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, literal, select
+from sqlalchemy import ColumnElement, Select, bindparam, literal, select
 
 from bot.domain import Contract, ContractDirection, RenewalOutcome
 from bot.paging import Cursor, KeyPart, Page
 from storage import mapping, models
-from storage.repositories.base import LIVE_STATUSES, Scoped, check_version, in_slices
+from storage.repositories.base import LIVE_STATUSES, TEAM, Scoped, check_version, in_slices
 from storage.repositories.paging import read_page
+
+
+@cache
+def _open_contract_of_account() -> Select[models.ContractRow]:
+    contract = models.ContractRow
+    return select(contract).where(
+        contract.team_id == bindparam(TEAM),
+        contract.account_id == bindparam("account_id"),
+        contract.outcome.is_(None),
+    )
 
 
 def _to_cents(value: Decimal) -> int:
@@ -63,9 +74,7 @@ class SqlContractRepository(Scoped):
 
     def open_for_account(self, account_id: int) -> Contract | None:
         row = self.session.scalars(
-            self._select().where(
-                models.ContractRow.account_id == account_id, models.ContractRow.outcome.is_(None)
-            )
+            _open_contract_of_account(), {TEAM: self.team_id, "account_id": account_id}
         ).one_or_none()
         return mapping.contract(row) if row else None
 

@@ -5,13 +5,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import ColumnElement, Update, and_, delete, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Update,
+    and_,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from bot.domain import AuditEvent
 from bot.nudges.model import ItemKind, LedgerEntry, NudgeStatus, Occasion
 from storage import mapping, models
 from storage.repositories.base import Scoped, insert_for
+
+
+@cache
+def _event_received_at() -> Select[datetime]:
+    event = models.SlackEventRow
+    return select(event.received_at).where(event.event_id == bindparam("event_id"))
 
 
 class SqlAuditLog(Scoped):
@@ -73,11 +91,7 @@ class SqlSlackEventLog(Scoped):
         )
 
     def seen(self, event_id: str, now: datetime) -> bool:
-        received = self.session.scalar(
-            select(models.SlackEventRow.received_at).where(
-                models.SlackEventRow.event_id == event_id
-            )
-        )
+        received = self.session.scalar(_event_received_at(), {"event_id": event_id})
         return received is not None and received >= now - self.KEEP
 
     def forget_old(self, now: datetime) -> int:

@@ -4,15 +4,44 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from bot.domain import FollowUp, FollowUpStatus, Interaction, InteractionKind
 from bot.paging import Cursor, KeyPart, Page
 from storage import mapping, models
-from storage.repositories.base import Scoped, check_version, in_slices
+from storage.repositories.base import TEAM, Scoped, check_version, in_slices
 from storage.repositories.paging import read_page
+
+
+@cache
+def _recent_interactions() -> Select[models.InteractionRow]:
+    interaction = models.InteractionRow
+    return (
+        select(interaction)
+        .where(
+            interaction.team_id == bindparam(TEAM),
+            interaction.account_id == bindparam("account_id"),
+        )
+        .order_by(interaction.occurred_at.desc(), interaction.id.desc())
+        .limit(bindparam("limit"))
+    )
+
+
+@cache
+def _open_follow_ups_of_account() -> Select[models.FollowUpRow]:
+    follow_up = models.FollowUpRow
+    return (
+        select(follow_up)
+        .where(
+            follow_up.team_id == bindparam(TEAM),
+            follow_up.status == FollowUpStatus.OPEN.value,
+            follow_up.account_id == bindparam("account_id"),
+        )
+        .order_by(func.coalesce(follow_up.snoozed_until, follow_up.due_at), follow_up.number)
+    )
 
 
 class SqlInteractionRepository(Scoped):
@@ -54,7 +83,10 @@ class SqlInteractionRepository(Scoped):
         )
 
     def recent(self, account_id: int, limit: int) -> list[Interaction]:
-        rows = self.session.scalars(self._for_account(account_id).limit(limit))
+        rows = self.session.scalars(
+            _recent_interactions(),
+            {TEAM: self.team_id, "account_id": account_id, "limit": limit},
+        )
         return [mapping.interaction(r) for r in rows]
 
     def at(self, account_id: int, occurred_at: datetime) -> list[Interaction]:
@@ -162,7 +194,10 @@ class SqlFollowUpRepository(Scoped):
         return mapping.follow_up(row)
 
     def open_for_account(self, account_id: int) -> list[FollowUp]:
-        return self._list(self._open().where(models.FollowUpRow.account_id == account_id))
+        rows = self.session.scalars(
+            _open_follow_ups_of_account(), {TEAM: self.team_id, "account_id": account_id}
+        )
+        return [mapping.follow_up(r) for r in rows]
 
     def open_due_before(self, moment: datetime, owner_id: str | None) -> list[FollowUp]:
         query = self._open().where(self._effective_due() < moment)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain import SlackProfile, UserPreferences, Workspace
 from storage import mapping, models
-from storage.repositories.base import Scoped, check_version, insert_for
+from storage.repositories.base import TEAM, Scoped, check_version, insert_for
 
 _DEFAULT_PREFERENCES = {
     "digest_time": "09:00",
@@ -20,6 +21,19 @@ _DEFAULT_PREFERENCES = {
 }
 
 
+@cache
+def _workspace() -> Select[models.WorkspaceRow]:
+    return select(models.WorkspaceRow).where(models.WorkspaceRow.team_id == bindparam(TEAM))
+
+
+@cache
+def _user() -> Select[models.UserRow]:
+    user = models.UserRow
+    return select(user).where(
+        user.team_id == bindparam(TEAM), user.slack_user_id == bindparam("user")
+    )
+
+
 class SqlWorkspaceRepository(Scoped):
     def __init__(self, session: Session, team_id: str) -> None:
         super().__init__(session, team_id)
@@ -28,7 +42,7 @@ class SqlWorkspaceRepository(Scoped):
         self._held: models.WorkspaceRow | None = None
 
     def get_or_create(self, now: datetime) -> Workspace:
-        row = self._held or self.session.get(models.WorkspaceRow, self.team_id)
+        row = self._held or self.session.scalars(_workspace(), {TEAM: self.team_id}).first()
         if row is None:
             # A new workspace's first requests often come at once: the first INSERT wins and
             # the others find its row, instead of failing on the primary key.
@@ -78,10 +92,7 @@ class SqlUserRepository(Scoped):
     def _row(self, user_id: str) -> models.UserRow | None:
         if user_id not in self._rows:
             self._rows[user_id] = self.session.scalars(
-                select(models.UserRow).where(
-                    models.UserRow.team_id == self.team_id,
-                    models.UserRow.slack_user_id == user_id,
-                )
+                _user(), {TEAM: self.team_id, "user": user_id}
             ).one_or_none()
         return self._rows[user_id]
 
