@@ -14,6 +14,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Protocol
 
 logger = logging.getLogger(__name__)
@@ -41,27 +42,49 @@ def _run_logged(task: Task, name: str) -> None:
         logger.exception("background task failed", extra={"task": name})
 
 
+class Timer(Protocol):
+    """What ``threading.Timer`` is to a ``ThreadedBackground``: started, maybe cancelled."""
+
+    daemon: bool
+
+    def start(self) -> None: ...
+
+    def cancel(self) -> None: ...
+
+
+TimerFactory = Callable[[float, Callable[[], None]], Timer]
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    task: Task
+    name: str
+    key: Hashable | None
+    settle: float = 0.0
+
+
 class _Keys:
-    """Which keys have a task waiting to start, which have one running, and the task that
+    """Which keys have a task waiting to start, which have one running, and the job that
     waits for a running one of its key to finish."""
 
     def __init__(self) -> None:
         self._waiting: set[Hashable] = set()
         self._running: set[Hashable] = set()
-        self._after: dict[Hashable, tuple[Task, str]] = {}
+        self._after: dict[Hashable, _Job] = {}
         self._lock = threading.Lock()
 
-    def claim(self, key: Hashable | None, task: Task, name: str) -> bool:
-        """True: start ``task`` now. False: it was dropped (one of its key waits already) or
-        kept until the running one of its key finishes (``finished`` hands it back)."""
-        if key is None:
+    def claim(self, job: _Job) -> bool:
+        """True: start ``job`` (or let it settle) now. False: it was dropped (one of its key
+        waits already) or kept until the running one of its key finishes (``finished``
+        hands it back)."""
+        if job.key is None:
             return True
         with self._lock:
-            if key in self._waiting:
+            if job.key in self._waiting:
                 return False
-            self._waiting.add(key)
-            if key in self._running:
-                self._after[key] = (task, name)
+            self._waiting.add(job.key)
+            if job.key in self._running:
+                self._after[job.key] = job
                 return False
             return True
 
@@ -71,8 +94,8 @@ class _Keys:
                 self._waiting.discard(key)
                 self._running.add(key)
 
-    def finished(self, key: Hashable | None) -> tuple[Task, str] | None:
-        """The task kept for this key, to start now (it still counts as waiting)."""
+    def finished(self, key: Hashable | None) -> _Job | None:
+        """The job kept for this key, to start now (it still counts as waiting)."""
         if key is None:
             return None
         with self._lock:
@@ -81,52 +104,62 @@ class _Keys:
 
 
 class ThreadedBackground:
-    """A small pool of threads (per process). Tasks still queued at exit are finished first:
-    the interpreter joins the pool's threads before it stops."""
+    """A small pool of threads (per process), and a timer for each task that settles. At
+    exit what settles starts at once, and what is queued is finished: the interpreter joins
+    the pool's threads before it stops."""
 
-    def __init__(self, workers: int = 4) -> None:
+    def __init__(self, workers: int = 4, *, timers: TimerFactory = threading.Timer) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="after-answer")
         self._keys = _Keys()
-        self._settling: dict[threading.Timer, tuple[Task, str, Hashable | None]] = {}
+        self._timers = timers
+        self._settling: dict[Timer, _Job] = {}
+        self._closing = False
         self._lock = threading.Lock()
 
     def submit(
         self, task: Task, *, name: str, key: Hashable | None = None, settle: float = 0.0
     ) -> None:
-        if not self._keys.claim(key, task, name):
-            return
-        if settle <= 0:
-            self._pool.submit(self._start, task, name, key)
-            return
-        timer = threading.Timer(settle, lambda: self._settled(timer))
-        timer.daemon = True
-        with self._lock:
-            self._settling[timer] = (task, name, key)
-        timer.start()
+        job = _Job(task, name, key, settle)
+        if self._keys.claim(job) and not self._settle(job):
+            self._pool.submit(self._start, job)
 
-    def _settled(self, timer: threading.Timer) -> None:
+    def _settle(self, job: _Job) -> bool:
+        """Start ``job`` once it has settled; False if it is to start now (it has no
+        settle, or the pool is closing)."""
         with self._lock:
-            settled = self._settling.pop(timer, None)
-            if settled is not None:  # else shutdown has started it already
-                self._pool.submit(self._start, *settled)
+            if job.settle <= 0 or self._closing:
+                return False
+            timer = self._timers(job.settle, lambda: self._settled(timer))
+            timer.daemon = True
+            self._settling[timer] = job
+            timer.start()
+            return True
 
-    def _start(self, task: Task, name: str, key: Hashable | None) -> None:
-        # The task kept for this key runs next on this same thread: still one at a time,
-        # and it runs even when the pool is shutting down and takes no new tasks.
-        following: tuple[Task, str] | None = (task, name)
+    def _settled(self, timer: Timer) -> None:
+        with self._lock:
+            job = self._settling.pop(timer, None)
+            if job is not None:  # else shutdown has started it already
+                self._pool.submit(self._start, job)
+
+    def _start(self, job: _Job) -> None:
+        # The job kept for this key meanwhile settles in its turn, or runs next on this same
+        # thread: still one at a time, and even when the pool is closing to new tasks.
+        following: _Job | None = job
         while following is not None:
-            task, name = following
-            self._keys.started(key)
-            _run_logged(task, name)
-            following = self._keys.finished(key)
+            self._keys.started(following.key)
+            _run_logged(following.task, following.name)
+            following = self._keys.finished(following.key)
+            if following is not None and self._settle(following):
+                return
 
     def shutdown(self) -> None:
-        """Finish what is queued (a settling task starts at once), then stop the threads."""
+        """Start what settles at once, finish what is queued, then stop the threads."""
         with self._lock:
+            self._closing = True
             settling, self._settling = self._settling, {}
-            for timer, (task, name, key) in settling.items():
+            for timer, job in settling.items():
                 timer.cancel()
-                self._pool.submit(self._start, task, name, key)
+                self._pool.submit(self._start, job)
         self._pool.shutdown(wait=True)
 
 
@@ -143,7 +176,7 @@ class DeferredBackground:
     ) -> None:
         """As ``Background.submit``; a ``settle`` changes nothing here: ``run_pending`` runs
         a burst's first task as if the burst were over."""
-        if self._keys.claim(key, task, name):
+        if self._keys.claim(_Job(task, name, key, settle)):
             with self._lock:
                 self._tasks.append((name, task, key))
 
@@ -166,5 +199,5 @@ class DeferredBackground:
             following = self._keys.finished(key)
             if following is not None:
                 with self._lock:
-                    self._tasks.append((following[1], following[0], key))
+                    self._tasks.append((following.name, following.task, key))
             ran += 1

@@ -54,7 +54,9 @@ class SqlUnitOfWork:
         event.listen(session, "do_orm_execute", self._executed)
 
     def wrote(self) -> bool:
-        return self._writes > 0
+        """Anything written so far, or waiting in the session to be (an audit row)."""
+        session = self.session
+        return self._writes > 0 or bool(session.new or session.dirty or session.deleted)
 
     def _flushing(self, session: Session, _context: object, _instances: object) -> None:
         if self.read_only and (session.new or session.dirty or session.deleted):

@@ -48,7 +48,8 @@ class SqlAuditLog(Scoped):
                 at=event.at,
             )
         )
-        self.session.flush()
+        # No flush: nothing reads an audit row back in the unit that writes it (a query
+        # would flush it first), and the unit's rows go in one INSERT at its commit.
 
     def _list(self, *conditions: object) -> list[AuditEvent]:
         rows = self.session.scalars(

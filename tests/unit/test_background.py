@@ -89,6 +89,56 @@ def test_deferred_tasks_of_one_key_submitted_while_one_runs_run_after_it_once() 
     assert seen.ran == ["first", "second"]
 
 
+class _Timers:
+    """Timers the test fires by hand, in the order they were made."""
+
+    def __init__(self) -> None:
+        self.made: list[_Timer] = []
+        self.one_more = threading.Semaphore(0)
+
+    def __call__(self, interval: float, function: Callable[[], None]) -> _Timer:
+        timer = _Timer(interval, function)
+        self.made.append(timer)
+        self.one_more.release()
+        return timer
+
+
+class _Timer:
+    def __init__(self, interval: float, function: Callable[[], None]) -> None:
+        self.interval, self.function = interval, function
+        self.daemon = False
+        self.started = self.cancelled = False
+
+    def start(self) -> None:
+        self.started = True
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def fire(self) -> None:
+        assert self.started and not self.cancelled
+        self.function()
+
+
+def test_a_task_kept_while_its_key_runs_settles_in_its_turn() -> None:
+    """A burst that goes on while the Home tab is built: the next build settles first, so a
+    steady stream of changes builds it once a second, not back to back."""
+    timers = _Timers()
+    background, seen = ThreadedBackground(workers=2, timers=timers), _Recorder()
+    background.submit(seen.task("first", hold=True), name="home", key="k", settle=1)
+    assert timers.one_more.acquire(timeout=WAIT)
+    timers.made[0].fire()
+    assert seen.entered.acquire(timeout=WAIT)  # the first runs, held
+    background.submit(seen.task("second"), name="home", key="k", settle=1)
+    seen.release.set()
+    assert timers.one_more.acquire(timeout=WAIT)  # the second settles, once the first is done
+    assert seen.ran == ["first"] and timers.made[1].interval == 1
+    timers.made[1].fire()
+    assert seen.entered.acquire(timeout=WAIT)
+    background.shutdown()
+    assert seen.ran == ["first", "second"]
+
+
 def test_a_settling_task_waits_for_the_rest_of_its_burst_and_runs_once() -> None:
     background, seen = ThreadedBackground(workers=2), _Recorder()
     for label in ("first", "second", "third"):
