@@ -49,6 +49,20 @@ def _account_by_id() -> Select[models.AccountRow]:
 
 
 @cache
+def _account_to_change() -> Select[models.AccountRow]:
+    return _account_by_id().options(selectinload(models.AccountRow.tags))
+
+
+@cache
+def _known_keys() -> Select[str]:
+    account = models.AccountRow
+    return select(account.name_key).where(
+        account.team_id == bindparam(TEAM),
+        account.name_key.in_(bindparam("keys", expanding=True)),
+    )
+
+
+@cache
 def _tags_of_account() -> Select[str]:
     tag = models.AccountTagRow
     return select(tag.tag).where(tag.account_id == bindparam("account_id")).order_by(tag.id)
@@ -116,8 +130,9 @@ class SqlAccountRepository(Scoped):
         return models.AccountTagRow(team_id=self.team_id, tag=tag, tag_key=name_key(tag))
 
     def _row(self, account_id: int) -> models.AccountRow | None:
+        """The account's row with its tags, to change."""
         return self.session.scalars(
-            self._select().where(models.AccountRow.id == account_id)
+            _account_to_change(), {TEAM: self.team_id, "id": account_id}
         ).one_or_none()
 
     def _one(self, statement: Select[models.AccountRow], **values: object) -> Account | None:
@@ -158,14 +173,8 @@ class SqlAccountRepository(Scoped):
         wanted = sorted(set(keys))
         found: set[str] = set()
         for start in range(0, len(wanted), _KEYS_PER_QUERY):
-            found.update(
-                self.session.scalars(
-                    select(models.AccountRow.name_key).where(
-                        models.AccountRow.team_id == self.team_id,
-                        models.AccountRow.name_key.in_(wanted[start : start + _KEYS_PER_QUERY]),
-                    )
-                )
-            )
+            part = wanted[start : start + _KEYS_PER_QUERY]
+            found.update(self.session.scalars(_known_keys(), {TEAM: self.team_id, "keys": part}))
         return found
 
     def similar_names(self, text: str, *, include_archived: bool, limit: int) -> list[str]:

@@ -18,7 +18,12 @@ LIVE_STATUSES = (AccountStatus.ACTIVE.value, AccountStatus.AT_RISK.value)
 
 def insert_for(session: Session) -> Callable[..., Any]:
     """INSERT with ON CONFLICT for the session's dialect (SQLite and PostgreSQL share it)."""
-    return sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+    return insert_in(session.get_bind().dialect.name)
+
+
+def insert_in(dialect: str) -> Callable[..., Any]:
+    """INSERT with ON CONFLICT for the dialect of this name."""
+    return sqlite_insert if dialect == "sqlite" else pg_insert
 
 
 # Statements every request sends are built once per process (``functools.cache`` on a
@@ -26,7 +31,7 @@ def insert_for(session: Session) -> Callable[..., Any]:
 # building a SELECT in SQLAlchemy — coercing each clause, then keying its compiled form —
 # takes longer than SQLite takes to answer it (about 0.07 ms against 0.02; BENCHMARKS.md).
 # Other statements are built where they are used, which reads better.
-TEAM = "team_id"  # the bound parameter every built-once statement scopes its workspace by
+TEAM = "workspace"  # the bound parameter every built-once statement scopes its workspace by
 
 # Ids per IN (…) list: well within every driver's limit on bound parameters.
 IN_SLICE = 1_000

@@ -9,6 +9,7 @@ from functools import cache
 
 from sqlalchemy import (
     ColumnElement,
+    Executable,
     Select,
     Update,
     and_,
@@ -23,13 +24,28 @@ from sqlalchemy import (
 from bot.domain import AuditEvent
 from bot.nudges.model import ItemKind, LedgerEntry, NudgeStatus, Occasion
 from storage import mapping, models
-from storage.repositories.base import Scoped, insert_for
+from storage.repositories.base import TEAM, Scoped, insert_for, insert_in
 
 
 @cache
 def _event_received_at() -> Select[datetime]:
     event = models.SlackEventRow
     return select(event.received_at).where(event.event_id == bindparam("event_id"))
+
+
+@cache
+def _remember_event(dialect: str) -> Executable:
+    """INSERT … ON CONFLICT for the dialect (``SqlSlackEventLog.remember`` says what it does)."""
+    event = models.SlackEventRow
+    insert = insert_in(dialect)(event).values(
+        event_id=bindparam("event_id"), team_id=bindparam(TEAM), received_at=bindparam("now")
+    )
+    taken: Executable = insert.on_conflict_do_update(
+        index_elements=["event_id"],
+        set_={"team_id": insert.excluded.team_id, "received_at": insert.excluded.received_at},
+        where=event.received_at < bindparam("forgotten_before"),
+    ).returning(event.event_id)
+    return taken
 
 
 class SqlAuditLog(Scoped):
@@ -79,17 +95,16 @@ class SqlSlackEventLog(Scoped):
         # (its row is taken over); one seen within KEEP changes nothing and is a retry.
         # Concurrent deliveries of one event: the second waits for the first transaction,
         # then finds its fresh row and does nothing, so exactly one of them goes on.
-        insert = insert_for(self.session)(models.SlackEventRow).values(
-            event_id=event_id, team_id=self.team_id, received_at=now
+        taken = self.session.execute(
+            _remember_event(self.session.get_bind().dialect.name),
+            {
+                "event_id": event_id,
+                TEAM: self.team_id,
+                "now": now,
+                "forgotten_before": now - self.KEEP,
+            },
         )
-        taken = insert.on_conflict_do_update(
-            index_elements=["event_id"],
-            set_={"team_id": insert.excluded.team_id, "received_at": insert.excluded.received_at},
-            where=models.SlackEventRow.received_at < now - self.KEEP,
-        )
-        return (
-            self.session.execute(taken.returning(models.SlackEventRow.event_id)).first() is not None
-        )
+        return taken.first() is not None
 
     def seen(self, event_id: str, now: datetime) -> bool:
         received = self.session.scalar(_event_received_at(), {"event_id": event_id})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Select, bindparam, func, or_, select, update
+from sqlalchemy import Select, Update, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain import SlackProfile, UserPreferences, Workspace
@@ -31,6 +31,17 @@ def _user() -> Select[models.UserRow]:
     user = models.UserRow
     return select(user).where(
         user.team_id == bindparam(TEAM), user.slack_user_id == bindparam("user")
+    )
+
+
+@cache
+def _take_follow_up_number() -> Update:
+    workspace = models.WorkspaceRow
+    return (
+        update(workspace)
+        .where(workspace.team_id == bindparam(TEAM))
+        .values(last_follow_up_number=workspace.last_follow_up_number + 1)
+        .returning(workspace.last_follow_up_number)
     )
 
 
@@ -73,12 +84,7 @@ class SqlWorkspaceRepository(Scoped):
         return mapping.workspace(row)
 
     def next_follow_up_number(self) -> int:
-        number = self.session.execute(
-            update(models.WorkspaceRow)
-            .where(models.WorkspaceRow.team_id == self.team_id)
-            .values(last_follow_up_number=models.WorkspaceRow.last_follow_up_number + 1)
-            .returning(models.WorkspaceRow.last_follow_up_number)
-        ).scalar_one()
+        number = self.session.execute(_take_follow_up_number(), {TEAM: self.team_id}).scalar_one()
         return int(number)
 
 
