@@ -296,6 +296,16 @@ class ContractRow(Versioned, Base):
             sqlite_where=text("outcome IS NULL"),
             postgresql_where=text("outcome IS NULL"),
         ),
+        # One owner's renewals: their accounts' open contracts in a window, found and counted
+        # from the index alone (the workspace is in it too), never from the workspace's window.
+        Index(
+            "ix_contracts_open_account_renewal",
+            "account_id",
+            "renewal_date",
+            "team_id",
+            sqlite_where=text("outcome IS NULL"),
+            postgresql_where=text("outcome IS NULL"),
+        ),
         # At most one open contract (no outcome yet) per account.
         Index(
             "uq_contracts_open_per_account",

@@ -178,22 +178,35 @@ class SqlContractRepository(Scoped):
         self, last_day: date, owner_id: str | None, *, limit: int, after: Cursor | None = None
     ) -> Page[Contract]:
         contract, account = models.ContractRow, models.AccountRow
-        open_by = self._select().where(
-            contract.outcome.is_(None), contract.renewal_date <= last_day
-        )
         if owner_id is None:
-            query = open_by.join(account, account.id == contract.account_id).where(
-                account.status.in_(LIVE_STATUSES)
+            # Everyone's: the workspace's open contracts in renewal order
+            # (ix_contracts_team_open_renewal), a page of them.
+            query = (
+                self._select()
+                .where(contract.outcome.is_(None), contract.renewal_date <= last_day)
+                .join(account, account.id == contract.account_id)
+                .where(account.status.in_(LIVE_STATUSES))
             )
         else:
-            # One owner's: from their live accounts to each one's open contract, so the work
-            # follows the size of their book, not of the workspace's renewals.
+            # One owner's: from their live accounts to each one's open contract in the window
+            # (ix_contracts_open_account_renewal), then sorted. The sort is bounded by their
+            # book: an account has at most one open contract. Walking the workspace's window in
+            # renewal order instead and testing each contract's account, as SQLite's planner
+            # does without statistics when given the plain workspace test, reads every open
+            # contract of the workspace to find one owner's (at 100,000 accounts, 40 ms for
+            # the count alone). PostgreSQL picks this plan itself from its statistics; SQLite
+            # is given the workspace test in a form no index answers (``chosen_in_workspace``).
             theirs = select(account.id).where(
                 account.team_id == self.team_id,
                 account.owner_id == owner_id,
                 account.status.in_(LIVE_STATUSES),
             )
-            query = open_by.where(contract.account_id.in_(theirs))
+            query = select(contract).where(
+                self.chosen_in_workspace(contract.__table__.c.team_id),
+                contract.account_id.in_(theirs),
+                contract.outcome.is_(None),
+                contract.renewal_date <= last_day,
+            )
         return read_page(
             self.session,
             query,

@@ -44,6 +44,33 @@ _POSTGRES_SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
 _SQLITE_WHOLE_WORKSPACE = re.compile(r"^SEARCH (\w+) USING .*INDEX \w+ \(team_id=\?\)$")
 # A page of a list: its ORDER BY must come from the index that finds it.
 _PAGE = re.compile(r"ORDER BY .* LIMIT", re.DOTALL)
+# The one page that may be sorted: one owner's renewals, read from their live accounts to each
+# one's open contract (a partial index of open contracts, by account). An account has at most
+# one open contract, so the sort holds at most one row per account of their book, never the
+# workspace's; walking the workspace's open contracts in renewal order to find theirs is what
+# grows (PostgreSQL, with statistics, picks this plan itself). Exactly these steps, nothing else.
+_OWNER_ACCOUNTS = re.compile(
+    r"^SEARCH accounts USING (COVERING )?INDEX \w+ \(team_id=\? AND owner_id=\? AND status=\?\)$"
+)
+_THEIR_OPEN_CONTRACTS = re.compile(
+    r"^SEARCH contracts USING (COVERING )?INDEX "
+    r"(ix_contracts_open_account_renewal|uq_contracts_open_per_account) \(account_id=\?"
+)
+_ONE_BOOK_STEPS = (
+    _OWNER_ACCOUNTS,
+    _THEIR_OPEN_CONTRACTS,
+    re.compile(r"^LIST SUBQUERY \d+$"),
+    re.compile(r"^USE TEMP B-TREE FOR ORDER BY$"),
+)
+
+
+def _sorts_one_owners_book(plan: list[str]) -> bool:
+    steps = [line.strip() for line in plan]
+    return (
+        any(_OWNER_ACCOUNTS.match(step) for step in steps)
+        and any(_THEIR_OPEN_CONTRACTS.match(step) for step in steps)
+        and all(any(p.match(step) for p in _ONE_BOOK_STEPS) for step in steps)
+    )
 
 
 def _reading(work: Callable[[UnitOfWork], object]) -> Work[object]:
@@ -85,6 +112,7 @@ def _problems(
     connection: Connection, statement: str, plan: list[str], *, ranked: bool = False
 ) -> list[str]:
     sqlite = connection.dialect.name == "sqlite"
+    sorted_in_bounds = sqlite and _sorts_one_owners_book(plan)
     found = []
     for line in (line.strip() for line in plan):
         scan = _SQLITE_SCAN.match(line) if sqlite else _POSTGRES_SEQ_SCAN.search(line)
@@ -93,7 +121,8 @@ def _problems(
         whole = _SQLITE_WHOLE_WORKSPACE.match(line) if sqlite else None
         if whole and whole[1] in BIG_TABLES:
             found.append(line)
-        if not ranked and _PAGE.search(statement) and ("TEMP B-TREE" in line or "Sort" in line):
+        sorted_after = "TEMP B-TREE" in line or "Sort" in line
+        if not ranked and not sorted_in_bounds and _PAGE.search(statement) and sorted_after:
             found.append(line)
     return found
 
@@ -121,3 +150,34 @@ def test_hot_queries_use_an_index(
         if problems := _problems(connection, statement, plan, ranked=name in RANKED):
             bad[statement] = (problems, plan)
     assert not bad, "\n\n".join(f"{s}\n  -> {p}\n  plan: {plan}" for s, (p, plan) in bad.items())
+
+
+@pytest.mark.parametrize("name", ["mine", "App Home"])
+def test_one_owners_renewals_start_from_their_accounts(
+    name: str, connection: Connection, sessions: sessionmaker[Session], statements: Statements
+) -> None:
+    """``mine`` and the App Home read the caller's renewals from the caller's accounts, never
+    from the workspace's open contracts in renewal order (which SQLite's planner, without
+    statistics, takes for the plain workspace test: a walk of the workspace's window)."""
+    if connection.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL chooses by its statistics (at 100,000 accounts: this plan)")
+    runtime = rapport(sessions)
+    grow(sessions, 1, 41)
+    measure(runtime, statements, WORKS[name]("Account 0002"))
+    renewals = [
+        (s, p)
+        for s, p in statements.sent
+        if s.lstrip().upper().startswith("SELECT") and "FROM contracts" in s
+    ]
+    assert len(renewals) == 2  # the page and its count
+    for statement, parameters in renewals:
+        plan = [line.strip() for line in _plan(connection, statement, parameters)]
+        assert any(_OWNER_ACCOUNTS.match(step) for step in plan), plan
+        assert any(
+            step.startswith(
+                "SEARCH contracts USING INDEX ix_contracts_open_account_renewal "
+                "(account_id=? AND renewal_date<?)"
+            )
+            for step in plan
+        ), plan
+        assert not any("ix_contracts_team_open_renewal" in step for step in plan), plan
