@@ -29,6 +29,30 @@ def trigram_expression(key: str) -> str:
     return f"lower({key})"
 
 
+# Names in code-point order, for the start of a name (migration 0010). SQLite compares text
+# byte by byte already, so its unique (team_id, name_key) index serves; PostgreSQL orders by
+# the database's collation, whose ranges do not follow a prefix (``LIKE 'nord%'`` cannot use
+# an index under en_US), so it gets an index under the "C" collation: UTF-8 bytes, that is
+# code points, as Python compares them. ``status`` and ``id`` ride along, so that the start
+# of the names of a workspace is read from the index alone.
+BYTEWISE_NAMES = f"{PREFIX}accounts_name_key_bytewise"
+
+
+def bytewise_name_statements(dialect: str) -> list[str]:
+    if dialect == "postgresql":
+        return [
+            f'CREATE INDEX {BYTEWISE_NAMES} ON accounts (team_id, name_key COLLATE "C") '
+            "INCLUDE (status, id)"
+        ]
+    if dialect == "sqlite":
+        return []
+    raise UnsupportedDatabase(dialect)
+
+
+def drop_bytewise_name_statements(dialect: str) -> list[str]:
+    return [f"DROP INDEX {BYTEWISE_NAMES}"] if dialect == "postgresql" else []
+
+
 def is_search_object(name: str | None) -> bool:
     """Whether a schema object belongs to name search (and so not to the models)."""
     return bool(name) and str(name).startswith(PREFIX)

@@ -7,29 +7,17 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, case, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import QueryableAttribute, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
 from bot.domain import Account, AccountKind, AccountStatus, Contact, Owner, name_key
 from bot.paging import Cursor, KeyPart, Page
 from storage import mapping, models
-from storage.repositories import name_search
+from storage.repositories import account_search, name_search
 from storage.repositories.base import LIVE_STATUSES, TEAM, Scoped, check_version
 from storage.repositories.paging import read_page
 
-ACCOUNT_NAMES = name_search.Searched(
-    "accounts", models.AccountRow.name_key, models.AccountRow.id, models.AccountRow.team_id
-)
-TAGS = name_search.Searched(
-    "account_tags",
-    models.AccountTagRow.tag_key,
-    models.AccountTagRow.id,
-    models.AccountTagRow.team_id,
-)
-CONTACT_NAMES = name_search.Searched(
-    "contacts", models.ContactRow.name_key, models.ContactRow.id, models.ContactRow.team_id
-)
 # How many look-ups one IN list carries (SQLite allows 32,766 parameters).
 _KEYS_PER_QUERY = 500
 
@@ -181,7 +169,9 @@ class SqlAccountRepository(Scoped):
         scope = models.AccountRow.team_id == self.team_id
         if not include_archived:
             scope = scope & (models.AccountRow.status != AccountStatus.ARCHIVED.value)
-        ids = name_search.resembling(self.session, ACCOUNT_NAMES, name_key(text), scope, limit)
+        ids = name_search.resembling(
+            self.session, account_search.ACCOUNT_NAMES, name_key(text), scope, limit
+        )
         if not ids:
             return []
         rows = self.session.execute(
@@ -227,52 +217,12 @@ class SqlAccountRepository(Scoped):
             return self._all(
                 self._live(include_archived).order_by(models.AccountRow.name_key).limit(limit)
             )
-        # The accounts whose name, a tag or a contact contains the text, each part found
-        # through its own trigram index (an OR across the three would read the workspace),
-        # ranked as bot.matching ranks them, so that the limit keeps the best: the name
-        # itself 0, its start 1, the start of one of its words 2, anywhere in it 3; a tag
-        # itself 4, part of a tag 5; a contact's name 6. Then the accounts, by primary key.
-        account, tag = models.AccountRow, models.AccountTagRow
-        escaped = name_search.like_escaped(key)
-        by_name = case(
-            (account.name_key == key, 0),
-            (account.name_key.like(f"{escaped}%", escape="\\"), 1),
-            (account.name_key.like(f"% {escaped}%", escape="\\"), 2),
-            else_=3,
-        )
-        parts = [
-            (ACCOUNT_NAMES, select(account.id, account.name_key, by_name.label("rank"))),
-            (
-                TAGS,
-                select(account.id, account.name_key, case((tag.tag_key == key, 4), else_=5)).join(
-                    tag, tag.account_id == account.id
-                ),
-            ),
-            (
-                CONTACT_NAMES,
-                select(account.id, account.name_key, literal(6)).join(
-                    models.ContactRow, models.ContactRow.account_id == account.id
-                ),
-            ),
-        ]
-        if not include_archived:
-            parts = [
-                (searched, part.where(account.status != AccountStatus.ARCHIVED.value))
-                for searched, part in parts
-            ]
-        found = union_all(
-            *(
-                name_search.containing(self.session, searched, key, self.team_id, part)
-                for searched, part in parts
-            )
-        ).subquery()
-        best = list(
-            self.session.scalars(
-                select(found.c.id)
-                .group_by(found.c.id, found.c.name_key)
-                .order_by(func.min(found.c.rank), func.length(found.c.name_key), found.c.name_key)
-                .limit(limit)
-            )
+        best = account_search.best_matching_ids(
+            self.session,
+            self.team_id,
+            key,
+            include_archived=include_archived,
+            limit=limit,
         )
         accounts = self.by_ids(best)
         return [accounts[i] for i in best]

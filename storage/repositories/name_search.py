@@ -19,17 +19,20 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Integer,
     Select,
+    String,
     and_,
+    bindparam,
     column,
     func,
     literal,
     select,
     table,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute, Session
 from sqlalchemy.sql.expression import TableClause
 
 AnySelect = TypeVar("AnySelect", bound="Select[*tuple[Any, ...]]")
@@ -67,37 +70,79 @@ def _fts(searched: Searched) -> TableClause:
     return table(searched.fts, column("rowid", Integer), column(searched.fts), column("rank"))
 
 
-def containing(
-    session: Session, searched: Searched, key: str, team_id: str, query: AnySelect
-) -> AnySelect:
-    """``query`` (which selects from the searched table) narrowed to the workspace's rows whose
-    key contains ``key``, found through the trigram index; a key shorter than a trigram
-    matches rows whose key starts with it."""
-    if len(key) < TRIGRAM:
-        return query.where(searched.team == team_id, _prefix(session, searched, key))
-    if session.get_bind().dialect.name == "sqlite":
-        # The FTS match must drive the query. Without statistics SQLite would rather walk
-        # the workspace's index and run the match once per row, so the workspace is
-        # compared in a form no index answers.
-        fts = _fts(searched)
-        matching = select(fts.c.rowid).where(fts.c[searched.fts].op("MATCH")(_fts_phrase(key)))
-        return query.where(searched.id.in_(matching), (searched.team + "") == team_id)
-    return query.where(
-        searched.team == team_id,
-        _trigram_indexed(searched).like(f"%{like_escaped(key)}%", escape="\\"),
-    )
+def _typed(name: str) -> BindParameter[str]:
+    return bindparam(name, type_=String())
+
+
+@dataclass(frozen=True, slots=True)
+class Typed:
+    """What was typed, as bound parameters: a statement built from these conditions once
+    serves every text (``values`` gives their values for one)."""
+
+    dialect: str  # "sqlite" or "postgresql"
+
+    @property
+    def key(self) -> BindParameter[str]:
+        """The text itself (a name key)."""
+        return _typed("typed")
+
+    @staticmethod
+    def values(key: str) -> dict[str, str]:
+        escaped = like_escaped(key)
+        return {
+            "typed": key,
+            "typed_end": key + _LAST_CHARACTER,
+            "typed_inside": f"%{escaped}%",
+            "typed_start": f"{escaped}%",
+            "typed_word_start": f"% {escaped}%",
+            "typed_phrase": _fts_phrase(key),
+        }
+
+    def bytewise(self, key: ColumnElement[str] | QueryableAttribute[str]) -> ColumnElement[str]:
+        """``key`` compared by code points, as Python compares strings: SQLite compares text
+        so already; PostgreSQL under the "C" collation (``search_objects.BYTEWISE_NAMES``)."""
+        if self.dialect == "sqlite":
+            return key.expression
+        return key.expression.collate("C")
+
+    def starts(self, key: ColumnElement[str] | QueryableAttribute[str]) -> ColumnElement[bool]:
+        """``key`` starts with the text: a range in code-point order, which an index in that
+        order answers (a LIKE would need the escaping and, on PostgreSQL, the "C" locale)."""
+        ordered = self.bytewise(key)
+        return and_(ordered >= self.key, ordered < _typed("typed_end"))
+
+    def has_word_starting(self, key: QueryableAttribute[str]) -> ColumnElement[bool]:
+        """One of the words of ``key`` after its first starts with the text."""
+        return key.like(_typed("typed_word_start"), escape="\\")
+
+    def contained(
+        self, searched: Searched, team_id: BindParameter[str], query: AnySelect, *, short: bool
+    ) -> AnySelect:
+        """``query`` (which selects from the searched table) narrowed to the workspace's rows
+        whose key contains the text, found through the trigram index; a text shorter than a
+        trigram (``short``) matches rows whose key starts with it."""
+        if short:
+            if self.dialect == "sqlite":
+                return query.where(searched.team == team_id, self.starts(searched.key))
+            started = _trigram_indexed(searched).like(_typed("typed_start"), escape="\\")
+            return query.where(searched.team == team_id, started)
+        if self.dialect == "sqlite":
+            # The FTS match must drive the query. Without statistics SQLite would rather walk
+            # the workspace's index and run the match once per row, so the workspace is
+            # compared in a form no index answers.
+            fts = _fts(searched)
+            matching = select(fts.c.rowid).where(
+                fts.c[searched.fts].op("MATCH")(_typed("typed_phrase"))
+            )
+            return query.where(searched.id.in_(matching), (searched.team + "") == team_id)
+        inside = _trigram_indexed(searched).like(_typed("typed_inside"), escape="\\")
+        return query.where(searched.team == team_id, inside)
 
 
 def _trigram_indexed(searched: Searched) -> ColumnElement[str]:
     """The key as PostgreSQL's trigram index holds it (``search_objects.trigram_expression``:
     behind ``lower()``, so that exact look-ups never take that index)."""
     return func.lower(searched.key)
-
-
-def _prefix(session: Session, searched: Searched, key: str) -> ColumnElement[bool]:
-    if session.get_bind().dialect.name == "sqlite":
-        return and_(searched.key >= key, searched.key < key + _LAST_CHARACTER)
-    return _trigram_indexed(searched).like(like_escaped(key) + "%", escape="\\")
 
 
 def resembling(

@@ -7,15 +7,20 @@ matched as typed (no wildcards), and one workspace never sees another's names.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator, Sequence
 from contextlib import suppress
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection
 
-from bot.domain import AccountStatus
+from bot.domain import AccountKind, AccountStatus, Owner, name_key
 from bot.errors import AccountNotFound, RapportError
 from bot.execute import run_text
+from bot.matching import rank_accounts
 from bot.services import accounts, queries
+from storage.unit_of_work import SqlUnitOfWork
 from tests.integration.conftest import ALICE, EVE, NOW, Harness
 from tests.plans import each_statement, walks
 
@@ -159,8 +164,183 @@ def test_exact_look_ups_cannot_take_the_trigram_index(connection: Connection) ->
     if connection.dialect.name != "postgresql":
         pytest.skip("SQLite's name index is an FTS5 table, never used for equality")
     definitions = connection.exec_driver_sql(
-        "SELECT indexdef FROM pg_indexes WHERE starts_with(indexname, 'search_')"
+        "SELECT indexdef FROM pg_indexes "
+        "WHERE starts_with(indexname, 'search_') AND right(indexname, 5) = '_trgm'"
     ).scalars()
     found = list(definitions)
     assert len(found) == 3
     assert all("gin (lower((" in d and "gin_trgm_ops" in d for d in found), found
+
+
+def _book(app: Harness, *rows: tuple[str, Sequence[str], Sequence[str]]) -> None:
+    """Accounts (name, tags, contact names) added in one unit of work, for data in bulk."""
+
+    def add(work: SqlUnitOfWork) -> None:
+        work.workspaces.get_or_create(NOW)
+        for name, tags, contacts in rows:
+            account = work.accounts.add(
+                name=name,
+                kind=AccountKind.CUSTOMER,
+                owner=Owner(user_id=ALICE.user_id),
+                tier=None,
+                cadence_days=30,
+                now=NOW,
+                tags=tags,
+            )
+            for contact in contacts:
+                work.contacts.add(
+                    account_id=account.id,
+                    name=contact,
+                    title=None,
+                    email=None,
+                    phone=None,
+                    slack_user_id=None,
+                    now=NOW,
+                )
+
+    app.read("T1", add)
+
+
+def _ranked_by_bot_matching(app: Harness, query: str, *, include_archived: bool) -> list[str]:
+    """What ``find`` must show: bot.matching's ranking of every account of the workspace."""
+
+    def everything(work: SqlUnitOfWork) -> list[str]:
+        contact_keys: dict[int, list[str]] = {}
+        for contact in work.contacts.all():
+            contact_keys.setdefault(contact.account_id, []).append(name_key(contact.name))
+        candidates = [
+            a
+            for a in work.accounts.all()
+            if include_archived or a.status is not AccountStatus.ARCHIVED
+        ]
+        ranked = rank_accounts(query, candidates, contact_keys)
+        return [a.name for a in ranked[: queries.FIND_LIMIT]]
+
+    return app.read("T1", everything)
+
+
+# Every tier of bot.matching, with more matches of "nord" than a page holds: the page ends
+# inside the exact tags, where names of one length are ordered by code point ("Nordz" before
+# "Nordé", as Python compares them); prefixes of every length; a word start, an inside match.
+_NORD_BOOK: tuple[tuple[str, Sequence[str], Sequence[str]], ...] = (
+    ("Nord", (), ()),
+    ("Nordwind", ("nord",), ()),  # a name and a tag: counts at its name's rank
+    ("Nordwind AG", (), ("Anna Nordberg",)),
+    ("Nordtech", (), ()),
+    ("Nordtech Labs", (), ()),
+    ("Nord AG", (), ()),
+    ("Nord Labs GmbH", ("nordics",), ()),
+    ("Nordé AG", (), ()),
+    ("Nordz AG", (), ()),
+    ("Big Nord", (), ()),
+    ("Big Nordic", (), ()),
+    ("Alpha Nordwind", (), ()),
+    ("The Nord Co", (), ()),
+    ("Old Nord", (), ()),
+    ("Ostnord", (), ()),
+    ("Westnord AG", (), ()),
+    ("Binord", (), ()),
+    ("Senordo", (), ()),
+    ("Kanord Labs", (), ()),
+    ("Xnord", (), ()),
+    *((f"Tagged {n}", ("nord", "emea"), ()) for n in ("é", "z", "a", "bb", "ccc", "d", "e")),
+    *((f"Partner {n}", ("nord-partner",), ()) for n in range(5)),
+    *((f"Contact {n}", (), ("Anna Nordberg",)) for n in range(5)),
+    ("Archived Nord", ("nord",), ("Anna Nordberg",)),
+    *((f"Labs {n:02}", (), ()) for n in range(3)),
+)
+
+
+# Texts of a trigram or more: a shorter one is matched at the start of names, tags and
+# contacts only (test_a_text_shorter_than_a_trigram_matches_the_start_of_names).
+@pytest.mark.parametrize(
+    "query", ["nord", "Nordw", "nord labs", "labs", "nordberg", "partner", "NORDÉ", "zzz"]
+)
+@pytest.mark.parametrize("include_archived", [False, True])
+def test_find_shows_the_accounts_bot_matching_ranks_first(
+    app: Harness, query: str, include_archived: bool
+) -> None:
+    _book(app, *_NORD_BOOK)
+    app.run(ALICE, accounts.archive_account, NOW, account="Archived Nord")
+
+    expected = _ranked_by_bot_matching(app, query, include_archived=include_archived)
+    assert _found(app, query, include_archived=include_archived) == expected
+
+
+def _find_statement(connection: Connection, app: Harness, query: str) -> tuple[str, Any]:
+    statements = each_statement(connection, lambda: _found(app, query))
+    [found] = [(s, p) for s, p in statements.run if s.lstrip().startswith("WITH name_start")]
+    return found
+
+
+def _postgres_nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _postgres_nodes(child)
+
+
+def _sqlite_steps(connection: Connection, statement: str, parameters: Any) -> int:
+    """How many virtual machine instructions SQLite runs for the statement: its work."""
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    raw = connection.connection.driver_connection
+    raw.set_progress_handler(count, 1)
+    try:
+        connection.exec_driver_sql(statement, parameters).all()
+    finally:
+        raw.set_progress_handler(None, 1)
+    return steps
+
+
+def _more_that_rank_lower(start: int, count: int) -> list[tuple[str, Sequence[str], Sequence[str]]]:
+    return [
+        row
+        for n in range(start, start + count)
+        for row in (
+            (f"Nacme {n:03}", (), ()),  # "acme" inside a name
+            (f"Tagged {n:03}", ("acme", "acme-partner"), ()),
+            (f"Contact {n:03}", (), ("Jane Acmeson",)),
+        )
+    ]
+
+
+def test_a_word_that_fills_the_page_at_the_start_of_names_reads_nothing_else(
+    app: Harness, connection: Connection
+) -> None:
+    """``find`` reads the tiers of bot.matching best first and stops when the page is full:
+    with 25 names starting with the word, the trigram indexes of names, tags and contacts
+    are never read, however many rows they would match."""
+    _book(app, *((f"Acme {n:02}", (), ()) for n in range(30)), *_more_that_rank_lower(0, 2))
+    shown = [f"Acme {n:02}" for n in range(queries.FIND_LIMIT)]
+    assert _found(app, "acme") == shown
+    statement, parameters = _find_statement(connection, app, "acme")
+
+    if connection.dialect.name == "postgresql":
+        explained = connection.exec_driver_sql(
+            f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters
+        ).scalar_one()
+        plan = (explained if isinstance(explained, list) else json.loads(explained))[0]["Plan"]
+        read = [
+            node.get("Index Name") or node["Relation Name"]
+            for node in _postgres_nodes(plan)
+            if node.get("Actual Loops", 0) > 0
+            and (
+                node.get("Relation Name") in ("account_tags", "contacts")
+                or "trgm" in node.get("Index Name", "")
+            )
+        ]
+        assert read == [], read
+        return
+
+    # SQLite reports no rows read; its work is the instructions it runs. Many more rows in
+    # the tiers after the first must not change it at all.
+    before = _sqlite_steps(connection, statement, parameters)
+    _book(app, *_more_that_rank_lower(2, 40))
+    assert _found(app, "acme") == shown
+    statement, parameters = _find_statement(connection, app, "acme")
+    assert _sqlite_steps(connection, statement, parameters) == before
