@@ -44,9 +44,10 @@ from sqlalchemy.orm import Session
 from bot.domain import AccountStatus
 from storage import models
 from storage.repositories import name_search
+from storage.repositories.base import TEAM
 
 _ACCOUNT, _TAG, _CONTACT = models.AccountRow, models.AccountTagRow, models.ContactRow
-_TEAM = bindparam("team_id", type_=String())
+_TEAM = bindparam(TEAM, type_=String())
 _LIMIT = bindparam("limit", type_=Integer())
 AnySelect = Select[*tuple[Any, ...]]
 
@@ -65,7 +66,7 @@ def best_matching_ids(
         short=len(key) < name_search.TRIGRAM,
         include_archived=include_archived,
     )
-    values = name_search.Typed.values(key) | {"team_id": team_id, "limit": limit}
+    values = name_search.Typed.values(key) | {TEAM: team_id, "limit": limit}
     return list(session.scalars(statement, values))
 
 
