@@ -161,6 +161,19 @@ class Mine:
 
 
 @dataclass(frozen=True, slots=True)
+class ListAccounts:
+    """`accounts [@user|mine|all] [<kind>] [tier <t>] [tag <t>] [at risk]`: filters that combine;
+    none at all means the caller's own accounts."""
+
+    scope: Scope = Scope.MINE
+    user_id: str | None = None
+    kind: AccountKind | None = None
+    tier: str | None = None
+    tag: str | None = None
+    at_risk: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Overdue:
     scope: Scope = Scope.MINE
     user_id: str | None = None
@@ -267,6 +280,7 @@ Command = (
     | AssignAccount
     | AddContact
     | Mine
+    | ListAccounts
     | Overdue
     | Due
     | Renewals
@@ -290,6 +304,7 @@ _QUESTIONS = (
     History,
     WhoOwns,
     Mine,
+    ListAccounts,
     Overdue,
     Due,
     Renewals,

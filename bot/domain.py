@@ -152,6 +152,20 @@ class Owner:
 
 
 @dataclass(frozen=True, slots=True)
+class AccountFilter:
+    """Which accounts a list shows; the filters combine. Archived accounts are never listed.
+
+    ``owner_id`` None: the whole workspace. ``tier`` compares case-insensitively as typed;
+    ``tag`` by its key (``name_key``), as tags are unique by."""
+
+    owner_id: str | None = None
+    kind: AccountKind | None = None
+    tier: str | None = None
+    tag: str | None = None
+    at_risk: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Workspace:
     team_id: str
     name: str | None = None

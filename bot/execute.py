@@ -13,8 +13,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import commands as c
-from bot.domain import Actor, Owner
-from bot.errors import RapportError
+from bot.domain import AccountFilter, Actor, Owner
+from bot.errors import NothingToDo, RapportError
+from bot.paging import Cursor, More
 from bot.parser import LookedUpNames, ParseContext, parse_command
 from bot.ports import UnitOfWork
 from bot.services import accounts, contracts, follow_ups, interactions, queries, settings
@@ -40,6 +41,42 @@ class Executed:
 def run_text(uow: UnitOfWork, actor: Actor, now: datetime, text: str) -> Executed:
     """Parse ``text`` in the caller's workspace and zone, then execute it; raises
     ``NotUnderstood`` (or the use case's refusal)."""
+    parsed = _parse(uow, actor, now, text)
+    return Executed(parsed, execute(uow, actor, now, parsed))
+
+
+def run_more(uow: UnitOfWork, actor: Actor, now: datetime, value: str) -> Executed:
+    """The next page of a list, from what its "Show more" button carries (``More``): the
+    list's line, read again as the caller's (whose "mine" is the clicker's), after the cursor."""
+    try:
+        more = More.decode(value)
+    except ValueError:
+        raise _NO_MORE from None
+    try:
+        parsed = _parse(uow, actor, now, more.line)
+    except NotUnderstood:
+        raise _NO_MORE from None
+    # Each list knows its cursor's shape; a cursor of another shape (forged, or from a
+    # list whose order has changed since) goes on with nothing.
+    match parsed:
+        case c.ListAccounts() if _shaped(more.cursor, str):
+            return Executed(parsed, _accounts(uow, actor, parsed, after=more.cursor))
+    raise _NO_MORE
+
+
+def _shaped(cursor: Cursor, *parts: type) -> bool:
+    return len(cursor.key) == len(parts) and all(
+        type(value) is part for value, part in zip(cursor.key, parts, strict=True)
+    )
+
+
+_NO_MORE = NothingToDo(
+    "This button doesn't say which list to go on with, so it shows nothing.",
+    hint="Ask for the list again, for example `accounts all`.",
+)
+
+
+def _parse(uow: UnitOfWork, actor: Actor, now: datetime, text: str) -> c.Command:
     check_storable(text)
     workspace = uow.workspaces.get_or_create(now)
     context = ParseContext(
@@ -51,7 +88,7 @@ def run_text(uow: UnitOfWork, actor: Actor, now: datetime, text: str) -> Execute
     parsed = parse_command(text, context)
     if isinstance(parsed, c.ParseError):
         raise NotUnderstood(parsed)
-    return Executed(parsed, execute(uow, actor, now, parsed))
+    return parsed
 
 
 def execute(uow: UnitOfWork, actor: Actor, now: datetime, command: c.Command) -> object:
@@ -156,8 +193,23 @@ def _owner_filter(actor: Actor, scope: c.Scope, user_id: str | None) -> str | No
     return user_id if scope is c.Scope.USER and user_id else actor.user_id
 
 
+def _accounts(
+    uow: UnitOfWork, actor: Actor, command: c.ListAccounts, *, after: Cursor | None = None
+) -> queries.AccountList:
+    wanted = AccountFilter(
+        owner_id=_owner_filter(actor, command.scope, command.user_id),
+        kind=command.kind,
+        tier=command.tier,
+        tag=command.tag,
+        at_risk=command.at_risk,
+    )
+    return queries.account_list(uow, wanted, after=after)
+
+
 def _read(uow: UnitOfWork, actor: Actor, now: datetime, command: c.Command) -> object:
     match command:
+        case c.ListAccounts():
+            return _accounts(uow, actor, command)
         case c.FindAccounts():
             return queries.find_accounts(
                 uow, command.query, include_archived=command.include_archived

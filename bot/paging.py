@@ -28,7 +28,10 @@ class Cursor:
 
     def encode(self) -> str:
         """Short text for a button's value ("Show more"), read back by ``decode``."""
-        return json.dumps([_tagged(part) for part in self.key], separators=(",", ":"))
+        # Characters as they are, not \u escapes: a 200-character name of emoji stays 200
+        # characters, within a button value's 2,000.
+        parts = [_tagged(part) for part in self.key]
+        return json.dumps(parts, separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
     def decode(cls, text: str) -> Cursor:
@@ -93,3 +96,25 @@ class Page(Generic[T]):
     def of(cls, items: Sequence[T]) -> Page[T]:
         """A whole list as one page (for tests and lists that are short by nature)."""
         return cls(list(items), len(items), None)
+
+
+@dataclass(frozen=True, slots=True)
+class More:
+    """What a "Show more" button carries: the list's command, as a line of text the parser
+    reads back, and where the next page starts. Any paged list shows more the same way: its
+    renderer puts this on the button and ``bot.execute.run_more`` reads the page it names."""
+
+    line: str
+    cursor: Cursor
+
+    def encode(self) -> str:
+        # An encoded cursor is JSON on one line: the first line break ends the command.
+        return f"{self.line}\n{self.cursor.encode()}"
+
+    @classmethod
+    def decode(cls, text: str) -> More:
+        """The value ``encode`` wrote; ``ValueError`` for anything else (a forged button)."""
+        line, separator, cursor = text.partition("\n")
+        if not separator or not line.strip():
+            raise ValueError(f"not a page request: {text[:100]!r}")
+        return cls(line, Cursor.decode(cursor))

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from bot.domain import (
     Account,
+    AccountFilter,
     AccountKind,
     AccountStatus,
     AuditEvent,
@@ -118,6 +119,13 @@ class AccountRepository(Protocol):
         self, owner_id: str, *, limit: int, after: Cursor | None = None
     ) -> Page[Account]:
         """One page of an owner's live accounts, by name."""
+        ...
+
+    def listed_page(
+        self, wanted: AccountFilter, *, limit: int, count_cap: int, after: Cursor | None = None
+    ) -> Page[Account]:
+        """One page of the accounts ``wanted`` (never archived ones), by name key; the rest
+        counted up to ``count_cap``."""
         ...
 
     def stale_page(

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.background import Background
 from bot.buttons import DECISIONS, press
+from bot.execute import Executed, run_more
 from bot.forms import FieldErrors, log_from_form, prefill_for_account, prefill_for_message
 from bot.render import account_options, ids, log_modal, render_refusal
 from bot.render.confirmations import logged
@@ -32,6 +33,7 @@ from handlers.respond import (
     publish_home,
     refresh_home,
     refresh_profile_if_old,
+    reply_to,
     telling_the_user,
     viewer,
 )
@@ -73,6 +75,19 @@ def register(app: App, rapport: Rapport, later: Background) -> None:
                 lambda: _open_log_for_account(rapport, client, respond, click),
             ),
             name="open the log modal",
+        )
+
+    @app.action(ids.SHOW_MORE)
+    def on_show_more(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        """The next page of a list, as a message of its own under the one clicked in (which
+        stays as it was: a list read in pages is read on, not replaced)."""
+        ack()
+        click = payloads.button(body)
+        later.submit(
+            telling_the_user(
+                client, click.user_id, click.channel_id, lambda: _show_more(rapport, respond, click)
+            ),
+            name="show more",
         )
 
     @app.shortcut(ids.MESSAGE_SHORTCUT)
@@ -160,6 +175,15 @@ def _decide(
         once=click.once,
         needs_zone=needs_zone,
     )
+
+
+def _show_more(rapport: Rapport, respond: Respond, click: payloads.ButtonClick) -> None:
+    attempt: Attempt[Executed] = rapport.attempt(
+        click.team_id,
+        click.user_id,
+        lambda uow, actor, now: run_more(uow, actor, now, click.value),
+    )
+    respond(response_type="ephemeral", replace_original=False, **message_payload(reply_to(attempt)))
 
 
 def _show_decision(

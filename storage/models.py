@@ -118,6 +118,9 @@ class AccountRow(Versioned, Base):
             "ix_accounts_team_owner_next_touch_id", "team_id", "owner_id", "next_touch_due", "id"
         ),
         Index("ix_accounts_team_owner_name", "team_id", "owner_id", "name_key", "id"),
+        # Pages of `accounts all <kind>` and `accounts all at risk`, by name.
+        Index("ix_accounts_team_kind_name", "team_id", "kind", "name_key"),
+        Index("ix_accounts_team_status_name", "team_id", "status", "name_key"),
         CheckConstraint("cadence_days > 0", name="cadence_positive"),
     )
 

@@ -67,6 +67,7 @@ _HANDLERS: Mapping[str, _Handler] = {
     "assign": accounts.parse_assign,
     "contact": contacts.parse_contact,
     "mine": lists.parse_mine,
+    "accounts": lists.parse_accounts,
     "overdue": lists.parse_overdue,
     "due": lists.parse_due,
     "renewals": lists.parse_renewals,

@@ -1,11 +1,12 @@
-"""Lists and help: overdue, stale, due, renewals, mine, help."""
+"""Lists and help: accounts, overdue, stale, due, renewals, mine, help."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from bot.commands import Due, Help, Mine, Overdue, Renewals, Scope, Stale
-from bot.domain import MAX_NOTICE_DAYS
+from bot.commands import Due, Help, ListAccounts, Mine, Overdue, Renewals, Scope, Stale
+from bot.domain import MAX_NOTICE_DAYS, MAX_TAG_LENGTH, MAX_TIER_LENGTH, AccountKind
 from bot.parser import reading
 from bot.parser.reading import ParseContext, Unreadable
 
@@ -20,6 +21,85 @@ def _scope(rest: str) -> tuple[Scope, str | None]:
     if user_id is None:
         raise Unreadable(f"Whose? I understand an @mention or `all`, not {reading.quote(text)}.")
     return Scope.USER, user_id
+
+
+# A kind as people say it in a list: `supplier` or `suppliers`.
+_KINDS = {kind.value: kind for kind in AccountKind} | {
+    f"{kind.value}s": kind for kind in AccountKind
+}
+_SCOPE_WORDS = {"me": Scope.MINE, "mine": Scope.MINE, "my": Scope.MINE, "all": Scope.ALL}
+_SCOPE_WORDS |= {"everyone": Scope.ALL, "team": Scope.ALL}
+_ACCOUNTS_FILTERS = "a kind (customer, supplier, …), `tier <t>`, `tag <t>` or `at risk`"
+
+
+def parse_accounts(rest: str, context: ParseContext) -> ListAccounts:
+    """Filters in any order, each at most once: whose, a kind, a tier, a tag, at risk."""
+    words = reading.TOKEN.findall(rest)
+    command = ListAccounts()
+    seen: set[str] = set()
+
+    def once(what: str, word: str) -> None:
+        if what in seen:
+            raise Unreadable(f"{reading.quote(word)}: the list already has {what}.")
+        seen.add(what)
+
+    i = 0
+    while i < len(words):
+        word = words[i]
+        folded = word.casefold()
+        i += 1
+        if folded in _SCOPE_WORDS or word.startswith(("<@", "@")):
+            once("whose accounts", word)
+            user = reading.user_id(word)  # a plain @name is refused: pick the person
+            if user is None and folded not in _SCOPE_WORDS:
+                raise Unreadable(reading.pick_person(word))
+            scope = Scope.USER if user is not None else _SCOPE_WORDS[folded]
+            command = replace(command, scope=scope, user_id=user)
+        elif folded in _KINDS:
+            once("a kind", word)
+            command = replace(command, kind=_KINDS[folded])
+        elif folded in ("tier", "tag"):
+            once(f"a {folded}", word)
+            if i >= len(words):
+                raise Unreadable(f"Which {folded}? For example `accounts {folded} gold`.")
+            value = words[i]
+            i += 1
+            limit = MAX_TIER_LENGTH if folded == "tier" else MAX_TAG_LENGTH
+            if len(value) > limit:
+                raise Unreadable(f"A {folded} can be at most {limit} characters.")
+            command = replace(command, **{folded: value})
+        elif folded in ("at-risk", "at_risk"):
+            once("at risk", word)
+            command = replace(command, at_risk=True)
+        elif folded == "at" and i < len(words) and words[i].casefold() == "risk":
+            once("at risk", word)
+            i += 1  # "risk"
+            command = replace(command, at_risk=True)
+        else:
+            raise Unreadable(
+                f"I don't understand {reading.quote(word)} in a list of accounts: "
+                f"say {_ACCOUNTS_FILTERS}."
+            )
+    return command
+
+
+def accounts_line(command: ListAccounts) -> str:
+    """The `accounts …` line that ``parse_accounts`` reads back as ``command`` (a "Show more"
+    button carries it, so that the next page is read with the same filters)."""
+    words = ["accounts"]
+    if command.scope is Scope.ALL:
+        words.append("all")
+    elif command.scope is Scope.USER and command.user_id:
+        words.append(f"<@{command.user_id}>")
+    if command.kind is not None:
+        words.append(command.kind.value)
+    if command.tier is not None:
+        words += ["tier", command.tier]
+    if command.tag is not None:
+        words += ["tag", command.tag]
+    if command.at_risk:
+        words += ["at", "risk"]
+    return " ".join(words)
 
 
 def parse_overdue(rest: str, context: ParseContext) -> Overdue:

@@ -44,6 +44,10 @@ USAGE: Mapping[str, tuple[str, str]] = MappingProxyType(
             "contact Acme Corp: Jane Doe, CTO, jane@acme.example, +49 30 1234567",
         ),
         "mine": ("mine", "mine"),
+        "accounts": (
+            "accounts [@user|mine|all] [<kind>] [tier <t>] [tag <t>] [at risk]",
+            "accounts all supplier tier gold",
+        ),
         "overdue": ("overdue [@user|all]", "overdue all"),
         "due": ("due [today|this week]", "due this week"),
         "renewals": ("renewals [in <N> days|this quarter]", "renewals in 30 days"),

@@ -29,6 +29,7 @@ _ABOUT = {
     "assign": "give an account to someone (its owner or an admin)",
     "contact": "add a contact: name, then title, e-mail and phone in any order",
     "mine": "your accounts, open follow-ups and renewals in the next 90 days",
+    "accounts": "list accounts by name: yours, someone's or all; filters combine",
     "overdue": "overdue follow-ups: yours, someone's, or everyone's",
     "due": "your follow-ups due today or this week",
     "renewals": "contracts by renewal date, with value and owner",
@@ -43,6 +44,9 @@ _NOTES = {
     + ". A follow-up without its own text takes the summary's first sentence.",
     "follow up": "Without a time, a follow-up is due at the start of your working day.",
     "snooze": "`snooze 42 for 3 days`, `snooze 42 to friday 15:00` work too.",
+    "accounts": "Kinds: customer, prospect, partner, vendor, supplier, distributor, reseller "
+    "(`suppliers` works too). Archived accounts are left out. A long list shows 25 at a time "
+    "with a Show more button.",
 }
 _DATES = "Dates: `today`, `tomorrow`, `friday`, `next friday 15:00`, `in 3 days`, `2027-03-31`."
 

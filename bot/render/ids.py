@@ -23,6 +23,10 @@ RENEWAL_SNOOZE_WEEK = "renewal_snooze_week"
 # Stale account: snooze one cadence period; value: the account id.
 STALE_SNOOZE = "stale_snooze_cadence"
 
+# "Show more" under a page of a list; value: ``bot.paging.More`` (the list's line and cursor).
+SHOW_MORE = "list_show_more"
+MORE_BLOCK_PREFIX = "more:"
+
 # The logging modal (callback_id) and its account picker (external_select action_id).
 LOG_MODAL = "log_interaction"
 ACCOUNT_SELECT = "account"

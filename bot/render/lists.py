@@ -1,13 +1,17 @@
-"""Replies that list things: find, history, who owns, mine, overdue, due, renewals, stale."""
+"""Replies that list things: find, history, who owns, mine, accounts, overdue, due, renewals,
+stale."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot import commands as c
 from bot.domain import Account, name_key
-from bot.paging import Page
-from bot.render.blocks import MESSAGE_BLOCKS, SECTION_TEXT, Block, section
+from bot.paging import More, Page
+from bot.parser.lists import accounts_line
+from bot.render import ids
+from bot.render.blocks import MESSAGE_BLOCKS, SECTION_TEXT, Block, actions, button, context, section
 from bot.render.items import (
     account_line,
     account_name,
@@ -16,12 +20,13 @@ from bot.render.items import (
     renewal_item,
     stale_item,
 )
-from bot.render.layout import Item, Part, fallback_text, fit
+from bot.render.layout import FALLBACK_TEXT, Item, Part, fallback_text, fit
 from bot.render.reply import Reply, Viewer
-from bot.render.text import mention, one_line, owner_text, pack_lines, safe
+from bot.render.text import mention, more_line, one_line, owner_text, pack_lines, safe, to_plain
 from bot.services.queries import (
     DEFAULT_RENEWAL_WINDOW_DAYS,
     UNRESOLVED_OWNER_QUERY,
+    AccountList,
     FollowUpItem,
     Found,
     History,
@@ -124,6 +129,88 @@ def mine(summary: MySummary, viewer: Viewer) -> Reply:
             ),
         ]
     )
+
+
+def _viewers_own(command: c.ListAccounts, viewer: Viewer) -> bool:
+    return command.scope is c.Scope.MINE or (
+        command.scope is c.Scope.USER and command.user_id in (None, viewer.user_id)
+    )
+
+
+def _accounts_title(command: c.ListAccounts, viewer: Viewer) -> str:
+    """What was understood, in words: "Accounts of @bob, suppliers, tier gold"."""
+    if _viewers_own(command, viewer):
+        pieces = ["Your accounts"]
+    elif command.scope is c.Scope.USER and command.user_id:
+        pieces = [f"Accounts of {mention(command.user_id)}"]
+    else:
+        pieces = ["All accounts"]
+    if command.kind is not None:
+        pieces.append(f"{command.kind.value}s")
+    if command.tier is not None:
+        pieces.append(f"tier {safe(one_line(command.tier), 60)}")
+    if command.tag is not None:
+        pieces.append(f"tagged `{safe(one_line(command.tag), 60)}`")
+    if command.at_risk:
+        pieces.append("at risk")
+    return ", ".join(pieces)
+
+
+def _sections(lines: Sequence[str]) -> list[Block]:
+    """Lines packed into as few sections as hold them whole: a page is shown entirely, so
+    that "Show more" goes on right after its last line."""
+    blocks: list[Block] = []
+    chunk: list[str] = []
+    for line in lines:
+        if chunk and len("\n".join([*chunk, line])) > SECTION_TEXT:
+            blocks.append(section("\n".join(chunk)))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        blocks.append(section("\n".join(chunk)))
+    return blocks
+
+
+def accounts(result: AccountList, command: c.ListAccounts, viewer: Viewer) -> Reply:
+    """A page of `accounts`, its header saying how the line was read, with "Show more"."""
+    page = result.page
+    title = _accounts_title(command, viewer)
+    count = f"{page.total}{'+' if page.capped else ''}"
+    if not page.items:
+        if result.continued:
+            empty = "No more accounts: that was the whole list."
+        elif command == c.ListAccounts():
+            empty = (
+                "You don't own any accounts yet. See everyone's with `accounts all`, "
+                "or add one with `add Acme Corp`."
+            )
+        else:
+            empty = (
+                f"No accounts match those filters ({title}). "
+                "Try fewer filters, or `accounts all` for everyone's."
+            )
+        return list_reply([], lead=empty)
+    heading = f"*{title}* — {count} left" if result.continued else f"*{title}* — {count}"
+    lines = [account_line(a, show_owner=not _viewers_own(command, viewer)) for a in page.items]
+    blocks = [section(heading), *_sections(lines)]
+    text = [heading, *lines]
+    if page.more:
+        more = more_line(page.more, at_least=page.capped)
+        blocks.append(context(more, "Narrow it: a kind, `tier gold`, `tag emea` or `at risk`."))
+        text.append(more)
+    if page.cursor is not None:
+        # "mine" would be the clicker's: the button names whose list this is.
+        mine = command.scope is c.Scope.MINE
+        shown = replace(command, scope=c.Scope.USER, user_id=viewer.user_id) if mine else command
+        value = More(accounts_line(shown), page.cursor).encode()
+        blocks.append(
+            actions(
+                f"{ids.MORE_BLOCK_PREFIX}accounts",
+                [button("Show more", ids.SHOW_MORE, value)],
+            )
+        )
+    fallback = pack_lines([to_plain(line) for line in text], FALLBACK_TEXT)
+    return Reply(text=fallback, blocks=blocks[:MESSAGE_BLOCKS])
 
 
 def overdue(page: Page[FollowUpItem], command: c.Overdue, viewer: Viewer) -> Reply:

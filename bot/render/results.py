@@ -18,6 +18,7 @@ from bot.services.follow_ups import FollowUpChange
 from bot.services.interactions import LoggedInteraction
 from bot.services.queries import (
     AccountCard,
+    AccountList,
     FollowUpItem,
     Found,
     History,
@@ -83,6 +84,8 @@ def _read(command: c.Command, value: object, viewer: Viewer) -> Reply:
             return lists.who_owns(_expect(value, Account))
         case c.Mine():
             return lists.mine(_expect(value, MySummary), viewer)
+        case c.ListAccounts():
+            return lists.accounts(_expect(value, AccountList), command, viewer)
         case c.Overdue():
             return lists.overdue(_page(value, FollowUpItem), command, viewer)
         case c.Due():

@@ -1,4 +1,4 @@
-"""Read-only questions: find, show, history, mine, overdue, due, renewals, stale."""
+"""Read-only questions: find, show, history, mine, accounts, overdue, due, renewals, stale."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain import (
     Account,
+    AccountFilter,
     Actor,
     Contact,
     Contract,
@@ -28,6 +29,9 @@ DEFAULT_RENEWAL_WINDOW_DAYS = 90
 LIST_PAGE = 25
 HOME_PAGE = 20
 MY_ACCOUNTS_PAGE = 50  # one line each, packed into one section
+ACCOUNTS_PAGE = 25  # a page of `accounts`; "Show more" reads the next
+# How far a list of accounts is counted: `accounts all` is the whole workspace ("500+").
+ACCOUNTS_COUNTED = 500
 CARD_INTERACTIONS = 5
 DEFAULT_HISTORY = 10
 MAX_HISTORY = 100
@@ -65,6 +69,15 @@ class MySummary:
     accounts: Page[Account]
     follow_ups: Page[FollowUpItem]
     renewals: Page[RenewalItem]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountList:
+    """A page of `accounts`: ``continued`` when it is not the first (a "Show more")."""
+
+    wanted: AccountFilter
+    page: Page[Account]
+    continued: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +182,17 @@ def mine(uow: UnitOfWork, actor: Actor, now: datetime) -> MySummary:
             uow, uow.contracts.open_renewing_page(last_day, actor.user_id, limit=LIST_PAGE)
         ),
     )
+
+
+def account_list(
+    uow: UnitOfWork, wanted: AccountFilter, *, after: Cursor | None = None
+) -> AccountList:
+    """A page of the accounts ``wanted``, by name, archived ones left out; counted up to
+    ``ACCOUNTS_COUNTED``."""
+    page = uow.accounts.listed_page(
+        wanted, limit=ACCOUNTS_PAGE, count_cap=ACCOUNTS_COUNTED, after=after
+    )
+    return AccountList(wanted, page, continued=after is not None)
 
 
 def overdue(

@@ -7,11 +7,27 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    exists,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.orm import QueryableAttribute, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
-from bot.domain import Account, AccountKind, AccountStatus, Contact, Owner, name_key
+from bot.domain import (
+    Account,
+    AccountFilter,
+    AccountKind,
+    AccountStatus,
+    Contact,
+    Owner,
+    name_key,
+)
 from bot.paging import Cursor, KeyPart, Page
 from storage import mapping, models
 from storage.repositories import account_search, name_search
@@ -262,6 +278,60 @@ class SqlAccountRepository(Scoped):
             key=key,
             domain=self._domain,
             count_from=plain.where(*conditions),
+        )
+
+    def listed_page(
+        self, wanted: AccountFilter, *, limit: int, count_cap: int, after: Cursor | None = None
+    ) -> Page[Account]:
+        # In name order, which is an index's order. name_key is unique in a workspace, so it
+        # alone orders the pages. One owner's accounts walk ix_accounts_team_owner_name (a
+        # book of a few hundred at most); the workspace's walk uq_accounts_team_id (team_id,
+        # name_key), or ix_accounts_team_kind_name / ix_accounts_team_status_name for a kind
+        # or at risk. A filter no index covers (a tier, a tag; a kind or at risk within one
+        # owner's book) is tested on each row of that walk, which stops at the page's end:
+        # a page costs the rows read until it is full, never a sort of every match. A rare
+        # tier or tag over the whole workspace walks further; an index per filter and
+        # combination would cost every write for lists people rarely ask for.
+        row, tag = models.AccountRow, models.AccountTagRow
+        owner = wanted.owner_id
+        # Within one owner's book the owner's index is the one to walk: SQLite's planner,
+        # which has no statistics, would take the kind or status index (as selective, to its
+        # eyes) and walk every customer of the workspace for one owner's; compared as
+        # `kind || ''` those columns offer it no index. (PostgreSQL chooses by statistics.)
+        kind, status = (row.kind, row.status) if owner is None else (row.kind + "", row.status + "")
+        conditions: list[ColumnElement[bool]] = []
+        if wanted.at_risk:
+            conditions.append(status == AccountStatus.AT_RISK.value)
+        else:
+            conditions.append(row.status != AccountStatus.ARCHIVED.value)
+        if owner is not None:
+            conditions.append(row.owner_id == owner)
+        if wanted.kind is not None:
+            conditions.append(kind == wanted.kind.value)
+        if wanted.tier is not None:
+            # PostgreSQL estimates this from 0008's statistics on lower(tier).
+            conditions.append(func.lower(row.tier) == func.lower(literal(wanted.tier)))
+        if wanted.tag is not None:
+            key = name_key(wanted.tag)
+            conditions.append(exists().where(tag.account_id == row.id, tag.tag_key == key))
+        return read_page(
+            self.session,
+            self._select().where(*conditions),
+            (row.name_key,),
+            limit=limit,
+            after=after,
+            key=lambda r: (r.name_key,),
+            domain=self._domain,
+            count_from=select(row).where(row.team_id == self.team_id, *conditions),
+            count_cap=count_cap,
+            # The COUNT stops at count_cap, walking the page's index from the page's start
+            # as the page does. Unordered, PostgreSQL may count by a sequential scan, cheap
+            # only for the workspace whose rows come first in the table (measured at L: 0.2
+            # ms for the first workspace, 23 ms for the second, which reads the first's
+            # 50,000 rows). A tag's COUNT driven from the tag's index would read fewer rows,
+            # but both planners turn it back to the name index (or a hash join) once a page's
+            # start bounds the names: the walk is the predictable cost.
+            count_in_order=True,
         )
 
     def owned_page(

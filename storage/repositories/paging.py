@@ -30,6 +30,7 @@ def read_page(
     domain: Callable[[R], T],
     count_from: Select[Any] | None = None,
     count_cap: int | None = None,
+    count_in_order: bool = False,
 ) -> Page[T]:
     """Up to ``limit`` rows of ``query`` after ``after`` in ``order`` (ascending, unique),
     and how many rows there are from this page's start on.
@@ -38,7 +39,11 @@ def read_page(
     query without loader options when it has some (a COUNT loads nothing). The COUNT always
     runs, even when the page is short, so that a command costs the same statements whatever
     the size of the workspace. ``count_cap``: count at most that many rows (for a list whose
-    COUNT would walk a join row by row); the page then says its total is a lower bound."""
+    COUNT would walk a join row by row); the page then says its total is a lower bound.
+    ``count_in_order``: the capped count reads its rows in ``order`` too, so that it walks
+    the page's own index from the page's start. Without an order PostgreSQL may count by a
+    sequential scan that stops at the cap, cheap only while the workspace's rows happen to
+    come first in the table: for a workspace whose rows come last it reads every other one's."""
     if limit < 1:
         raise ValueError("a page holds at least one item")
     counted = query if count_from is None else count_from
@@ -58,6 +63,8 @@ def read_page(
         total = session.scalar(counted.with_only_columns(func.count(), maintain_column_froms=True))
     else:
         first = counted.with_only_columns(literal(1), maintain_column_froms=True)
+        if count_in_order:
+            first = first.order_by(*order)
         total = session.scalar(select(func.count()).select_from(first.limit(count_cap).subquery()))
     count = int(total or 0)
     cursor = Cursor(key(rows[-1])) if rows and len(rows) < count else None

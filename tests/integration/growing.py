@@ -197,6 +197,8 @@ COMMANDS: dict[str, Callable[[str], Work[object]]] = {
     "renewals": lambda _: command("renewals"),
     "stale all": lambda _: command("stale all"),
     "find": lambda _: command("find account 00"),
+    "accounts": lambda _: command("accounts"),
+    "accounts all": lambda _: command("accounts all"),
     "App Home": lambda _: queries.home,
 }
 

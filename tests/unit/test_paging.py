@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.paging import Cursor, Page
+from bot.domain import MAX_NAME_LENGTH, name_key
+from bot.paging import Cursor, More, Page
 
 NOW = datetime(2027, 1, 6, 9, 0, tzinfo=UTC)
 
@@ -31,3 +32,18 @@ def test_a_page_says_how_many_come_after_it() -> None:
     assert page.more == 8
     assert page.map(str.upper) == Page(["A", "B"], 10, Cursor((2,)))
     assert Page.of(["a"]).more == 0 and Page.of(["a"]).cursor is None
+
+
+def test_a_show_more_value_holds_the_longest_name_within_a_buttons_value() -> None:
+    worst = name_key("\U0001f600\u00e4\n" * (MAX_NAME_LENGTH // 2))[:MAX_NAME_LENGTH]
+    line = "accounts <@U0123456789> distributor tier " + "t" * 50 + " tag " + "g" * 50 + " at risk"
+    more = More(line, Cursor((worst,)))
+    text = more.encode()
+    assert len(text) <= 2000
+    assert More.decode(text) == more
+
+
+@pytest.mark.parametrize("garbage", ["", "accounts all", '\n[["s","x"]]', "x\nnot json"])
+def test_anything_else_is_not_a_show_more(garbage: str) -> None:
+    with pytest.raises(ValueError):
+        More.decode(garbage)

@@ -27,6 +27,7 @@ from bot.commands import (
     FollowUpSpec,
     Help,
     History,
+    ListAccounts,
     LogInteraction,
     Mine,
     Overdue,
@@ -62,6 +63,7 @@ from bot.domain import (
     NudgeMode,
 )
 from bot.parser import USAGE, LookedUpNames, NameSet, ParseContext, parse_command
+from bot.parser.lists import accounts_line
 
 # Wednesday 6 January 2027, 11:00 in Berlin.
 NOW = datetime(2027, 1, 6, 10, 0, tzinfo=UTC)
@@ -403,6 +405,29 @@ GOOD = {
         ),
     ],
     "mine": [("mine", Mine()), ("MINE ", Mine())],
+    "accounts": [
+        ("accounts", ListAccounts()),
+        ("accounts mine", ListAccounts()),
+        ("Accounts ALL", ListAccounts(Scope.ALL)),
+        ("accounts <@U02BOB|bob>", ListAccounts(Scope.USER, "U02BOB")),
+        ("accounts supplier", ListAccounts(kind=AccountKind.SUPPLIER)),
+        ("accounts all suppliers", ListAccounts(Scope.ALL, kind=AccountKind.SUPPLIER)),
+        ("accounts tier Gold", ListAccounts(tier="Gold")),
+        ("accounts tag emea", ListAccounts(tag="emea")),
+        ("accounts at risk", ListAccounts(at_risk=True)),
+        ("accounts AT-RISK all", ListAccounts(Scope.ALL, at_risk=True)),
+        (
+            "accounts <@U02BOB> partners tier gold tag emea at risk",
+            ListAccounts(
+                Scope.USER, "U02BOB", AccountKind.PARTNER, tier="gold", tag="emea", at_risk=True
+            ),
+        ),
+        # Filters in any order.
+        (
+            "accounts tag dach customer all",
+            ListAccounts(Scope.ALL, kind=AccountKind.CUSTOMER, tag="dach"),
+        ),
+    ],
     "overdue": [
         ("overdue", Overdue()),
         ("overdue all", Overdue(Scope.ALL)),
@@ -556,6 +581,15 @@ BAD = [
     ("contact Acme Corp Jane", ["need a “:”"], "contact"),
     ("contact Acme Corp: Jane, a@x.example, b@x.example", ["more than one e-mail"], "contact"),
     ("mine please", ["“please”"], "mine"),
+    ("accounts suppliar", ["“suppliar”", "a kind (customer, supplier"], "accounts"),
+    ("accounts @bob", ["“@bob”", "pick the person"], "accounts"),
+    ("accounts <@nobody>", ["“<@nobody>”", "pick the person"], "accounts"),
+    ("accounts tier", ["Which tier?"], "accounts"),
+    ("accounts tag", ["Which tag?"], "accounts"),
+    ("accounts tier " + "g" * 51, ["at most 50"], "accounts"),
+    ("accounts all mine", ["“mine”", "already has whose"], "accounts"),
+    ("accounts supplier customer", ["“customer”", "already has a kind"], "accounts"),
+    ("accounts at", ["“at”"], "accounts"),
     ("overdue @bob", ["“@bob”", "pick the person"], "overdue"),
     ("stale bob", ["“bob”"], "stale"),
     ("due tomorrow", ["“tomorrow”"], "due"),
@@ -701,3 +735,24 @@ def test_a_line_asks_about_the_names_it_could_mean_all_at_once() -> None:
     # about what the line holds.
     assert len(asked) == 1
     assert asked[0] == {"acme corp yesterday", "acme corp", "acme"}
+
+
+# --- accounts: the line a "Show more" button carries reads back as the same list -------------
+
+
+@given(
+    scope=st.sampled_from([(Scope.MINE, None), (Scope.ALL, None), (Scope.USER, "U02BOB")]),
+    kind=st.none() | st.sampled_from(list(AccountKind)),
+    tier=st.none() | st.sampled_from(["gold", "Tier-1", "<b>", "gold?", "ünïcode"]),
+    tag=st.none() | st.sampled_from(["emea", "renewal-risk", "&amp;", "tier", "at"]),
+    at_risk=st.booleans(),
+)
+def test_an_accounts_line_reads_back_as_its_list(
+    scope: tuple[Scope, str | None],
+    kind: AccountKind | None,
+    tier: str | None,
+    tag: str | None,
+    at_risk: bool,
+) -> None:
+    command = ListAccounts(scope[0], scope[1], kind, tier=tier, tag=tag, at_risk=at_risk)
+    assert parse(accounts_line(command)) == command

@@ -14,6 +14,8 @@ import pytest
 from bot import commands as c
 from bot.dates import When
 from bot.domain import (
+    AccountFilter,
+    AccountKind,
     AccountStatus,
     ContractDirection,
     FollowUpStatus,
@@ -25,7 +27,7 @@ from bot.domain import (
     Workspace,
 )
 from bot.execute import Executed
-from bot.paging import Page
+from bot.paging import Cursor, Page
 from bot.render import Reply, Viewer, ids, render_result
 from bot.services.accounts import AccountChange
 from bot.services.contracts import ContractChange, RenewalRecorded
@@ -33,6 +35,7 @@ from bot.services.follow_ups import FollowUpChange
 from bot.services.interactions import LoggedInteraction
 from bot.services.queries import (
     AccountCard,
+    AccountList,
     FollowUpItem,
     Found,
     History,
@@ -130,6 +133,12 @@ def _cases(
             MySummary(Page.of([a]), Page.of([FollowUpItem(f, a)]), Page.of([RenewalItem(k, a)])),
         ),
         (c.Overdue(), Page.of([FollowUpItem(f, a)])),
+        (
+            c.ListAccounts(
+                c.Scope.USER, ALI, AccountKind.SUPPLIER, tier=name[:50], tag=text[:50], at_risk=True
+            ),
+            AccountList(AccountFilter(), Page([a], 600, Cursor((a.name,)), capped=True), False),
+        ),
         (c.Due("this week"), Page.of([FollowUpItem(f, a)])),
         (c.Renewals(), Page.of([RenewalItem(k, a)])),
         (c.Stale(c.Scope.ALL), Page.of([a])),
