@@ -215,8 +215,10 @@ class SqlContractRepository(Scoped):
             after=after,
             key=_contract_key,
             domain=mapping.contract,
-            # Counting a long window joins each contract to its account: bounded.
+            # Counting a long window joins each contract to its account: bounded, and (for
+            # everyone's) in the page's index order, never a scan that stops at the cap.
             count_cap=RENEWALS_COUNTED,
+            count_in_order=owner_id is None,
         )
 
     def all(self) -> list[Contract]:
