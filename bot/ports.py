@@ -129,10 +129,16 @@ class AccountRepository(Protocol):
         ...
 
     def stale_page(
-        self, now: datetime, owner_id: str | None, *, limit: int, after: Cursor | None = None
+        self,
+        now: datetime,
+        owner_id: str | None,
+        *,
+        limit: int,
+        count_cap: int,
+        after: Cursor | None = None,
     ) -> Page[Account]:
         """One page of the live accounts past their next-touch date, longest overdue first
-        (everyone's when ``owner_id`` is None)."""
+        (everyone's when ``owner_id`` is None), counted up to ``count_cap``."""
         ...
 
     def with_unresolved_owner(self) -> list[Account]: ...

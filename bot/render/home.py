@@ -64,6 +64,7 @@ def _parts(data: HomeData, viewer: Viewer) -> list[Part]:
             as_header=True,
             divider_before=True,
             more=data.stale.more,
+            more_at_least=data.stale.capped,
             narrow="All of them: `/crm stale`.",
         ),
     ]

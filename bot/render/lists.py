@@ -292,6 +292,7 @@ def stale(page: Page[Account], command: c.Stale, viewer: Viewer) -> Reply:
                 [stale_item(a, viewer, show_owner=show_owner) for a in ordered],
                 "No stale accounts: every one was touched within its cadence. :sparkles:",
                 more=page.more,
+                more_at_least=page.capped,
                 narrow=narrow,
             )
         ]

@@ -32,6 +32,8 @@ MY_ACCOUNTS_PAGE = 50  # one line each, packed into one section
 ACCOUNTS_PAGE = 25  # a page of `accounts`; "Show more" reads the next
 # How far a list of accounts is counted: `accounts all` is the whole workspace ("500+").
 ACCOUNTS_COUNTED = 500
+# A large book has tens of thousands of stale accounts: counted this far, then "500+".
+STALE_COUNTED = 500
 CARD_INTERACTIONS = 5
 DEFAULT_HISTORY = 10
 MAX_HISTORY = 100
@@ -244,7 +246,9 @@ def stale(
     uow: UnitOfWork, now: datetime, owner_id: str | None, *, after: Cursor | None = None
 ) -> Page[Account]:
     """Live accounts past their cadence, longest overdue first."""
-    return uow.accounts.stale_page(now, owner_id, limit=LIST_PAGE, after=after)
+    return uow.accounts.stale_page(
+        now, owner_id, limit=LIST_PAGE, count_cap=STALE_COUNTED, after=after
+    )
 
 
 def home(uow: UnitOfWork, actor: Actor, now: datetime) -> HomeData:
@@ -264,7 +268,7 @@ def home(uow: UnitOfWork, actor: Actor, now: datetime) -> HomeData:
             ),
         ),
         renewals=_renewals(uow, uow.contracts.open_renewing_page(last_day, me, limit=HOME_PAGE)),
-        stale=uow.accounts.stale_page(now, me, limit=HOME_PAGE),
+        stale=uow.accounts.stale_page(now, me, limit=HOME_PAGE, count_cap=STALE_COUNTED),
     )
 
 

@@ -267,6 +267,7 @@ class SqlAccountRepository(Scoped):
         *,
         limit: int,
         after: Cursor | None,
+        count_cap: int | None = None,
     ) -> Page[Account]:
         plain = select(models.AccountRow).where(models.AccountRow.team_id == self.team_id)
         return read_page(
@@ -278,6 +279,8 @@ class SqlAccountRepository(Scoped):
             key=key,
             domain=self._domain,
             count_from=plain.where(*conditions),
+            count_cap=count_cap,
+            count_in_order=count_cap is not None,
         )
 
     def listed_page(
@@ -347,8 +350,16 @@ class SqlAccountRepository(Scoped):
         )
 
     def stale_page(
-        self, now: datetime, owner_id: str | None, *, limit: int, after: Cursor | None = None
+        self,
+        now: datetime,
+        owner_id: str | None,
+        *,
+        limit: int,
+        count_cap: int,
+        after: Cursor | None = None,
     ) -> Page[Account]:
+        # A large book has tens of thousands of stale accounts: the count walks the page's
+        # index from the page's start and stops at the cap.
         row = models.AccountRow
         conditions = [row.status.in_(LIVE_STATUSES), row.next_touch_due < now]
         if owner_id is not None:
@@ -359,6 +370,7 @@ class SqlAccountRepository(Scoped):
             lambda r: (r.next_touch_due, r.id),
             limit=limit,
             after=after,
+            count_cap=count_cap,
         )
 
     def with_unresolved_owner(self) -> list[Account]:

@@ -137,12 +137,28 @@ def test_stale_pages_walk_longest_first_with_ties_by_id(app: Harness) -> None:
     app.read("T1", _seed)
     whole = app.read("T1", lambda w: w.accounts.stale(NOW, None))
     items, totals = _walk(
-        app, lambda after, w: w.accounts.stale_page(NOW, None, limit=3, after=after)
+        app,
+        lambda after, w: w.accounts.stale_page(NOW, None, limit=3, count_cap=100, after=after),
     )
     assert [a.id for a in items] == [a.id for a in whole]
     assert len(items) == 8 and totals == [8, 5, 2]
-    mine, _ = _walk(app, lambda after, w: w.accounts.stale_page(NOW, "UBOB", limit=1, after=after))
+    mine, _ = _walk(
+        app,
+        lambda after, w: w.accounts.stale_page(NOW, "UBOB", limit=1, count_cap=100, after=after),
+    )
     assert [a.id for a in mine] == [a.id for a in whole if a.owner.user_id == "UBOB"]
+
+
+def test_a_stale_count_stops_at_its_cap_and_says_so(app: Harness) -> None:
+    """A large book has tens of thousands of stale accounts: the count stops at its cap, the
+    page says its total is a lower bound, and the pages still walk them all."""
+    app.read("T1", _seed)
+    capped = app.read("T1", lambda w: w.accounts.stale_page(NOW, None, limit=3, count_cap=5))
+    assert (len(capped.items), capped.total, capped.capped) == (3, 5, True)
+    items, totals = _walk(
+        app, lambda after, w: w.accounts.stale_page(NOW, None, limit=3, count_cap=5, after=after)
+    )
+    assert len(items) == 8 and totals == [5, 5, 2]
 
 
 def test_owned_pages_are_by_name(app: Harness) -> None:

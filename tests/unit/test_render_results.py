@@ -462,6 +462,13 @@ def test_a_list_counted_only_so_far_says_at_least() -> None:
     assert "…and 497+ more" in reply.text
 
 
+def test_stale_accounts_counted_only_so_far_say_at_least() -> None:
+    accounts = [account(n, f"Account {n}") for n in range(3)]
+    reply = _render(c.Stale(c.Scope.ALL), Page(accounts, 500, capped=True))
+    assert reply.blocks[0]["text"]["text"].endswith("(500+)")
+    assert "…and 497+ more" in reply.text
+
+
 def test_a_whole_list_says_nothing_more() -> None:
     reply = _render(c.Stale(), Page.of([account(1, "Globex")]))
     assert reply.blocks[-1]["type"] != "context"
