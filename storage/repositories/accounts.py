@@ -31,7 +31,7 @@ from bot.domain import (
 from bot.paging import Cursor, KeyPart, Page
 from storage import mapping, models
 from storage.repositories import account_search, name_search
-from storage.repositories.base import LIVE_STATUSES, TEAM, Scoped, check_version
+from storage.repositories.base import LIVE_STATUSES, TEAM, Scoped, check_version, chosen_in
 from storage.repositories.paging import read_page
 
 # How many look-ups one IN list carries (SQLite allows 32,766 parameters).
@@ -63,6 +63,25 @@ def _known_keys() -> Select[str]:
     return select(account.name_key).where(
         account.team_id == bindparam(TEAM),
         account.name_key.in_(bindparam("keys", expanding=True)),
+    )
+
+
+@cache
+def _accounts_by_ids(dialect: str) -> Select[models.AccountRow]:
+    account = models.AccountRow
+    return select(account).where(
+        account.id.in_(bindparam("ids", expanding=True)),
+        chosen_in(dialect, account.__table__.c.team_id, bindparam(TEAM)),
+    )
+
+
+@cache
+def _tags_of_accounts() -> Select[int, str]:
+    tag = models.AccountTagRow
+    return (
+        select(tag.account_id, tag.tag)
+        .where(tag.account_id.in_(bindparam("ids", expanding=True)))
+        .order_by(tag.account_id, tag.id)
     )
 
 
@@ -157,15 +176,12 @@ class SqlAccountRepository(Scoped):
         wanted = set(ids)
         if not wanted:
             return {}
-        query = (
-            select(models.AccountRow)
-            .where(
-                models.AccountRow.id.in_(wanted),
-                self.chosen_in_workspace(models.AccountRow.__table__.c.team_id),
-            )
-            .options(selectinload(models.AccountRow.tags))
-        )
-        return {a.id: a for a in self._all(query)}
+        statement = _accounts_by_ids(self.session.get_bind().dialect.name)
+        rows = list(self.session.scalars(statement, {TEAM: self.team_id, "ids": sorted(wanted)}))
+        tags: dict[int, list[str]] = {row.id: [] for row in rows}
+        for account_id, tag in self.session.execute(_tags_of_accounts(), {"ids": list(tags)}):
+            tags[account_id].append(tag)
+        return {row.id: mapping.account(row, tuple(tags[row.id])) for row in rows}
 
     def names(self, *, include_archived: bool = True) -> list[str]:
         query = select(models.AccountRow.name).where(models.AccountRow.team_id == self.team_id)

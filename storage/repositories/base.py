@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import BindParameter, ColumnElement, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -64,15 +64,23 @@ class Scoped:
         return found
 
     def chosen_in_workspace(self, team_column: ColumnElement[str]) -> ColumnElement[bool]:
-        """The workspace test for rows already chosen by key (an id list, a search index).
+        """The workspace test for rows already chosen by key (an id list, a search index):
+        ``chosen_in``, for this unit's workspace."""
+        return chosen_in(self.session.get_bind().dialect.name, team_column, self.team_id)
 
-        SQLite's planner has no statistics, and given ``team_id = ? AND id IN (…)`` it walks
-        the workspace's index and tests every row's id: work that grows with the workspace.
-        There the workspace is compared in a form no index answers, so the rows are looked up
-        by key; PostgreSQL, which keeps statistics, gets the plain comparison."""
-        if self.session.get_bind().dialect.name == "sqlite":
-            return (team_column + "") == self.team_id
-        return team_column == self.team_id
+
+def chosen_in(
+    dialect: str, team_column: ColumnElement[str], team: str | BindParameter[str]
+) -> ColumnElement[bool]:
+    """The workspace test for rows already chosen by key (an id list, a search index).
+
+    SQLite's planner has no statistics, and given ``team_id = ? AND id IN (…)`` it walks
+    the workspace's index and tests every row's id: work that grows with the workspace.
+    There the workspace is compared in a form no index answers, so the rows are looked up
+    by key; PostgreSQL, which keeps statistics, gets the plain comparison."""
+    if dialect == "sqlite":
+        return (team_column + "") == team
+    return team_column == team
 
 
 def check_version(stored: int, read: int, what: str) -> None:
