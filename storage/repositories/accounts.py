@@ -286,18 +286,27 @@ class SqlAccountRepository(Scoped):
         count_cap: int | None = None,
     ) -> Page[Account]:
         plain = select(models.AccountRow).where(models.AccountRow.team_id == self.team_id)
-        return read_page(
+        page: Page[models.AccountRow] = read_page(
             self.session,
-            self._select().where(*conditions),
+            plain.where(*conditions),
             order,
             limit=limit,
             after=after,
             key=key,
-            domain=self._domain,
-            count_from=plain.where(*conditions),
+            domain=lambda row: row,
             count_cap=count_cap,
             count_in_order=count_cap is not None,
         )
+        return self._with_tags(page)
+
+    def _with_tags(self, page: Page[models.AccountRow]) -> Page[Account]:
+        """A page of rows as accounts, their tags read in one built-once statement (cheaper
+        than selectinload's machinery for the same one query)."""
+        tags: dict[int, list[str]] = {row.id: [] for row in page.items}
+        if tags:
+            for account_id, tag in self.session.execute(_tags_of_accounts(), {"ids": list(tags)}):
+                tags[account_id].append(tag)
+        return page.map(lambda row: mapping.account(row, tuple(tags[row.id])))
 
     def listed_page(
         self, wanted: AccountFilter, *, limit: int, count_cap: int, after: Cursor | None = None
@@ -333,15 +342,14 @@ class SqlAccountRepository(Scoped):
         if wanted.tag is not None:
             key = name_key(wanted.tag)
             conditions.append(exists().where(tag.account_id == row.id, tag.tag_key == key))
-        return read_page(
+        page: Page[models.AccountRow] = read_page(
             self.session,
-            self._select().where(*conditions),
+            select(row).where(row.team_id == self.team_id, *conditions),
             (row.name_key,),
             limit=limit,
             after=after,
             key=lambda r: (r.name_key,),
-            domain=self._domain,
-            count_from=select(row).where(row.team_id == self.team_id, *conditions),
+            domain=lambda r: r,
             count_cap=count_cap,
             # The COUNT stops at count_cap, walking the page's index from the page's start
             # as the page does. Unordered, PostgreSQL may count by a sequential scan, cheap
@@ -352,6 +360,7 @@ class SqlAccountRepository(Scoped):
             # start bounds the names: the walk is the predictable cost.
             count_in_order=True,
         )
+        return self._with_tags(page)
 
     def owned_page(
         self, owner_id: str, *, limit: int, after: Cursor | None = None
