@@ -63,7 +63,17 @@ def found(result: Found) -> Reply:
         empty = "Every account's owner is a Slack user."
     else:
         title = f"*Accounts matching “{query}”*"
-        if result.suggestions:
+        if result.archived:
+            names = " and ".join(f"*{safe(a.name, 250)}*" for a in result.archived[:3])
+            more = len(result.archived) - 3
+            names += f" and {more} more" if more > 0 else ""
+            first = safe(one_line(result.archived[0].name), 250)
+            empty = (
+                f"No active account matches “{query}”; archived: {names}. "
+                f"`find {query} archived` lists {'them' if len(result.archived) > 1 else 'it'}; "
+                f"`status {first} active` brings it back."
+            )
+        elif result.suggestions:
             names = " or ".join(f"*{safe(s, 250)}*" for s in result.suggestions)
             empty = f"No account matches “{query}”. Did you mean {names}?"
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -97,6 +97,9 @@ class Found:
     query: str
     accounts: list[Account]  # best match first
     suggestions: list[str]  # "did you mean" names, when nothing matched
+    # Archived accounts that match, when no live one does: named, so that nobody is invited
+    # to add a second one of the same name.
+    archived: list[Account] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,15 +115,23 @@ def find_accounts(uow: UnitOfWork, query: str, *, include_archived: bool = False
         return Found(query, uow.accounts.with_unresolved_owner(), [])
     if not name_key(query):
         raise InvalidInput("query", "Find what? For example: `find acme` or `find emea`.")
+    matches = _matching(uow, query, include_archived=include_archived)
+    if matches:
+        return Found(query, matches, [])
+    if not include_archived:
+        archived = _matching(uow, query, include_archived=True)
+        if archived:  # no live account matches, so these are all archived
+            return Found(query, [], [], archived=archived)
+    return Found(query, [], suggestions(uow, query, include_archived=include_archived))
+
+
+def _matching(uow: UnitOfWork, query: str, *, include_archived: bool) -> list[Account]:
     # The repository finds and ranks through its index and keeps the best; they are
     # ranked again here (bot.matching, tested pure), which decides ties the same way.
     candidates = uow.accounts.search(query, include_archived=include_archived, limit=FIND_LIMIT)
     contact_names = uow.contacts.names_by_account(a.id for a in candidates)
     contact_keys = {i: [name_key(n) for n in names] for i, names in contact_names.items()}
-    matches = rank_accounts(query, candidates, contact_keys)[:FIND_LIMIT]
-    if matches:
-        return Found(query, matches, [])
-    return Found(query, [], suggestions(uow, query, include_archived=include_archived))
+    return rank_accounts(query, candidates, contact_keys)[:FIND_LIMIT]
 
 
 def account_card(uow: UnitOfWork, account: str) -> AccountCard:

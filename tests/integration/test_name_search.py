@@ -99,6 +99,17 @@ def test_archived_accounts_are_found_only_when_asked(app: Harness) -> None:
     assert status is not None and status.status is AccountStatus.ARCHIVED
 
 
+def test_an_archived_match_is_named_when_no_live_account_matches(app: Harness) -> None:
+    """`find Soylent` for an archived account names it rather than inviting a duplicate."""
+    _add(app, "Soylent Green", "Globex")
+    app.run(ALICE, accounts.archive_account, NOW, account="Soylent Green")
+    found = app.run(ALICE, lambda w, _a: queries.find_accounts(w, "soylent"))
+    assert (found.accounts, found.suggestions) == ([], [])
+    assert [a.name for a in found.archived] == ["Soylent Green"]
+    live = app.run(ALICE, lambda w, _a: queries.find_accounts(w, "glob"))
+    assert [a.name for a in live.accounts] == ["Globex"] and live.archived == []
+
+
 def test_another_workspace_is_never_found_nor_suggested(app: Harness) -> None:
     _add(app, "Acme Corp")
     # The other workspace has many names spelt alike; none may crowd out or leak in.

@@ -541,6 +541,14 @@ def test_find_with_nothing_suggests() -> None:
     assert "No account matches “acne”. Did you mean *Acme Corp* or *Acme Ltd*?" in reply.text
 
 
+def test_find_names_an_archived_match_and_never_offers_to_add_it() -> None:
+    archived = dataclasses.replace(account(1, "Soylent Green"), status=AccountStatus.ARCHIVED)
+    reply = _render(c.FindAccounts("soylent"), Found("soylent", [], [], archived=[archived]))
+    assert "archived: *Soylent Green*" in reply.text
+    assert "`find soylent archived` lists it; `status Soylent Green active`" in reply.text
+    assert "add" not in reply.text.replace("`", " ").split()
+
+
 def test_find_with_no_suggestion_offers_add() -> None:
     reply = _render(c.FindAccounts("zzz"), Found("zzz", [], []))
     assert "Add one with `add zzz`" in reply.text
