@@ -170,6 +170,10 @@ class ContactRepository(Protocol):
 
     def for_account(self, account_id: int) -> list[Contact]: ...
 
+    def update(self, contact: Contact) -> Contact:
+        """Store the contact's name, title, e-mail and phone as given (by its id)."""
+        ...
+
     def names_by_account(self, account_ids: Iterable[int]) -> dict[int, list[str]]:
         """Contact names of several accounts in one query (for `find`)."""
         ...

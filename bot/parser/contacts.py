@@ -1,4 +1,5 @@
-"""The `contact` command: a name, and maybe a title, an e-mail address and a phone number."""
+"""The `contact` command: a name, and maybe a title, an e-mail address and a phone number,
+in any order after the name, separated by commas, dashes, bars or line breaks."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ _LINK = re.compile(r"<((?:mailto:|tel:|https?://)[^<>|]*)(?:\|([^<>]*))?>", re.I
 _EMAIL = re.compile(r"[^\s@,;<>()]+@[^\s@,;<>()]+\.[^\s@,;<>()]+")
 _PHONE = re.compile(r"(?<![\w+])\(?\+?[0-9][0-9 ()./-]{5,30}[0-9](?![\w])")
 _MAX_EMAIL_LENGTH = 254
+# Between the parts: a comma, a line break, or a dash or bar with spaces around it
+# ("Priya Patel - Head of Procurement - priya@acme.com"); a hyphen inside a word is no break.
+_PART_BREAK = re.compile(r"\s*(?:,|\n|\s[-–—|]\s)\s*")
 
 
 def _unwrap_links(text: str) -> str:
@@ -47,7 +51,8 @@ def parse_contact(rest: str, context: ParseContext) -> AddContact:
     phone, body = _take_once(_PHONE, body, "phone number")
     if email is not None and len(email) > _MAX_EMAIL_LENGTH:
         raise Unreadable(f"{reading.quote(email)} is too long for an e-mail address.")
-    parts = [reading.collapse(part) for part in body.split(",")]
+    # What taking the e-mail and phone out leaves at a part's ends ("Lead |") goes too.
+    parts = [reading.collapse(part).strip(" -–—|") for part in _PART_BREAK.split(body)]
     parts = [part for part in parts if part]
     if not parts:
         raise Unreadable("Who? Write the contact's name after the “:”.")

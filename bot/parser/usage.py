@@ -41,7 +41,7 @@ USAGE: Mapping[str, tuple[str, str]] = MappingProxyType(
         "assign": ("assign <account> @user", "assign Globex @alice"),
         "contact": (
             "contact <account>: <name>[, <title>][, <email>][, <phone>]",
-            "contact Acme Corp: Jane Doe, CTO, jane@acme.example, +49 30 1234567",
+            "contact Acme Corp: Jane Doe - CTO - jane@acme.example - +49 30 1234567",
         ),
         "mine": ("mine", "mine"),
         "accounts": (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import commands as c
-from bot.domain import Account, AccountStatus, Contact, InteractionKind, RenewalOutcome
+from bot.domain import Account, AccountStatus, InteractionKind, RenewalOutcome
 from bot.render import ids
 from bot.render.blocks import Block, actions, context, section
 from bot.render.items import (
@@ -28,7 +28,7 @@ from bot.render.text import (
     safe,
     to_plain,
 )
-from bot.services.accounts import AccountChange
+from bot.services.accounts import AccountChange, ContactSaved
 from bot.services.contracts import ContractChange, RenewalRecorded
 from bot.services.follow_ups import FollowUpChange
 from bot.services.interactions import LoggedInteraction
@@ -102,13 +102,17 @@ def _all_tags(account: Account) -> str:
     return f"Tags: {tags_text(account.tags)}" if account.tags else "No tags left."
 
 
-def contact_added(contact: Contact, command: c.AddContact) -> Reply:
+def contact_added(saved: ContactSaved, command: c.AddContact) -> Reply:
+    contact = saved.contact
     facts = [safe(v, 200) for v in (contact.title, contact.email, contact.phone) if v]
     shown = f" ({' · '.join(facts)})" if facts else ""
     # The Contact carries only the account id: the name is the one the command resolved.
+    name, account = safe(one_line(contact.name), 200), safe(one_line(command.account), 250)
+    if saved.before is None:
+        return confirmation(f"Added contact *{name}*{shown} to *{account}*.")
     return confirmation(
-        f"Added contact *{safe(one_line(contact.name), 200)}*{shown} "
-        f"to *{safe(one_line(command.account), 250)}*."
+        f"Updated contact *{name}*{shown} at *{account}*.",
+        "A contact there had that e-mail already, so no second one was added.",
     )
 
 

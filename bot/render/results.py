@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import TypeVar
 
 from bot import commands as c
-from bot.domain import Account, Contact, UserPreferences, Workspace
+from bot.domain import Account, UserPreferences, Workspace
 from bot.execute import Executed
 from bot.paging import Page
 from bot.render import confirmations, lists, preferences
 from bot.render.cards import account_card
 from bot.render.help import render_help
 from bot.render.reply import Reply, Viewer
-from bot.services.accounts import AccountChange
+from bot.services.accounts import AccountChange, ContactSaved
 from bot.services.contracts import ContractChange, RenewalRecorded
 from bot.services.follow_ups import FollowUpChange
 from bot.services.interactions import LoggedInteraction
@@ -59,7 +59,7 @@ def render_result(executed: Executed, viewer: Viewer) -> Reply:
         ):
             return confirmations.account_changed(command, _expect(value, AccountChange))
         case c.AddContact():
-            return confirmations.contact_added(_expect(value, Contact), command)
+            return confirmations.contact_added(_expect(value, ContactSaved), command)
         case c.SetContract():
             return confirmations.contract_set(_expect(value, ContractChange), viewer)
         case c.RecordOutcome():

@@ -168,6 +168,14 @@ def assign_account(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ContactSaved:
+    """A contact added, or (``before``) the account's contact with that e-mail, updated."""
+
+    contact: Contact
+    before: Contact | None = None
+
+
 def add_contact(
     uow: UnitOfWork,
     actor: Actor,
@@ -179,18 +187,52 @@ def add_contact(
     email: str | None = None,
     phone: str | None = None,
     slack_user_id: str | None = None,
-) -> Contact:
+) -> ContactSaved:
+    """A new contact of the account; or, when the account has a contact with this e-mail
+    (in any case), that one updated: a person is one contact, however often they are added.
+    A part not given (a title, a phone) keeps what the contact had."""
     current = resolve_account(uow, account)
+    name = clean_name(name, field="contact", what="A contact's name")
+    title = clean_text(title, field="title", limit=200, what="A title") if title else None
+    email = check_email(email)
+    phone = clean_text(phone, field="phone", limit=64, what="A phone number") if phone else None
+    known = _contact_with_email(uow, current.id, email)
+    if known is not None:
+        changed = dataclasses.replace(
+            known, name=name, title=title or known.title, phone=phone or known.phone, email=email
+        )
+        saved = uow.contacts.update(changed)
+        audit.record(
+            uow,
+            actor,
+            now,
+            "contact.update",
+            entity="contact",
+            entity_id=saved.id,
+            before=known,
+            after=saved,
+        )
+        return ContactSaved(saved, before=known)
     contact = uow.contacts.add(
         account_id=current.id,
-        name=clean_name(name, field="contact", what="A contact's name"),
-        title=clean_text(title, field="title", limit=200, what="A title") if title else None,
-        email=check_email(email),
-        phone=clean_text(phone, field="phone", limit=64, what="A phone number") if phone else None,
+        name=name,
+        title=title,
+        email=email,
+        phone=phone,
         slack_user_id=slack_user_id,
         now=now,
     )
     audit.record(
         uow, actor, now, "contact.create", entity="contact", entity_id=contact.id, after=contact
     )
-    return contact
+    return ContactSaved(contact)
+
+
+def _contact_with_email(uow: UnitOfWork, account_id: int, email: str | None) -> Contact | None:
+    if email is None:
+        return None
+    wanted = email.casefold()
+    return next(
+        (c for c in uow.contacts.for_account(account_id) if (c.email or "").casefold() == wanted),
+        None,
+    )

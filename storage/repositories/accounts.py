@@ -465,6 +465,20 @@ class SqlContactRepository(Scoped):
         )
         return [mapping.contact(r) for r in rows]
 
+    def update(self, contact: Contact) -> Contact:
+        row = self.session.scalars(
+            select(models.ContactRow).where(
+                models.ContactRow.team_id == self.team_id, models.ContactRow.id == contact.id
+            )
+        ).one()
+        row.name = contact.name
+        row.name_key = name_key(contact.name)
+        row.title = contact.title
+        row.email = contact.email
+        row.phone = contact.phone
+        self.session.flush()
+        return mapping.contact(row)
+
     def names_by_account(self, account_ids: Iterable[int]) -> dict[int, list[str]]:
         wanted = list(set(account_ids))
         names: dict[int, list[str]] = {account_id: [] for account_id in wanted}

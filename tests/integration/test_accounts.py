@@ -153,9 +153,48 @@ def test_contacts_are_added_validated_and_audited(app: Harness) -> None:
         title="CTO",
         email="jane@acme.example",
         phone="+49 30 1234",
-    )
+    ).contact
     assert contact.title == "CTO"
     with pytest.raises(InvalidInput):
         app.run(ALICE, accounts.add_contact, NOW, account="Acme", name="X", email="not-an-email")
     events = app.read("T1", lambda w: w.audit.for_entity("contact", contact.id))
     assert [e.action for e in events] == ["contact.create"]
+
+
+def test_a_contact_added_again_with_a_known_email_is_updated_not_doubled(app: Harness) -> None:
+    app.run(ALICE, accounts.add_account, NOW, name="Acme")
+    app.run(ALICE, accounts.add_account, NOW, name="Globex")
+    first = app.run(
+        ALICE,
+        accounts.add_contact,
+        NOW,
+        account="Acme",
+        name="Jane",
+        title="CTO",
+        email="jane@acme.example",
+        phone="+49 30 1234",
+    ).contact
+    again = app.run(
+        ALICE,
+        accounts.add_contact,
+        NOW,
+        account="Acme",
+        name="Jane Doe",
+        email="JANE@acme.example",
+    )
+    assert again.before == first
+    assert (again.contact.id, again.contact.name) == (first.id, "Jane Doe")
+    # What the second line did not say stays as it was.
+    assert (again.contact.title, again.contact.phone) == ("CTO", "+49 30 1234")
+    assert [c.name for c in app.read("T1", lambda w: w.contacts.for_account(first.account_id))] == [
+        "Jane Doe"
+    ]
+    events = app.read("T1", lambda w: w.audit.for_entity("contact", first.id))
+    assert [e.action for e in events] == ["contact.create", "contact.update"]
+    # Another account, or no e-mail at all: a contact of its own.
+    other = app.run(
+        ALICE, accounts.add_contact, NOW, account="Globex", name="Jane", email="jane@acme.example"
+    )
+    bare = app.run(ALICE, accounts.add_contact, NOW, account="Acme", name="Jane Doe")
+    assert other.before is None and bare.before is None
+    assert len({first.id, other.contact.id, bare.contact.id}) == 3

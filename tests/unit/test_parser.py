@@ -403,6 +403,22 @@ GOOD = {
             "contact Unknown Co: Ann, <mailto:ann@u.example|ann@u.example>",
             AddContact("Unknown Co", "Ann", email="ann@u.example"),
         ),
+        (
+            "contact Acme Corp: Priya Patel - Head of Procurement - priya@acme.example",
+            AddContact("Acme Corp", "Priya Patel", "Head of Procurement", "priya@acme.example"),
+        ),
+        (
+            "contact Acme Corp: Priya Patel – Buyer | +49 30 1234567 | priya@acme.example",
+            AddContact("Acme Corp", "Priya Patel", "Buyer", "priya@acme.example", "+49 30 1234567"),
+        ),
+        (
+            "contact Acme Corp: Priya Patel\nHead of Procurement\npriya@acme.example",
+            AddContact("Acme Corp", "Priya Patel", "Head of Procurement", "priya@acme.example"),
+        ),
+        (
+            "contact Acme Corp: Jean-Luc Picard-Smith, Co-Founder",
+            AddContact("Acme Corp", "Jean-Luc Picard-Smith", "Co-Founder"),
+        ),
     ],
     "mine": [("mine", Mine()), ("MINE ", Mine())],
     "accounts": [

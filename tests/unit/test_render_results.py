@@ -29,7 +29,7 @@ from bot.domain import (
 from bot.execute import Executed
 from bot.paging import Cursor, Page
 from bot.render import Reply, Viewer, ids, render_result
-from bot.services.accounts import AccountChange
+from bot.services.accounts import AccountChange, ContactSaved
 from bot.services.contracts import ContractChange, RenewalRecorded
 from bot.services.follow_ups import FollowUpChange
 from bot.services.interactions import LoggedInteraction
@@ -127,7 +127,10 @@ def _cases(
         (c.History(name), History(a, [interaction(summary=text)])),
         (c.WhoOwns(name), a),
         (c.AssignAccount(name, ALI), AccountChange(a, dataclasses.replace(a, owner=Owner(ALI)))),
-        (c.AddContact(name, name, title=text[:200]), contact(name=name, title=text[:200])),
+        (
+            c.AddContact(name, name, title=text[:200]),
+            ContactSaved(contact(name=name, title=text[:200])),
+        ),
         (
             c.Mine(),
             MySummary(Page.of([a]), Page.of([FollowUpItem(f, a)]), Page.of([RenewalItem(k, a)])),
@@ -539,6 +542,18 @@ def test_stale_is_longest_first_with_days_past_cadence() -> None:
 def test_find_with_nothing_suggests() -> None:
     reply = _render(c.FindAccounts("acne"), Found("acne", [], ["Acme Corp", "Acme Ltd"]))
     assert "No account matches “acne”. Did you mean *Acme Corp* or *Acme Ltd*?" in reply.text
+
+
+def test_a_contact_updated_by_its_email_says_so() -> None:
+    before = contact(name="Jane", email="jane@acme.example")
+    after = dataclasses.replace(before, name="Jane Doe", title="CTO")
+    reply = _render(c.AddContact("Acme Corp", "Jane Doe"), ContactSaved(after, before=before))
+    assert reply.text.startswith(
+        "Updated contact *Jane Doe* (CTO · jane@acme.example) at *Acme Corp*."
+    )
+    assert "no second one was added" in reply.text
+    added = _render(c.AddContact("Acme Corp", "Jane Doe"), ContactSaved(before))
+    assert added.text.startswith("Added contact *Jane*")
 
 
 def test_find_names_an_archived_match_and_never_offers_to_add_it() -> None:
