@@ -56,6 +56,16 @@ class SetStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class SetAccountField:
+    """`set <account> tier|kind|every …`: one of them, the others None."""
+
+    account: str
+    tier: str | None = None
+    kind: AccountKind | None = None
+    cadence_days: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class TagAccount:
     account: str
     tags: tuple[str, ...]
@@ -267,6 +277,7 @@ Command = (
     | SetStatus
     | TagAccount
     | UntagAccount
+    | SetAccountField
     | SetContract
     | LogInteraction
     | CreateFollowUp

@@ -118,6 +118,16 @@ def execute(uow: UnitOfWork, actor: Actor, now: datetime, command: c.Command) ->
             return accounts.set_status(
                 uow, actor, now, account=command.account, status=command.status
             )
+        case c.SetAccountField():
+            return accounts.set_account_field(
+                uow,
+                actor,
+                now,
+                account=command.account,
+                tier=command.tier,
+                kind=command.kind,
+                cadence_days=command.cadence_days,
+            )
         case c.TagAccount():
             return accounts.tag_account(uow, actor, now, account=command.account, tags=command.tags)
         case c.UntagAccount():

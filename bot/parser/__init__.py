@@ -52,6 +52,7 @@ _HANDLERS: Mapping[str, _Handler] = {
     "rename": accounts.parse_rename,
     "archive": accounts.parse_archive,
     "status": accounts.parse_status,
+    "set": accounts.parse_set,
     "tag": accounts.parse_tag,
     "untag": accounts.parse_untag,
     "contract": contracts.parse_contract,

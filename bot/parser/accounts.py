@@ -15,6 +15,7 @@ from bot.commands import (
     History,
     RecordOutcome,
     RenameAccount,
+    SetAccountField,
     SetStatus,
     ShowAccount,
     TagAccount,
@@ -174,6 +175,84 @@ def parse_status(rest: str, context: ParseContext) -> SetStatus:
     if word == "archived":
         raise Unreadable(f"To archive an account, say `archive {account}`.", usage="archive")
     return SetStatus(account, _STATUS_WORDS[word])
+
+
+_SET_FIELD = re.compile(r"\s+(?P<field>tier|kind|every|status)\s+(?P<value>\S.*?)\s*", re.I | re.S)
+_SET_WORD = re.compile(r"\s+(?:tier|kind|every|status)\s", re.I)
+_SET_USAGE = "Say what to set: `tier <t>`, `kind <kind>`, `every <N> days` or `status active`."
+
+
+def parse_set(rest: str, context: ParseContext) -> SetAccountField | SetStatus:
+    """`set <account> tier <t>` · `kind <kind>` · `every <N> days|weeks|months` ·
+    `status active|at risk|churned`. Where the name ends: the longest known name after which
+    the rest reads, else before the last of those words after which it reads ("set Acme
+    Tier Holdings tier gold"). When none reads, the first reason why not is the answer."""
+    readings = [
+        (name, found)
+        for name, after in reading.known_prefixes(rest, context.account_keys)
+        if (found := _SET_FIELD.fullmatch(after)) is not None
+    ]
+    text = rest.rstrip()
+    for word in reversed(list(_SET_WORD.finditer(text))):
+        found = _SET_FIELD.fullmatch(text, word.start())
+        if found is not None and text[: word.start()].strip():
+            readings.append((reading.account(text[: word.start()]), found))
+    refusal: Unreadable | None = None
+    for name, found in readings:
+        try:
+            return _set_field(name, found["field"].casefold(), found["value"])
+        except Unreadable as unreadable:
+            refusal = refusal or unreadable
+    raise refusal or Unreadable(f"I don't understand {reading.quote(rest)}. {_SET_USAGE}")
+
+
+def _set_field(account: str, field: str, value: str) -> SetAccountField | SetStatus:
+    words = reading.TOKEN.findall(value)
+    if field == "tier":
+        if len(words) != 1:
+            raise Unreadable(f"A tier is one word, not {reading.quote(value)}.")
+        if len(words[0]) > MAX_TIER_LENGTH:
+            raise Unreadable(f"A tier can be at most {MAX_TIER_LENGTH} characters.")
+        return SetAccountField(account, tier=words[0])
+    if field == "kind":
+        kind = _ACCOUNT_KINDS.get(value.strip().casefold().removesuffix("s")) or (
+            _ACCOUNT_KINDS.get(value.strip().casefold())
+        )
+        if kind is None:
+            raise Unreadable(reading.unknown_kind(value.strip(), list(_ACCOUNT_KINDS)))
+        return SetAccountField(account, kind=kind)
+    if field == "every":
+        return SetAccountField(account, cadence_days=_cadence(words, value))
+    word = " ".join(re.split(r"[\s_-]+", value.strip().casefold()))
+    if word == "archived":
+        raise Unreadable(f"To archive an account, say `archive {account}`.", usage="archive")
+    if word not in _STATUS_WORDS:
+        raise Unreadable(f"Which status? {reading.quote(value)} is not active, at risk or churned.")
+    return SetStatus(account, _STATUS_WORDS[word])
+
+
+def _cadence(words: Sequence[str], typed: str) -> int:
+    """`2 weeks`, `week`, `other week`, `30 days` as a number of days."""
+    folded = [w.casefold() for w in words]
+    count: int | None
+    if len(folded) == 1 and folded[0] in reading.CADENCE_UNITS:
+        count, unit = 1, folded[0]
+    elif len(folded) == 2 and folded[1] in reading.CADENCE_UNITS:
+        count = 2 if folded[0] == "other" else reading.small_int(folded[0])
+        unit = folded[1]
+    else:
+        count, unit = None, ""
+    if count is None:
+        raise Unreadable(
+            f"I can't read {reading.quote(typed)} as a cadence: say `every 2 weeks`, "
+            "`every 30 days` or `every month`."
+        )
+    days = count * reading.CADENCE_UNITS[unit]
+    if not 1 <= days <= MAX_CADENCE_DAYS:
+        raise Unreadable(
+            f"A cadence must be between 1 and {MAX_CADENCE_DAYS} days (this is {days})."
+        )
+    return days
 
 
 def _account_then_words(rest: str, context: ParseContext) -> tuple[str, list[str]]:

@@ -16,6 +16,10 @@ USAGE: Mapping[str, tuple[str, str]] = MappingProxyType(
         "rename": ("rename <account> to <new name>", "rename Acme to Acme Corp"),
         "archive": ("archive <account>", "archive Initech Labs"),
         "status": ("status <account> active|at risk|churned", "status Acme Corp at risk"),
+        "set": (
+            "set <account> tier <t> | kind <kind> | every <N> days|weeks|months | status <s>",
+            "set Acme Corp tier gold",
+        ),
         "tag": ("tag <account> <tag> [<tag> …]", "tag Acme Corp enterprise emea"),
         "untag": ("untag <account> <tag>", "untag Acme Corp emea"),
         "contract": (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import commands as c
-from bot.domain import Account, AccountStatus, InteractionKind, RenewalOutcome
+from bot.domain import Account, AccountKind, AccountStatus, InteractionKind, RenewalOutcome
 from bot.render import ids
 from bot.render.blocks import Block, actions, context, section
 from bot.render.items import (
@@ -67,7 +67,7 @@ def added(account: Account, viewer: Viewer) -> Reply:
     )
 
 
-def account_changed(command: c.Command, change: AccountChange) -> Reply:
+def account_changed(command: c.Command, change: AccountChange, viewer: Viewer) -> Reply:
     before, after = change.before, change.after
     name = account_name(after)
     match command:
@@ -90,12 +90,28 @@ def account_changed(command: c.Command, change: AccountChange) -> Reply:
                 f"{name} is now owned by {owner_text(after.owner)} "
                 f"(was {owner_text(before.owner)})."
             )
+        case c.SetAccountField(tier=str()):
+            return confirmation(
+                f"{name} is now tier *{safe(after.tier or '', 50)}* (was {_tier(before)})."
+            )
+        case c.SetAccountField(kind=AccountKind()):
+            return confirmation(f"{name} is now a *{after.kind.value}* (was {before.kind.value}).")
+        case c.SetAccountField(cadence_days=int()):
+            return confirmation(
+                f"{name} is now touched every *{after.cadence_days} days* "
+                f"(was every {before.cadence_days}).",
+                f"Next touch due {date_token(after.next_touch_due, viewer)}.",
+            )
     if before.status is not after.status:
         line = f"{name} is now *{after.status.label}* (was {before.status.label})."
         if after.status is AccountStatus.ARCHIVED:
             line += " It leaves lists and nudges."
         return confirmation(line)
     return confirmation(f"Updated {name}.")
+
+
+def _tier(account: Account) -> str:
+    return safe(account.tier, 50) if account.tier else "no tier"
 
 
 def _all_tags(account: Account) -> str:

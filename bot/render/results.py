@@ -53,11 +53,12 @@ def render_result(executed: Executed, viewer: Viewer) -> Reply:
             c.RenameAccount()
             | c.ArchiveAccount()
             | c.SetStatus()
+            | c.SetAccountField()
             | c.TagAccount()
             | c.UntagAccount()
             | c.AssignAccount()
         ):
-            return confirmations.account_changed(command, _expect(value, AccountChange))
+            return confirmations.account_changed(command, _expect(value, AccountChange), viewer)
         case c.AddContact():
             return confirmations.contact_added(_expect(value, ContactSaved), command)
         case c.SetContract():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.domain import (
     Account,
@@ -105,6 +105,35 @@ def set_status(
     return _change(
         uow, actor, now, "account.status", current, dataclasses.replace(current, status=status)
     )
+
+
+def set_account_field(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    *,
+    account: str,
+    tier: str | None = None,
+    kind: AccountKind | None = None,
+    cadence_days: int | None = None,
+) -> AccountChange:
+    """Change an account's tier, kind or cadence after `add`. A new cadence counts from the
+    last touch (or from when the account was added), as `add` counts it."""
+    current = resolve_account(uow, account)
+    changed = current
+    if tier is not None:
+        changed = dataclasses.replace(changed, tier=clean_tier(tier))
+    if kind is not None:
+        changed = dataclasses.replace(changed, kind=kind)
+    if cadence_days is not None:
+        days = check_cadence(cadence_days)
+        since = current.last_touch_at or current.created_at
+        changed = dataclasses.replace(
+            changed, cadence_days=days, next_touch_due=since + timedelta(days=days)
+        )
+    if changed == current:
+        raise NothingToDo(f"“{current.name}” is like that already.")
+    return _change(uow, actor, now, "account.update", current, changed)
 
 
 def archive_account(uow: UnitOfWork, actor: Actor, now: datetime, *, account: str) -> AccountChange:

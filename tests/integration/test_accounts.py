@@ -142,6 +142,34 @@ def test_tagging_nothing_new_and_untagging_a_missing_tag_say_so(app: Harness) ->
         app.run(ALICE, accounts.tag_account, NOW, account="Acme", tags=("two words",))
 
 
+def test_set_changes_one_field_audited_and_a_cadence_counts_from_the_last_touch(
+    app: Harness,
+) -> None:
+    added = app.run(ALICE, accounts.add_account, NOW, name="Acme", tier="silver")
+    tiered = app.run(ALICE, accounts.set_account_field, NOW, account="acme", tier="gold").after
+    assert (tiered.tier, tiered.kind, tiered.cadence_days) == ("gold", added.kind, 30)
+    kinded = app.run(
+        ALICE, accounts.set_account_field, NOW, account="Acme", kind=AccountKind.SUPPLIER
+    ).after
+    assert (kinded.kind, kinded.tier) == (AccountKind.SUPPLIER, "gold")
+    later = NOW + timedelta(days=3)
+    paced = app.run(ALICE, accounts.set_account_field, later, account="Acme", cadence_days=14)
+    # Never touched: the new cadence counts from when the account was added.
+    assert paced.after.cadence_days == 14
+    assert paced.after.next_touch_due == added.created_at + timedelta(days=14)
+    with pytest.raises(NothingToDo):
+        app.run(ALICE, accounts.set_account_field, NOW, account="Acme", tier="gold")
+    with pytest.raises(InvalidInput):
+        app.run(ALICE, accounts.set_account_field, NOW, account="Acme", cadence_days=0)
+    events = app.read("T1", lambda w: w.audit.for_entity("account", added.id))
+    assert [e.action for e in events] == [
+        "account.create",
+        "account.update",
+        "account.update",
+        "account.update",
+    ]
+
+
 def test_contacts_are_added_validated_and_audited(app: Harness) -> None:
     app.run(ALICE, accounts.add_account, NOW, name="Acme")
     contact = app.run(

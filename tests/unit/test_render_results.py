@@ -128,6 +128,10 @@ def _cases(
         (c.WhoOwns(name), a),
         (c.AssignAccount(name, ALI), AccountChange(a, dataclasses.replace(a, owner=Owner(ALI)))),
         (
+            c.SetAccountField(name, tier=name[:50]),
+            AccountChange(a, dataclasses.replace(a, tier=name[:50])),
+        ),
+        (
             c.AddContact(name, name, title=text[:200]),
             ContactSaved(contact(name=name, title=text[:200])),
         ),
@@ -542,6 +546,22 @@ def test_stale_is_longest_first_with_days_past_cadence() -> None:
 def test_find_with_nothing_suggests() -> None:
     reply = _render(c.FindAccounts("acne"), Found("acne", [], ["Acme Corp", "Acme Ltd"]))
     assert "No account matches “acne”. Did you mean *Acme Corp* or *Acme Ltd*?" in reply.text
+
+
+def test_set_says_what_changed_and_what_it_was() -> None:
+    before = dataclasses.replace(account(1, "Acme Corp"), tier="silver")
+    tiered = dataclasses.replace(before, tier="gold")
+    reply = _render(c.SetAccountField("Acme Corp", tier="gold"), AccountChange(before, tiered))
+    assert "is now tier *gold* (was silver)" in reply.text
+    kinded = dataclasses.replace(before, kind=AccountKind.SUPPLIER)
+    reply = _render(
+        c.SetAccountField("Acme Corp", kind=AccountKind.SUPPLIER), AccountChange(before, kinded)
+    )
+    assert "is now a *supplier* (was customer)" in reply.text
+    paced = dataclasses.replace(before, cadence_days=14)
+    reply = _render(c.SetAccountField("Acme Corp", cadence_days=14), AccountChange(before, paced))
+    assert f"every *14 days* (was every {before.cadence_days})" in reply.text
+    assert "Next touch due" in reply.text
 
 
 def test_a_contact_updated_by_its_email_says_so() -> None:
