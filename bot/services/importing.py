@@ -34,6 +34,7 @@ from bot.domain import (
     Owner,
     RenewalOutcome,
     name_key,
+    notice_days_for_months,
 )
 from bot.drafts import NewAccount, NewContact, NewContract, NewFollowUp, NewInteraction
 from bot.errors import ConcurrentChange, RapportError
@@ -455,12 +456,20 @@ class Importer:
             self.batch.audit("contract.import", "contract", None, added)
             return f"contract renewing {row.renewal_date}"
         current = self._current(open_contract)
+        # A file gives notice in days; without one, notice kept in months stays in months,
+        # counted back from the renewal date the file gives.
+        months = None if notice_days else current.notice_months
         replacement = dataclasses.replace(
             current,
             value=value,
             currency=currency,
             renewal_date=row.renewal_date,
-            notice_days=notice_days or current.notice_days,
+            notice_days=(
+                notice_days_for_months(row.renewal_date, months)
+                if months
+                else notice_days or current.notice_days
+            ),
+            notice_months=months,
             auto_renew=row.auto_renew or current.auto_renew,
         )
         if replacement == current:
