@@ -119,7 +119,7 @@ def import_file(
     file: ImportFile,
     *,
     owners: Mapping[str, str] | None = None,
-    default_currency: str = "USD",
+    default_currency: str | None = None,
     progress: Callable[[int], None] | None = None,
     chunk_rows: int = CHUNK_ROWS,
 ) -> ImportReport:
@@ -181,13 +181,15 @@ class Importer:
         now: datetime,
         *,
         owners: Mapping[str, str] | None = None,
-        default_currency: str = "USD",
+        default_currency: str | None = None,
     ) -> None:
         self.uow = uow
         self.actor = actor
         self.now = now
         self.owners = owners or {}
-        self.default_currency = check_currency(default_currency)
+        # A value without a currency: the one given for the import, else the workspace's.
+        self.given_currency = check_currency(default_currency) if default_currency else None
+        self.default_currency = self.given_currency or "USD"
 
     def run(self, file: ImportFile, progress: Callable[[int], None] | None = None) -> ImportReport:
         """The whole file in the caller's one transaction (a dry run, the tests)."""
@@ -203,7 +205,8 @@ class Importer:
 
     def apply(self, rows: Sequence[Row], report: ImportReport) -> None:
         """One chunk of rows: read what they need, decide each, write them together."""
-        self.uow.workspaces.get_or_create(self.now)
+        workspace = self.uow.workspaces.get_or_create(self.now)
+        self.default_currency = self.given_currency or workspace.currency
         self.batch = ImportBatch(self.uow, self.actor, self.now)
         self._load(rows)
         for row in rows:

@@ -11,7 +11,10 @@ from bot.domain import Actor
 from bot.errors import PermissionDenied
 from bot.execute import Executed, run_text
 from bot.services.contracts import ContractChange
+from bot.services.importing import Importer
+from bot.transfer import read_records
 from storage import models
+from storage.unit_of_work import unit_of_work
 from tests.integration.conftest import ADMIN, ALICE, EVE, NOW, Harness
 
 
@@ -102,3 +105,22 @@ def test_without_dayfirst_a_lone_point_is_the_decimal_point(acme: Harness) -> No
     say(acme, "contract Acme Corp: 24.000 € renews 2028-01-15")
     row = stored_contract(acme)
     assert (row.value_cents, row.currency) == (2_400, "EUR")
+
+
+def test_an_import_without_a_currency_takes_the_workspaces(acme: Harness) -> None:
+    say(acme, "settings workspace currency EUR", actor=ADMIN)
+    data = 'Name,Amount,Renewal Date\nGlobex,"24.000,50",2027-03-31\nInitech,$5000,2027-03-31\n'
+    with unit_of_work(acme.sessions, "T1") as work:
+        report = Importer(work, Actor("T1", "import"), NOW).run(read_records(data))
+    assert report.skipped == []
+    with acme.sessions() as session:
+        rows = session.query(models.ContractRow).filter_by(team_id="T1").all()
+        stored = sorted((row.value_cents, row.currency) for row in rows)
+    # "$" alone names no currency in a file (which dollar?): the workspace's too.
+    assert stored == [(500_000, "EUR"), (2_400_050, "EUR")]
+    # Given for the import, a currency wins over the workspace's.
+    with unit_of_work(acme.sessions, "T2") as work:
+        Importer(work, Actor("T2", "import"), NOW, default_currency="CHF").run(
+            read_records("Name,Amount,Renewal Date\nGlobex,24000,2027-03-31\n")
+        )
+    assert stored_contract(acme, "T2").currency == "CHF"
