@@ -99,7 +99,9 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument("path", type=Path, help="a CSV file, or a directory `export` wrote")
     importing.add_argument("--dry-run", action="store_true", help="show what would change")
     importing.add_argument("--team", help="the workspace (T…) to import into")
-    importing.add_argument("--currency", default="USD", help="for values without one")
+    importing.add_argument(
+        "--currency", help="for values without one (default: the workspace currency, USD)"
+    )
     importing.add_argument("--dayfirst", action="store_true", help="read 03/04/2027 as 3 April")
     importing.add_argument(
         "--encoding", help="the file's encoding (e.g. shift_jis), if not UTF-8 or Windows-1252"

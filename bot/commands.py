@@ -7,7 +7,7 @@ executor (``bot.execute``) runs them through the services.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
 from decimal import Decimal
 from typing import Literal
@@ -78,6 +78,15 @@ class UntagAccount:
 
 
 @dataclass(frozen=True, slots=True)
+class AmountReading:
+    """An amount the workspace's number style read as decimals (`24.000` as 24 without
+    dayfirst, `24,000` as 24 with it): the reply says so, so a wrong reading is seen at once."""
+
+    typed: str
+    decimal_mark: str  # "." or ",": the one the workspace writes decimals after
+
+
+@dataclass(frozen=True, slots=True)
 class SetContract:
     account: str
     value: Decimal
@@ -85,6 +94,9 @@ class SetContract:
     renews: When
     notice_days: int | None = None
     auto_renew: bool = False
+    # `notice 3 months`: calendar months before the renewal date; the service counts the days.
+    notice_months: int | None = None
+    read_as: AmountReading | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +263,11 @@ class SetDayFirst:
 
 
 @dataclass(frozen=True, slots=True)
+class SetWorkspaceCurrency:
+    code: str  # three letters, upper case, checked by the parser
+
+
+@dataclass(frozen=True, slots=True)
 class SetEscalationChannel:
     channel_id: str  # as Slack sends it: C…; the parser accepts <#C123|name> and <#C123>
 
@@ -304,6 +321,7 @@ Command = (
     | SetWorkdays
     | SetHours
     | SetDayFirst
+    | SetWorkspaceCurrency
     | SetEscalationChannel
     | SetRenewalLadder
 )

@@ -1,4 +1,5 @@
-"""Dates as people type them ("next friday 15:00", "31.03.", "in 3 days") and as the bot shows them.
+"""Dates as people type them ("next friday 15:00", "31.03.", "in 3 days", "15. Januar 2027",
+"in 2 Wochen") and as the bot shows them.
 
 Everything here is pure: the caller reads the clock once and passes ``now`` (aware) and the
 user's zone, so a test, a ``--now`` preview and production give the same answer.
@@ -13,12 +14,12 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.parser import ParserError, parse
+from dateutil.parser import ParserError, parse, parserinfo
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
 from bot.errors import DateParseError
@@ -75,23 +76,54 @@ def _spellings(names: tuple[str, ...], extra: dict[str, int]) -> dict[str, int]:
     return table | extra
 
 
+class _MonthNames(parserinfo):  # type: ignore[misc]  # dateutil ships no stubs here
+    """English and German month names and abbreviations (dateutil's own, plus German)."""
+
+    MONTHS = [  # noqa: RUF012 - parserinfo reads this class attribute by name
+        ("Jan", "January", "Januar", "Jän", "Jänner"),
+        ("Feb", "February", "Februar", "Feber"),
+        ("Mar", "March", "Mär", "März", "Maerz", "Mrz"),
+        ("Apr", "April"),
+        ("May", "Mai"),
+        ("Jun", "June", "Juni"),
+        ("Jul", "July", "Juli"),
+        ("Aug", "August"),
+        ("Sep", "Sept", "September"),
+        ("Oct", "October", "Okt", "Oktober"),
+        ("Nov", "November"),
+        ("Dec", "December", "Dez", "Dezember"),
+    ]
+
+
+_MONTHS = _MonthNames()
+_MONTH_SPELLINGS = {name.lower() for names in _MonthNames.MONTHS for name in names}
 _WEEKDAY_BY_NAME = _spellings(_WEEKDAY_NAMES, {"tues": 1, "thur": 3, "thurs": 3})
-_MONTH_BY_NAME = _spellings(_MONTH_NAMES, {"sept": 8})
 _COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _COUNT_WORDS |= {"seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_COUNT_WORDS |= {"ein": 1, "eine": 1, "einem": 1, "einer": 1, "einen": 1, "zwei": 2, "drei": 3}
+_COUNT_WORDS |= {"vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9}
+_COUNT_WORDS |= {"zehn": 10, "elf": 11, "zwölf": 12}
+# Units of "in 3 days", "in 2 Wochen", "vor 3 Tagen", as relativedelta names them.
+_UNITS = {
+    **{"day": "days", "days": "days", "tag": "days", "tage": "days", "tagen": "days"},
+    **{"week": "weeks", "weeks": "weeks", "woche": "weeks", "wochen": "weeks"},
+    **{"month": "months", "months": "months", "monat": "months", "monate": "months"},
+    **{"monaten": "months", "year": "years", "years": "years", "jahr": "years"},
+    **{"jahre": "years", "jahren": "years"},
+}
 _NAMED_DAY_OFFSETS = {"yesterday": -1, "today": 0, "tomorrow": 1}
 # Day, month and year always reach dateutil together; this default only keeps it off the clock.
 _NO_CLOCK = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def _alternation(words: dict[str, int]) -> str:
+def _alternation(words: Iterable[str]) -> str:
     return "|".join(sorted(words, key=len, reverse=True))
 
 
 # Pieces of the patterns below; every pattern must match the whole (normalised) phrase.
 _WD = _alternation(_WEEKDAY_BY_NAME)
-_MON = _alternation(_MONTH_BY_NAME)
-_COUNT = rf"(?P<count>\d+|{_alternation(_COUNT_WORDS)}) (?P<unit>day|week|month|year)s?"
+_MON = _alternation(_MONTH_SPELLINGS)
+_COUNT = rf"(?P<count>\d+|{_alternation(_COUNT_WORDS)}) (?P<unit>{_alternation(_UNITS)})"
 # "Wed 31 Mar" is how the bot shows dates, so a copied date reads back; the weekday is checked.
 _SAID_WEEKDAY = rf"(?:(?P<weekday>{_WD})\.?,? )?"
 _DAY = r"(?:the )?(?P<day>\d{1,2})(?:st|nd|rd|th)?"
@@ -103,7 +135,8 @@ _ISO = (
 # Dots are always day first. "31.03." needs its closing dot: "31.3" is a decimal number.
 _DOTTED = rf"{_SAID_WEEKDAY}(?P<day>\d{{1,2}})\.(?P<month>\d{{1,2}})\.{_YEAR_2_OR_4}?"
 _SLASHED = rf"{_SAID_WEEKDAY}(?P<first>\d{{1,2}})/(?P<second>\d{{1,2}})(?:/{_YEAR_2_OR_4})?"
-_DAY_MONTH_NAME = rf"{_SAID_WEEKDAY}{_DAY}(?: of)? (?P<month>{_MON})\.?{_NAMED_YEAR}"
+# "15 Jan", "15th of January", German "15. Januar 2027" and "3. Mär".
+_DAY_MONTH_NAME = rf"{_SAID_WEEKDAY}{_DAY}(?: of |\. ?| )(?P<month>{_MON})\.?{_NAMED_YEAR}"
 _MONTH_NAME_DAY = rf"{_SAID_WEEKDAY}(?P<month>{_MON})\.? {_DAY}{_NAMED_YEAR}"
 
 _TIME = re.compile(
@@ -289,7 +322,7 @@ def _span(found: re.Match[str]) -> relativedelta:
     if not 1 <= count <= _MAX_COUNT:
         raise _Refusal(f"the number must be between 1 and {_MAX_COUNT}")
     # relativedelta keeps month ends sensible: 31 Jan + 1 month is 28 (or 29) Feb.
-    return relativedelta(**{f"{found['unit']}s": count})
+    return relativedelta(**{_UNITS[found["unit"]]: count})
 
 
 def _next_period(found: re.Match[str], context: _Context) -> date:
@@ -344,7 +377,8 @@ def _slashed(found: re.Match[str], context: _Context) -> date:
 def _calendar(found: re.Match[str], day_text: str, month_text: str, context: _Context) -> date:
     """The date named by day, month and the match's year (if any) and weekday (if any)."""
     day = int(day_text)
-    month = int(month_text) if month_text.isdigit() else _MONTH_BY_NAME[month_text] + 1
+    named = None if month_text.isdigit() else _MONTHS.month(month_text)
+    month = int(month_text) if named is None else named
     if not 1 <= month <= 12:
         raise _Refusal(f"there is no month {month}")
     if not 1 <= day <= 31:
@@ -402,6 +436,7 @@ _RULES: tuple[tuple[re.Pattern[str], _Resolver], ...] = tuple(
         (rf"(?:(?P<modifier>this|next|last) )?(?P<weekday>{_WD})", _weekday),
         (rf"in {_COUNT}", _in_count),
         (rf"{_COUNT} ago", _count_ago),
+        (rf"vor {_COUNT}", _count_ago),
         (r"next (?P<period>week|month|year)", _next_period),
         (r"end of (?:the |this )?(?P<period>week|month|quarter|year)", _end_of),
         (_ISO, _day_month),

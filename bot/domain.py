@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
+
 MAX_NAME_LENGTH = 200
 MAX_SUMMARY_LENGTH = 10_000
 MAX_FOLLOW_UP_TEXT_LENGTH = 2_000
@@ -22,6 +24,7 @@ MAX_PERMALINK_LENGTH = 1_000
 MAX_CONTRACT_VALUE = Decimal("1000000000000")  # one trillion in any currency is a typo
 MAX_CADENCE_DAYS = 3_660
 MAX_NOTICE_DAYS = 3_660
+MAX_NOTICE_MONTHS = 120  # ten years: at most 3,653 days, within MAX_NOTICE_DAYS
 DEFAULT_WORKDAY_START = time(9, 0)
 
 
@@ -170,6 +173,7 @@ class Workspace:
     team_id: str
     name: str | None = None
     dayfirst: bool = False
+    currency: str = "USD"  # ISO 4217: what an amount written without a currency is in
     escalation_channel: str | None = None
     renewal_ladder: tuple[int, ...] = (90, 60, 30, 14, 7, 1)
     # The stored row's version this copy was read at (0: never stored); not part of equality.
@@ -294,6 +298,9 @@ class Contract:
     direction: ContractDirection
     start_date: date | None = None
     notice_days: int | None = None
+    # Notice given in calendar months (`notice 3 months`): notice_days is then the days of
+    # those months before this term's renewal date, computed again for every new term.
+    notice_months: int | None = None
     auto_renew: bool = False
     outcome: RenewalOutcome | None = None
     outcome_at: datetime | None = None
@@ -308,6 +315,13 @@ class Contract:
         if self.notice_days is None:
             return None
         return self.renewal_date - timedelta(days=self.notice_days)
+
+
+def notice_days_for_months(renewal_date: date, months: int) -> int:
+    """The days in ``months`` calendar months before ``renewal_date``: 3 months before
+    15 January 2027 is 15 October 2026, 92 days; before 31 May it is 28 February, 92 days."""
+    deadline: date = renewal_date - relativedelta(months=months)
+    return (renewal_date - deadline).days
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,6 +84,7 @@ def _parse(uow: UnitOfWork, actor: Actor, now: datetime, text: str) -> c.Command
         tz=ZoneInfo(actor.timezone),
         dayfirst=workspace.dayfirst,
         account_keys=LookedUpNames(uow.accounts.keys_among),
+        currency=workspace.currency,
     )
     parsed = parse_command(text, context)
     if isinstance(parsed, c.ParseError):
@@ -157,6 +158,7 @@ def execute(uow: UnitOfWork, actor: Actor, now: datetime, command: c.Command) ->
                 currency=command.currency,
                 renews=command.renews,
                 notice_days=command.notice_days,
+                notice_months=command.notice_months,
                 auto_renew=command.auto_renew,
             )
         case c.RecordOutcome():
@@ -268,6 +270,8 @@ def _settings(uow: UnitOfWork, actor: Actor, now: datetime, command: c.Command) 
             )
         case c.SetDayFirst():
             return settings.update_workspace(uow, actor, now, dayfirst=command.enabled)
+        case c.SetWorkspaceCurrency():
+            return settings.update_workspace(uow, actor, now, currency=command.code)
         case c.SetEscalationChannel():
             return settings.update_workspace(uow, actor, now, escalation_channel=command.channel_id)
         case c.SetRenewalLadder():

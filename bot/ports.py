@@ -284,6 +284,7 @@ class ContractRepository(Protocol):
         auto_renew: bool,
         previous_id: int | None,
         now: datetime,
+        notice_months: int | None = None,
         outcome: RenewalOutcome | None = None,
         outcome_at: datetime | None = None,
         outcome_by: str | None = None,

@@ -13,6 +13,7 @@ from bot.domain import (
     MAX_FOLLOW_UP_TEXT_LENGTH,
     MAX_NAME_LENGTH,
     MAX_NOTICE_DAYS,
+    MAX_NOTICE_MONTHS,
     MAX_SUMMARY_LENGTH,
     MAX_TAG_LENGTH,
     MAX_TIER_LENGTH,
@@ -151,6 +152,15 @@ def check_notice_days(days: int | None) -> int | None:
             "notice", f"A notice period must be between 0 and {MAX_NOTICE_DAYS} days (got {days})."
         )
     return days
+
+
+def check_notice_months(months: int) -> int:
+    if not 0 <= months <= MAX_NOTICE_MONTHS:
+        raise InvalidInput(
+            "notice",
+            f"A notice period in months must be between 0 and {MAX_NOTICE_MONTHS} (got {months}).",
+        )
+    return months
 
 
 def check_contract_value(value: Decimal | str) -> Decimal:

@@ -74,6 +74,7 @@ class WorkspaceRow(Versioned, Base):
     team_id: Mapped[str] = mapped_column(TEAM_ID, primary_key=True)
     name: Mapped[str | None] = mapped_column(String(200))
     dayfirst: Mapped[bool] = mapped_column(Boolean, default=False)
+    currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
     escalation_channel: Mapped[str | None] = mapped_column(String(32))
     renewal_ladder: Mapped[str] = mapped_column(String(100), default="90,60,30,14,7,1")
     # The last follow-up number handed out; bumped with UPDATE … RETURNING so numbers never repeat.
@@ -329,6 +330,8 @@ class ContractRow(Versioned, Base):
     start_date: Mapped[date | None] = mapped_column(Date)
     renewal_date: Mapped[date] = mapped_column(Date)
     notice_days: Mapped[int | None] = mapped_column(Integer)
+    # `notice 3 months`: notice_days holds those months' days before this renewal date.
+    notice_months: Mapped[int | None] = mapped_column(Integer)
     auto_renew: Mapped[bool] = mapped_column(Boolean, default=False)
     direction: Mapped[str] = mapped_column(String(16))
     outcome: Mapped[str | None] = mapped_column(String(16))

@@ -61,6 +61,7 @@ class ParseContext:
     tz: ZoneInfo  # the caller's zone
     dayfirst: bool  # the workspace's reading of 03/04/2027
     account_keys: KnownNames  # which name keys are the workspace's accounts
+    currency: str = "USD"  # the workspace's: an amount written without one is in it
 
     def is_account(self, text: str) -> bool:
         """Whether ``text`` is, in any case or spacing, a known account's name."""
@@ -188,8 +189,8 @@ def _date_message(refusal: DateParseError) -> str:
 
 def read_date(text: str, context: ParseContext, direction: Direction) -> When:
     """A date phrase, or a refusal that quotes it and shows examples."""
-    # "on friday" reads naturally; the date phrases themselves never start with "on".
-    phrase = re.sub(r"^on\s+", "", text.strip(), flags=re.IGNORECASE)
+    # "on friday" (or German "am 15. Januar") reads naturally; no date phrase starts so.
+    phrase = re.sub(r"^(?:on|am)\s+", "", text.strip(), flags=re.IGNORECASE)
     try:
         return parse_when(
             phrase, now=context.now, tz=context.tz, direction=direction, dayfirst=context.dayfirst

@@ -19,6 +19,7 @@ from bot.commands import (
     SetRenewalLadder,
     SetTimezone,
     SetWorkdays,
+    SetWorkspaceCurrency,
     ShowSettings,
 )
 from bot.domain import NudgeMode
@@ -119,6 +120,15 @@ def _set_dayfirst(value: str) -> SetDayFirst:
     return SetDayFirst(enabled)
 
 
+def _set_currency(value: str) -> SetWorkspaceCurrency:
+    code = value.strip()
+    if not re.fullmatch(r"[A-Za-z]{3}", code):
+        raise Unreadable(
+            f"A currency is its three-letter code, like `EUR` or `USD`, not {reading.quote(value)}."
+        )
+    return SetWorkspaceCurrency(code.upper())
+
+
 def _set_escalation(value: str) -> SetEscalationChannel:
     found = reading.CHANNEL.fullmatch(value.strip())
     if found is None:
@@ -157,6 +167,7 @@ _USER_SETTINGS: Mapping[str, tuple[str, _SettingParser]] = {
 _WORKSPACE_SETTINGS: Mapping[str, tuple[str, _SettingParser]] = {
     "dayfirst": ("settings workspace dayfirst", _set_dayfirst),
     "day-first": ("settings workspace dayfirst", _set_dayfirst),
+    "currency": ("settings workspace currency", _set_currency),
     "escalation": ("settings workspace escalation", _set_escalation),
     "ladder": ("settings workspace ladder", _set_ladder),
 }

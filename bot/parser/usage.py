@@ -23,8 +23,9 @@ USAGE: Mapping[str, tuple[str, str]] = MappingProxyType(
         "tag": ("tag <account> <tag> [<tag> …]", "tag Acme Corp enterprise emea"),
         "untag": ("untag <account> <tag>", "untag Acme Corp emea"),
         "contract": (
-            "contract <account>: <value> <currency> renews <date> [notice <N> days] [auto-renew]",
-            "contract Acme Corp: 24000 EUR renews 2027-03-31 notice 60 days",
+            "contract <account>: <amount> renews <date> [notice <N> days|weeks|months] "
+            "[auto-renew]",
+            "contract Acme Corp: 24000 EUR renews 2027-03-31 notice 3 months",
         ),
         "log": (
             "log <kind> with <account>[ <date>]: <summary> [follow up <when>[: <text>]]",
@@ -68,12 +69,16 @@ USAGE: Mapping[str, tuple[str, str]] = MappingProxyType(
         "settings workdays": ("settings workdays mon-fri|mon,tue,thu", "settings workdays mon-fri"),
         "settings hours": ("settings hours <HH:MM>-<HH:MM>", "settings hours 08:00-18:00"),
         "settings workspace": (
-            "settings workspace dayfirst|escalation|ladder …",
+            "settings workspace dayfirst|currency|escalation|ladder …",
             "settings workspace dayfirst on",
         ),
         "settings workspace dayfirst": (
             "settings workspace dayfirst on|off",
             "settings workspace dayfirst on",
+        ),
+        "settings workspace currency": (
+            "settings workspace currency <code>",
+            "settings workspace currency EUR",
         ),
         "settings workspace escalation": (
             "settings workspace escalation #channel",

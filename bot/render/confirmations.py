@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from bot import commands as c
-from bot.domain import Account, AccountKind, AccountStatus, InteractionKind, RenewalOutcome
+from bot.domain import (
+    Account,
+    AccountKind,
+    AccountStatus,
+    Contract,
+    InteractionKind,
+    RenewalOutcome,
+)
 from bot.render import ids
 from bot.render.blocks import Block, actions, context, section
 from bot.render.items import (
@@ -132,10 +139,14 @@ def contact_added(saved: ContactSaved, command: c.AddContact) -> Reply:
     )
 
 
-def contract_set(change: ContractChange, viewer: Viewer) -> Reply:
+def contract_set(
+    change: ContractChange, viewer: Viewer, *, read_as: c.AmountReading | None = None
+) -> Reply:
     verb = "Replaced the contract" if change.replaced else "Added a contract"
     line = f"{verb} for {account_name(change.account)}: {renewal_terms(change.contract, viewer)}"
     details: list[str] = []
+    if read_as is not None:
+        details.append(_amount_reading(read_as, change.contract))
     if change.replaced is not None:
         old = change.replaced
         details.append(
@@ -143,6 +154,19 @@ def contract_set(change: ContractChange, viewer: Viewer) -> Reply:
             f"renewing {calendar_day(old.renewal_date, viewer)}."
         )
     return confirmation(line, *details)
+
+
+def _amount_reading(read_as: c.AmountReading, contract: Contract) -> str:
+    """`24.000` is 24 or 24,000 depending on who wrote it: say which the workspace chose."""
+    stored = money(contract.value, contract.currency)
+    typed = safe(one_line(read_as.typed), 60)
+    mark = read_as.decimal_mark
+    switch = "on" if mark == "." else "off"
+    return (
+        f"Read “{typed}” as {stored}: this workspace writes decimals after “{mark}”. "
+        f"Meant thousands? Write them without a separator (`24000`), or switch the number "
+        f"style with `settings workspace dayfirst {switch}`."
+    )
 
 
 def outcome_recorded(result: RenewalRecorded, viewer: Viewer) -> Reply:

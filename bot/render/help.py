@@ -43,12 +43,20 @@ _NOTES = {
     + ", ".join(k.value for k in InteractionKind)
     + ". A follow-up without its own text takes the summary's first sentence.",
     "follow up": "Without a time, a follow-up is due at the start of your working day.",
+    "contract": "Amounts: `24000`, `24,000.50`, `24.000,50 €`, `€24.000`, `$24k`, `24000 EUR`; "
+    "without a currency, the workspace's (`settings workspace currency EUR`). A lone `24.000` "
+    "follows the workspace's number style (`settings workspace dayfirst on`: German). Notice: "
+    "`notice 60 days`, `notice 8 weeks`, `notice 3 months` (calendar months before the "
+    "renewal date).",
     "snooze": "`snooze 42 for 3 days`, `snooze 42 to friday 15:00` work too.",
     "accounts": "Kinds: customer, prospect, partner, vendor, supplier, distributor, reseller "
     "(`suppliers` works too). Archived accounts are left out. A long list shows 25 at a time "
     "with a Show more button.",
 }
-_DATES = "Dates: `today`, `tomorrow`, `friday`, `next friday 15:00`, `in 3 days`, `2027-03-31`."
+_DATES = (
+    "Dates: `today`, `tomorrow`, `friday`, `next friday 15:00`, `in 3 days`, `2027-03-31`, "
+    "`15. Januar 2027`, `in 2 Wochen`."
+)
 
 
 def _topic(topic: str | None) -> str | None:

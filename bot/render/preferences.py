@@ -60,12 +60,17 @@ def show_settings(view: SettingsView, viewer: Viewer) -> Reply:
             f"• Working hours: *{clock(p.hours_start)}–{clock(p.hours_end)}*",
         ]
     )
-    dayfirst = "on (03/04/2027 is 3 April)" if w.dayfirst else "off (03/04/2027 is 4 March)"
+    dayfirst = (
+        "on (03/04/2027 is 3 April; 24.000 is twenty-four thousand)"
+        if w.dayfirst
+        else "off (03/04/2027 is 4 March; 24.000 is twenty-four)"
+    )
     escalation = channel(w.escalation_channel) if w.escalation_channel else "none"
     workspace = "\n".join(
         [
             "*Workspace*",
             f"• Day-first dates: {dayfirst}",
+            f"• Currency: *{escape(w.currency)}* (for values written without one)",
             f"• Escalation channel: {escalation}",
             f"• Renewal reminders: {_ladder(w)} days before the renewal date",
         ]
@@ -101,8 +106,19 @@ def workspace_changed(command: c.Command, w: Workspace) -> Reply:
     match command:
         case c.SetDayFirst():
             if w.dayfirst:
-                return confirmation("Day-first dates are *on*: 03/04/2027 is 3 April.")
-            return confirmation("Day-first dates are *off*: 03/04/2027 is 4 March.")
+                return confirmation(
+                    "Day-first dates are *on*: 03/04/2027 is 3 April.",
+                    "Numbers too: “,” is the decimal mark, so 24.000 is twenty-four thousand.",
+                )
+            return confirmation(
+                "Day-first dates are *off*: 03/04/2027 is 4 March.",
+                "Numbers too: “.” is the decimal mark, so 24,000 is twenty-four thousand.",
+            )
+        case c.SetWorkspaceCurrency():
+            return confirmation(
+                f"The workspace currency is *{escape(w.currency)}*: a contract value written "
+                "without a currency is in it."
+            )
         case c.SetEscalationChannel():
             where = channel(w.escalation_channel) if w.escalation_channel else "no channel"
             return confirmation(

@@ -62,7 +62,9 @@ def render_result(executed: Executed, viewer: Viewer) -> Reply:
         case c.AddContact():
             return confirmations.contact_added(_expect(value, ContactSaved), command)
         case c.SetContract():
-            return confirmations.contract_set(_expect(value, ContractChange), viewer)
+            return confirmations.contract_set(
+                _expect(value, ContractChange), viewer, read_as=command.read_as
+            )
         case c.RecordOutcome():
             return confirmations.outcome_recorded(_expect(value, RenewalRecorded), viewer)
         case c.LogInteraction():
@@ -101,6 +103,11 @@ def _read(command: c.Command, value: object, viewer: Viewer) -> Reply:
             c.SetTimezone() | c.SetDigestTime() | c.SetNudgeMode() | c.SetWorkdays() | c.SetHours()
         ):
             return preferences.preferences_changed(command, _expect(value, UserPreferences), viewer)
-        case c.SetDayFirst() | c.SetEscalationChannel() | c.SetRenewalLadder():
+        case (
+            c.SetDayFirst()
+            | c.SetWorkspaceCurrency()
+            | c.SetEscalationChannel()
+            | c.SetRenewalLadder()
+        ):
             return preferences.workspace_changed(command, _expect(value, Workspace))
     raise TypeError(f"no renderer for {command!r}")

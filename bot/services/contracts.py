@@ -18,12 +18,18 @@ from bot.domain import (
     Contract,
     ContractDirection,
     RenewalOutcome,
+    notice_days_for_months,
 )
 from bot.errors import InvalidInput, NotFound, NothingToDo
 from bot.ports import UnitOfWork
 from bot.services import audit
 from bot.services.lookup import resolve_account
-from bot.validation import check_contract_value, check_currency, check_notice_days
+from bot.validation import (
+    check_contract_value,
+    check_currency,
+    check_notice_days,
+    check_notice_months,
+)
 
 DEFAULT_TERM = relativedelta(months=12)
 
@@ -73,13 +79,21 @@ def set_contract(
     currency: str,
     renews: When,
     notice_days: int | None = None,
+    notice_months: int | None = None,
     auto_renew: bool = False,
     start_date: date | None = None,
 ) -> ContractChange:
-    """Add the account's open contract, or replace the one it has."""
+    """Add the account's open contract, or replace the one it has.
+
+    Notice is given in days or in calendar months (``notice_months``, which wins): months
+    are kept as months, and their days before the renewal date are stored alongside, so the
+    deadline is exact for this term and for every term rolled on from it."""
     target = resolve_account(uow, account)
     value = check_contract_value(value)
     currency = check_currency(currency)
+    if notice_months is not None:
+        notice_months = check_notice_months(notice_months)
+        notice_days = notice_days_for_months(renews.day, notice_months)
     notice_days = check_notice_days(notice_days)
     today = now.astimezone(ZoneInfo(actor.timezone)).date()
     if renews.day < today:
@@ -98,6 +112,7 @@ def set_contract(
             direction=target.kind.contract_direction,
             start_date=start_date,
             notice_days=notice_days,
+            notice_months=notice_months,
             auto_renew=auto_renew,
             previous_id=None,
             now=now,
@@ -118,6 +133,7 @@ def set_contract(
         currency=currency,
         renewal_date=renews.day,
         notice_days=notice_days,
+        notice_months=notice_months,
         auto_renew=auto_renew,
         start_date=start_date or current.start_date,
     )
@@ -205,6 +221,7 @@ def record_outcome(
     following = None
     if renewed:
         start, renewal = next_term(current)
+        months = current.notice_months
         following = uow.contracts.add(
             account_id=target.id,
             value=current.value,
@@ -212,7 +229,11 @@ def record_outcome(
             renewal_date=renewal,
             direction=current.direction,
             start_date=start,
-            notice_days=current.notice_days,
+            # Months before the new renewal date are not the old term's number of days.
+            notice_days=(
+                notice_days_for_months(renewal, months) if months else current.notice_days
+            ),
+            notice_months=months,
             auto_renew=current.auto_renew,
             previous_id=current.id,
             now=now,

@@ -34,6 +34,7 @@ from bot.domain import (
     Owner,
     RenewalOutcome,
     name_key,
+    notice_days_for_months,
 )
 from bot.drafts import NewAccount, NewContact, NewContract, NewFollowUp, NewInteraction
 from bot.errors import ConcurrentChange, RapportError
@@ -118,7 +119,7 @@ def import_file(
     file: ImportFile,
     *,
     owners: Mapping[str, str] | None = None,
-    default_currency: str = "USD",
+    default_currency: str | None = None,
     progress: Callable[[int], None] | None = None,
     chunk_rows: int = CHUNK_ROWS,
 ) -> ImportReport:
@@ -180,13 +181,15 @@ class Importer:
         now: datetime,
         *,
         owners: Mapping[str, str] | None = None,
-        default_currency: str = "USD",
+        default_currency: str | None = None,
     ) -> None:
         self.uow = uow
         self.actor = actor
         self.now = now
         self.owners = owners or {}
-        self.default_currency = check_currency(default_currency)
+        # A value without a currency: the one given for the import, else the workspace's.
+        self.given_currency = check_currency(default_currency) if default_currency else None
+        self.default_currency = self.given_currency or "USD"
 
     def run(self, file: ImportFile, progress: Callable[[int], None] | None = None) -> ImportReport:
         """The whole file in the caller's one transaction (a dry run, the tests)."""
@@ -202,7 +205,8 @@ class Importer:
 
     def apply(self, rows: Sequence[Row], report: ImportReport) -> None:
         """One chunk of rows: read what they need, decide each, write them together."""
-        self.uow.workspaces.get_or_create(self.now)
+        workspace = self.uow.workspaces.get_or_create(self.now)
+        self.default_currency = self.given_currency or workspace.currency
         self.batch = ImportBatch(self.uow, self.actor, self.now)
         self._load(rows)
         for row in rows:
@@ -455,12 +459,20 @@ class Importer:
             self.batch.audit("contract.import", "contract", None, added)
             return f"contract renewing {row.renewal_date}"
         current = self._current(open_contract)
+        # A file gives notice in days; without one, notice kept in months stays in months,
+        # counted back from the renewal date the file gives.
+        months = None if notice_days else current.notice_months
         replacement = dataclasses.replace(
             current,
             value=value,
             currency=currency,
             renewal_date=row.renewal_date,
-            notice_days=notice_days or current.notice_days,
+            notice_days=(
+                notice_days_for_months(row.renewal_date, months)
+                if months
+                else notice_days or current.notice_days
+            ),
+            notice_months=months,
             auto_renew=row.auto_renew or current.auto_renew,
         )
         if replacement == current:

@@ -12,6 +12,7 @@ from bot.domain import Actor, NudgeMode, UserPreferences, Workspace
 from bot.errors import InvalidInput, PermissionDenied
 from bot.ports import UnitOfWork
 from bot.services import audit
+from bot.validation import check_currency
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,8 @@ def update_preferences(
 
 
 def update_workspace(uow: UnitOfWork, actor: Actor, now: datetime, **changes: Any) -> Workspace:
-    """Change workspace settings (``dayfirst``, ``escalation_channel``, ``renewal_ladder``)."""
+    """Change workspace settings (``dayfirst``, ``currency``, ``escalation_channel``,
+    ``renewal_ladder``)."""
     if not actor.is_admin:
         raise PermissionDenied(
             "Only a Rapport admin can change workspace settings.",
@@ -75,6 +77,8 @@ def update_workspace(uow: UnitOfWork, actor: Actor, now: datetime, **changes: An
     ladder = changes.get("renewal_ladder")
     if ladder is not None and (not ladder or any(d <= 0 for d in ladder)):
         raise InvalidInput("ladder", "A ladder is positive day counts, e.g. `90,60,30,14,7,1`.")
+    if "currency" in changes:
+        changes["currency"] = check_currency(changes["currency"])
     before = uow.workspaces.get_or_create(now)
     saved = uow.workspaces.save(dataclasses.replace(before, **changes))
     audit.record(

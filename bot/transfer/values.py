@@ -12,12 +12,13 @@ import enum
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TypeVar
 
 from dateutil.parser import parse as dateutil_parse
 
-from bot.domain import MAX_CONTRACT_VALUE, MAX_TAG_LENGTH, AccountKind
+from bot.amounts import AmountError, Separators, read_amount
+from bot.domain import MAX_TAG_LENGTH, AccountKind
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -101,78 +102,20 @@ def parse_currency(text: str) -> str:
     return text.upper()
 
 
-_SYMBOL_CURRENCIES = {"€": "EUR", "£": "GBP", "$": None, "¥": None}  # "$" and "¥": which one?
-_AMOUNT = re.compile(
-    r"(?:(?P<before>[A-Za-z]{3}|[€£$¥])\s*)?(?P<number>[\d.,\s'’]*\d[\d.,\s'’]*?)"
-    r"(?:\s*(?P<after>[A-Za-z]{3}|[€£$¥]))?"
-)
-_SPACE_GROUPED = re.compile(r"(?P<whole>\d{1,3}(?:[\s'’]\d{3})+)(?:[.,](?P<fraction>\d+))?")
-
-
 def parse_amount(text: str, *, plain_first: bool = False) -> tuple[Decimal, str | None]:
     """A non-negative amount below ``MAX_CONTRACT_VALUE`` and the currency written with it.
 
-    Thousands separators are read from the position of the last separator:
-    ``24,000.50`` and ``24.000,50`` are the same, so are ``24,000``, ``24.000`` and
-    ``24 000``; a single separator followed by other than three digits is the decimal
-    point (``118500.50``, ``24,5``). ``plain_first`` reads ``1.500`` as one and a half,
-    as our own export writes it.
+    Read by ``bot.amounts``, as chat reads it: ``24,000.50`` and ``24.000,50`` are the same;
+    a lone separator before three digits (``24,000``, ``24.000``) groups thousands, as other
+    CRMs write them, unless ``plain_first``: our own export writes plain decimals, so there
+    ``1.500`` is one and a half. A ``$`` or ``¥`` alone names no currency (which dollar?).
     """
-    if re.search(r"[-−(]", text):
-        raise CellError(f"“{text}” is negative")
-    match = _AMOUNT.fullmatch(text)
-    if match is None or (match["before"] and match["after"]):
-        raise CellError(f"“{text}” is not an amount")
-    if plain_first and re.fullmatch(r"\d+(?:\.\d+)?", match["number"]):
-        value = Decimal(match["number"])
-    else:
-        value = _grouped_number(match["number"], text)
-    if value >= MAX_CONTRACT_VALUE:
-        raise CellError(f"“{text}” is too large (the limit is {MAX_CONTRACT_VALUE:,})")
-    return value, _currency_of(match["before"] or match["after"])
-
-
-def _currency_of(mark: str | None) -> str | None:
-    if mark is None:
-        return None
-    if mark in _SYMBOL_CURRENCIES:
-        return _SYMBOL_CURRENCIES[mark]
-    return mark.upper()
-
-
-def _grouped_number(number: str, text: str) -> Decimal:
-    unreadable = CellError(f"“{text}” is not a number I can read without guessing")
-    if re.search(r"[\s'’]", number):
-        spaced = _SPACE_GROUPED.fullmatch(number)
-        if spaced is None:
-            raise unreadable
-        whole, fraction = re.sub(r"[\s'’]", "", spaced["whole"]), spaced["fraction"]
-    else:
-        last = max(number.rfind(","), number.rfind("."))
-        if last < 0:
-            whole, fraction, thousands = number, None, None
-        else:
-            mark = number[last]
-            other = "," if mark == "." else "."
-            head, tail = number[:last], number[last + 1 :]
-            grouped = number.count(mark) > 1 or (
-                len(tail) == 3 and 1 <= len(head) <= 3 and head != "0" and other not in number
-            )
-            if grouped:
-                whole, fraction, thousands = number, None, mark
-            else:
-                whole, fraction, thousands = head, tail, other
-        if thousands is not None and thousands in whole:
-            groups = whole.split(thousands)
-            if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
-                raise unreadable
-            whole = whole.replace(thousands, "")
-    if not re.fullmatch(r"\d*", whole) or (fraction is not None and not fraction.isdigit()):
-        raise unreadable
+    separators = Separators.DECIMAL_POINT if plain_first else Separators.THOUSANDS
     try:
-        return Decimal(f"{whole or '0'}.{fraction}" if fraction else whole)
-    except InvalidOperation:
-        raise unreadable from None
+        amount = read_amount(text, separators=separators)
+    except AmountError as error:
+        raise CellError(str(error)) from None
+    return amount.value, amount.currency
 
 
 def split_tags(text: str) -> tuple[str, ...]:

@@ -44,6 +44,7 @@ class SqlContractRepository(Scoped):
         auto_renew: bool,
         previous_id: int | None,
         now: datetime,
+        notice_months: int | None = None,
         outcome: RenewalOutcome | None = None,
         outcome_at: datetime | None = None,
         outcome_by: str | None = None,
@@ -56,6 +57,7 @@ class SqlContractRepository(Scoped):
             start_date=start_date,
             renewal_date=renewal_date,
             notice_days=notice_days,
+            notice_months=notice_months,
             auto_renew=auto_renew,
             direction=direction.value,
             outcome=outcome.value if outcome else None,
@@ -104,6 +106,7 @@ class SqlContractRepository(Scoped):
         row.start_date = contract.start_date
         row.renewal_date = contract.renewal_date
         row.notice_days = contract.notice_days
+        row.notice_months = contract.notice_months
         row.auto_renew = contract.auto_renew
         row.direction = contract.direction.value
         row.outcome = contract.outcome.value if contract.outcome else None

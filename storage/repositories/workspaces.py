@@ -62,6 +62,7 @@ class SqlWorkspaceRepository(Scoped):
                 .values(
                     team_id=self.team_id,
                     dayfirst=False,
+                    currency="USD",
                     renewal_ladder="90,60,30,14,7,1",
                     last_follow_up_number=0,
                     created_at=now,
@@ -78,6 +79,7 @@ class SqlWorkspaceRepository(Scoped):
         check_version(row.version, workspace.version, f"workspace {self.team_id}")
         row.name = workspace.name
         row.dayfirst = workspace.dayfirst
+        row.currency = workspace.currency
         row.escalation_channel = workspace.escalation_channel
         row.renewal_ladder = ",".join(str(d) for d in workspace.renewal_ladder)
         self.session.flush()

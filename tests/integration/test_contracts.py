@@ -182,6 +182,32 @@ def test_the_schedulers_roll_forward_keeps_auto_renew_and_the_terms(app: Harness
     assert _terms(following) == SUPPLIER_TERMS
 
 
+def test_notice_in_months_counts_back_from_each_terms_own_renewal_date(app: Harness) -> None:
+    """3 months before 31 March 2027 is 90 days; before 31 March 2028 (a leap year) it is 91.
+    A term rolled forward counts its months again instead of copying the last term's days,
+    so its notice deadline is 31 December, not 1 January."""
+    first = _contract(
+        app,
+        renews=when("2027-03-31"),
+        notice_days=None,
+        notice_months=3,
+        start_date=date(2026, 3, 31),
+    )
+    assert (first.notice_days, first.notice_months) == (90, 3)
+    assert first.notice_deadline == date(2026, 12, 31)
+    recorded = app.run(ALICE, contracts.record_outcome, NOW, account="Acme Corp", renewed=True)
+    following = app.read("T1", lambda w: w.contracts.get(recorded.next_term.id))  # type: ignore[union-attr]
+    assert following is not None and following.renewal_date == date(2028, 3, 31)
+    assert (following.notice_days, following.notice_months) == (91, 3)
+    assert following.notice_deadline == date(2027, 12, 31)
+
+
+def test_notice_in_days_replaces_notice_in_months(app: Harness) -> None:
+    _contract(app, notice_days=None, notice_months=3)
+    replaced = _contract(app, notice_days=45)
+    assert (replaced.notice_days, replaced.notice_months) == (45, None)
+
+
 @pytest.mark.parametrize(
     ("start", "renewal", "expected"),
     [

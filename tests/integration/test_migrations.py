@@ -47,3 +47,27 @@ def test_sqlite_runs_with_foreign_keys_and_wal(fresh_database_url: Callable[[str
         assert connection.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
         assert connection.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
     engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_workspaces_from_before_0011_keep_reading_values_as_usd(
+    backend: str, fresh_database_url: Callable[[str], URL]
+) -> None:
+    """A value typed without a currency meant USD before the workspace currency existed."""
+    url = fresh_database_url(backend)
+    migrate.upgrade(url, "0010")
+    engine = create_database_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO workspaces (team_id, dayfirst, renewal_ladder, "
+                "last_follow_up_number, created_at, version) "
+                "VALUES ('T1', false, '90,60,30,14,7,1', 0, '2027-01-06 09:00:00+00:00', 1)"
+            )
+        )
+    migrate.upgrade(url)
+    with engine.connect() as connection:
+        currency = connection.execute(text("SELECT currency FROM workspaces")).scalar_one()
+    engine.dispose()
+    assert currency == "USD"
+    migrate.downgrade(url, "0010")

@@ -428,6 +428,95 @@ def test_impossible_times_are_refused(text: str, reason: str) -> None:
     assert refusal(text).reason == reason
 
 
+# --- German and English month names, German counts ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "31. März 2027",
+        "31. Mär 2027",
+        "31. mär. 2027",
+        "31.März 2027",
+        "31 märz",
+        "31. Maerz",
+        "31. Mrz. 2027",
+        "MÄRZ 31, 2027",
+        "März 31",
+        "Wed 31. März 2027",
+    ],
+)
+def test_german_month_names(text: str) -> None:
+    assert day(text, FRIDAY, FUTURE) == MARCH_31
+    assert day(text, FRIDAY, FUTURE, dayfirst=True) == MARCH_31
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15. Januar 2027", date(2027, 1, 15)),
+        ("15 Jan", date(2027, 1, 15)),
+        ("15. Jänner", date(2027, 1, 15)),
+        ("3. Mär", date(2027, 3, 3)),
+        ("1. Mai", date(2027, 5, 1)),
+        ("30. Juni 2027", date(2027, 6, 30)),
+        ("3. Okt.", date(2027, 10, 3)),
+        ("24. Dez", date(2027, 12, 24)),
+        ("24. Dezember 2027 15:00", date(2027, 12, 24)),
+        ("5 Sept", date(2027, 9, 5)),
+        # A yearless date already past this year is next year's.
+        ("7. Januar", date(2028, 1, 7)),
+    ],
+)
+def test_month_names_and_abbreviations(text: str, expected: date) -> None:
+    assert day(text, FRIDAY, FUTURE) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "direction", "expected"),
+    [
+        ("in 2 Wochen", FUTURE, date(2027, 1, 22)),
+        ("in zwei Wochen", FUTURE, date(2027, 1, 22)),
+        ("in einer Woche", FUTURE, date(2027, 1, 15)),
+        ("in 3 Tagen", FUTURE, date(2027, 1, 11)),
+        ("in 1 Tag", FUTURE, SATURDAY),
+        ("in 1 Monat", FUTURE, date(2027, 2, 8)),
+        ("in einem Monat", FUTURE, date(2027, 2, 8)),
+        ("in 3 Monaten", FUTURE, date(2027, 4, 8)),
+        ("in 1 Jahr", FUTURE, date(2028, 1, 8)),
+        ("in 2 Jahren", FUTURE, date(2029, 1, 8)),
+        ("in fünf Tagen", FUTURE, date(2027, 1, 13)),
+        ("vor 3 Tagen", PAST, date(2027, 1, 5)),
+        ("vor einer Woche", PAST, date(2027, 1, 1)),
+    ],
+)
+def test_german_counts(text: str, direction: Direction, expected: date) -> None:
+    assert day(text, FRIDAY, direction) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "direction", "reason"),
+    [
+        ("in 2 Wochen", PAST, "that is in the future, and this records what already happened"),
+        ("vor 3 Tagen", FUTURE, "that is in the past, and this needs a date from today on"),
+        ("31. Feb", FUTURE, "February has no day 31"),
+        ("30. Februar 2027", FUTURE, "February 2027 has no day 30"),
+        ("in 0 Wochen", FUTURE, "the number must be between 1 and 999"),
+        ("15. Januarr 2027", FUTURE, None),
+        ("in 2 Wochenn", FUTURE, None),
+        ("März", FUTURE, None),  # a month is not a day
+        ("15. Smarch", FUTURE, None),
+        ("in zwo Wochen", FUTURE, None),
+    ],
+)
+def test_german_forms_are_refused_with_the_input_quoted(
+    text: str, direction: Direction, reason: str | None
+) -> None:
+    error = refusal(text, FRIDAY, direction)
+    assert error.reason == reason
+    assert f"“{text}”" in error.message
+
+
 # --- refusals ---------------------------------------------------------------------------
 
 

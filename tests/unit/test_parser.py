@@ -47,6 +47,7 @@ from bot.commands import (
     SetStatus,
     SetTimezone,
     SetWorkdays,
+    SetWorkspaceCurrency,
     ShowAccount,
     ShowSettings,
     SnoozeFollowUp,
@@ -242,6 +243,71 @@ GOOD = {
         (
             "contract Globex: $100 CAD renews 2027-03-31",
             SetContract("Globex", Decimal("100"), "CAD", on(3, 31, "2027-03-31")),
+        ),
+        # Without a currency: the workspace's (USD here). Without dayfirst "." is the point.
+        (
+            "contract Globex: 24000 renews 2027-03-31",
+            SetContract("Globex", Decimal("24000"), "USD", on(3, 31, "2027-03-31")),
+        ),
+        (
+            "contract Globex: 24,000.50 renews 2027-03-31",
+            SetContract("Globex", Decimal("24000.50"), "USD", on(3, 31, "2027-03-31")),
+        ),
+        (
+            "contract Globex: 24.000,50 EUR renews 2027-03-31",
+            SetContract("Globex", Decimal("24000.50"), "EUR", on(3, 31, "2027-03-31")),
+        ),
+        (
+            "contract Globex: 24.000 € renews 2027-03-31",
+            SetContract("Globex", Decimal("24"), "EUR", on(3, 31, "2027-03-31")),
+        ),
+        (
+            "contract Globex: $24k renews 2027-03-31",
+            SetContract("Globex", Decimal("24000"), "USD", on(3, 31, "2027-03-31")),
+        ),
+        (
+            "contract Globex: 1.5K gbp renews 2027-03-31",
+            SetContract("Globex", Decimal("1500"), "GBP", on(3, 31, "2027-03-31")),
+        ),
+        (
+            "contract Globex: 24.000,- Euro renews 2027-03-31",
+            SetContract("Globex", Decimal("24000"), "EUR", on(3, 31, "2027-03-31")),
+        ),
+        (
+            "contract Globex: 24 000 CHF renews 2027-03-31",
+            SetContract("Globex", Decimal("24000"), "CHF", on(3, 31, "2027-03-31")),
+        ),
+        # Weeks are seven days; months are calendar months before this renewal date.
+        (
+            "contract Globex: 1 EUR renews 2027-03-31 notice 8 weeks",
+            SetContract("Globex", Decimal("1"), "EUR", on(3, 31, "2027-03-31"), 56),
+        ),
+        (
+            "contract Globex: 1 EUR renews 2027-03-31 notice 3 months",
+            SetContract("Globex", Decimal("1"), "EUR", on(3, 31, "2027-03-31"), notice_months=3),
+        ),
+        (
+            "contract Globex: 1 EUR renews 2027-05-31 notice 1 month",
+            SetContract("Globex", Decimal("1"), "EUR", on(5, 31, "2027-05-31"), notice_months=1),
+        ),
+        (
+            "contract Globex: 1 EUR renews 15. Januar 2027 notice 2 mo auto-renew",
+            SetContract(
+                "Globex",
+                Decimal("1"),
+                "EUR",
+                on(1, 15, "15. Januar 2027"),
+                auto_renew=True,
+                notice_months=2,
+            ),
+        ),
+        (
+            "contract Globex: 1 EUR renews am 3. Mär notice 4w",
+            SetContract("Globex", Decimal("1"), "EUR", on(3, 3, "3. Mär"), 28),
+        ),
+        (
+            "contract Globex: 1 EUR renews in 2 Wochen",
+            SetContract("Globex", Decimal("1"), "EUR", on(1, 20, "in 2 Wochen")),
         ),
     ],
     "log": [
@@ -493,6 +559,8 @@ GOOD = {
         ("settings hours 7:30 to 16:00", SetHours(time(7, 30), time(16, 0))),
         ("settings workspace dayfirst on", SetDayFirst(True)),
         ("settings workspace dayfirst OFF", SetDayFirst(False)),
+        ("settings workspace currency eur", SetWorkspaceCurrency("EUR")),
+        ("settings workspace currency  CHF ", SetWorkspaceCurrency("CHF")),
         ("settings workspace escalation <#C123ABC|cs>", SetEscalationChannel("C123ABC")),
         ("settings workspace escalation <#C9>", SetEscalationChannel("C9")),
         ("settings workspace ladder 90,60,30,14,7,1", SetRenewalLadder((90, 60, 30, 14, 7, 1))),
@@ -519,6 +587,77 @@ def test_dayfirst_comes_from_the_workspace() -> None:
     dayfirst = replace(CONTEXT, dayfirst=True)
     expected = CreateFollowUp("Globex", on(4, 3, "03/04/2027"), "check")
     assert parse("follow up Globex 03/04/2027: check", dayfirst) == expected
+
+
+# In a day-first workspace numbers are written the German way: "." groups, "," is the point.
+DAYFIRST_AMOUNTS = [
+    ("24.000", Decimal("24000")),
+    ("24,000", Decimal("24")),
+    ("24.000,50", Decimal("24000.50")),
+    ("24,000.50", Decimal("24000.50")),
+    ("24000", Decimal("24000")),
+    ("24k", Decimal("24000")),
+    ("24,5k", Decimal("24500")),
+    ("1.234.567", Decimal("1234567")),
+]
+
+
+@pytest.mark.parametrize(("typed", "value"), DAYFIRST_AMOUNTS)
+def test_a_dayfirst_workspace_reads_amounts_the_german_way(typed: str, value: Decimal) -> None:
+    german = replace(CONTEXT, dayfirst=True, currency="EUR")
+    expected = SetContract("Globex", value, "EUR", on(3, 31, "31.03.2027"))
+    assert parse(f"contract Globex: {typed} renews 31.03.2027", german) == expected
+
+
+def test_the_issue_line_in_a_dayfirst_euro_workspace() -> None:
+    german = replace(CONTEXT, dayfirst=True, currency="EUR")
+    line = "contract Acme Corp: 24.000 € renews 15. Januar 2027 notice 3 months"
+    expected = SetContract(
+        "Acme Corp", Decimal("24000"), "EUR", on(1, 15, "15. Januar 2027"), notice_months=3
+    )
+    assert parse(line, german) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "currency"),
+    [("24000", "CHF"), ("€24000", "EUR"), ("24000 usd", "USD"), ("$24000", "USD")],
+)
+def test_an_amount_without_a_currency_is_in_the_workspaces(typed: str, currency: str) -> None:
+    swiss = replace(CONTEXT, currency="CHF")
+    parsed = parse(f"contract Globex: {typed} renews 2027-03-31", swiss)
+    assert isinstance(parsed, SetContract) and parsed.currency == currency
+
+
+def test_a_dayfirst_workspace_says_so_when_a_value_has_three_decimals() -> None:
+    german = replace(CONTEXT, dayfirst=True)
+    parsed = parse("contract Globex: 24,001 EUR renews 2027-03-31", german)
+    assert isinstance(parsed, ParseError)
+    assert "“24,001 EUR”" in parsed.message and "after “,”" in parsed.message
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.one_of(
+        st.integers(0, 999_999).map(Decimal),  # "24,000": the shape the workspace decides
+        st.decimals(min_value=0, max_value=Decimal("999999999999.99"), places=2),
+    ),
+    dayfirst=st.booleans(),
+    grouped=st.booleans(),
+    mark=st.sampled_from(["", " EUR", "EUR ", "€", " €", "$", " gbp"]),
+)
+def test_a_value_written_in_the_workspaces_convention_reads_back(
+    value: Decimal, dayfirst: bool, grouped: bool, mark: str
+) -> None:
+    written = f"{value:,.2f}" if grouped else f"{value:.2f}"
+    if value == value.to_integral_value():
+        written = written[:-3]  # "24,000": no cents, as people write it
+    if dayfirst:
+        written = written.translate(str.maketrans(",.", ".,"))
+    amount = f"{mark}{written}" if mark.endswith(" ") or mark in ("€", "$") else f"{written}{mark}"
+    context = replace(CONTEXT, dayfirst=dayfirst)
+    parsed = parse(f"contract Globex: {amount} renews 2027-03-31", context)
+    assert isinstance(parsed, SetContract), (amount, parsed)
+    assert parsed.value == value
 
 
 def test_no_known_accounts_still_parses() -> None:
@@ -566,16 +705,24 @@ BAD = [
     ("tag", ["account and a tag"], "tag"),
     ("untag Acme Corp vip emea", ["One tag at a time"], "untag"),
     ("tag Acme " + "x" * 51, ["at most 50"], "tag"),
-    ("contract Globex: -5 EUR renews 2027-03-31", ["can't be negative"], "contract"),
+    ("contract Globex: -5 EUR renews 2027-03-31", ["“-5 EUR” is negative"], "contract"),
     ("contract Globex: 1000000000000 EUR renews 2027-03-31", ["typo"], "contract"),
-    ("contract Globex: 24000 renews 2027-03-31", ["Which currency?"], "contract"),
-    ("contract Globex: 24.000 EUR renews 2027-03-31", ["“24.000”"], "contract"),
-    ("contract Globex: 24k EUR renews 2027-03-31", ["“24k EUR”"], "contract"),
+    ("contract Globex: renews 2027-03-31", ["worth", "`24000 EUR`"], "contract"),
+    ("contract Globex: 24,0,0 EUR renews 2027-03-31", ["“24,0,0 EUR”", "`$24k`"], "contract"),
+    ("contract Globex: 24.001 EUR renews 2027-03-31", ["“24.001 EUR”", "two decimals"], "contract"),
+    ("contract Globex: EUR 24 USD renews 2027-03-31", ["two currencies"], "contract"),
+    ("contract Globex: ¥5000 renews 2027-03-31", ["Which currency is ¥", "JPY"], "contract"),
+    ("contract Globex: twelve EUR renews 2027-03-31", ["“twelve EUR”"], "contract"),
     ("contract Globex: 24000 EUR renews someday", ["“someday”", "`tomorrow`"], "contract"),
     ("contract Globex: 24000 EUR", ["renews <date>"], "contract"),
     ("contract Globex 24000 EUR renews 2027-03-31", ["need a “:”"], "contract"),
     ("contract Globex: €100 USD renews 2027-03-31", ["€ is EUR, not USD"], "contract"),
-    ("contract Globex: 1 EUR renews 2027-03-31 notice 3 months", ["in days"], "contract"),
+    ("contract Globex: 1 EUR renews 2027-03-31 notice 3 moons", ["“moons”"], "contract"),
+    ("contract Globex: 1 EUR renews 2027-03-31 notice three", ["“notice three”"], "contract"),
+    ("contract Globex: 1 EUR renews 2027-03-31 notice 121 months", ["120 months"], "contract"),
+    ("contract Globex: 1 EUR renews 2027-03-31 notice 523 weeks", ["3660 days"], "contract"),
+    ("contract Globex: 1 EUR renews 2027-03-31 notice 3m", ["“notice 3m”", "3 months"], "contract"),
+    ("contract Globex: 1 EUR renews 15. Januarr 2027", ["“15. Januarr 2027”"], "contract"),
     ("contract Globex: 1 EUR renews 2027-03-31 gratis", ["“2027-03-31 gratis”"], "contract"),
     ("contract Globex: 1 EUR renews 2027-03-31 notice 9 days gratis", ["“gratis”"], "contract"),
     ("contract Globex: 1 EUR renews 2027-03-31 notice 9 days notice 3", ["“notice 3”"], "contract"),
@@ -642,6 +789,8 @@ BAD = [
     ("settings hours 18:00-08:00", ["after its start"], "settings hours"),
     ("settings hours all day", ["“all day”"], "settings hours"),
     ("settings workspace dayfirst maybe", ["“maybe”"], "settings workspace dayfirst"),
+    ("settings workspace currency €", ["“€”", "`EUR`"], "settings workspace currency"),
+    ("settings workspace currency euros", ["“euros”"], "settings workspace currency"),
     (
         "settings workspace escalation #cs",
         ["“#cs”", "pick the channel"],

@@ -170,6 +170,7 @@ def _cases(
         ),
         (c.SetHours(time(8), time(18)), dataclasses.replace(prefs, hours_start=time(8))),
         (c.SetDayFirst(True), ws),
+        (c.SetWorkspaceCurrency("EUR"), dataclasses.replace(ws, currency="EUR")),
         (c.SetEscalationChannel(ESCALATION), ws),
         (c.SetRenewalLadder((60, 30)), dataclasses.replace(ws, renewal_ladder=(60, 30))),
     ]
