@@ -104,9 +104,10 @@ class _Keys:
 
 
 class ThreadedBackground:
-    """A small pool of threads (per process), and a timer for each task that settles. At
-    exit what settles starts at once, and what is queued is finished: the interpreter joins
-    the pool's threads before it stops."""
+    """A small pool of threads (per process), and a timer for each task that settles. When
+    the process stops, what is queued is finished (the interpreter joins the pool's threads)
+    and what settles runs once settled (its timer is no daemon); ``shutdown`` starts what
+    settles at once."""
 
     def __init__(self, workers: int = 4, *, timers: TimerFactory = threading.Timer) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="after-answer")
@@ -130,7 +131,9 @@ class ThreadedBackground:
             if job.settle <= 0 or self._closing:
                 return False
             timer = self._timers(job.settle, lambda: self._settled(timer))
-            timer.daemon = True
+            # Not a daemon: a process that exits without ``shutdown`` (the interpreter
+            # stopping) still waits out the settle, and then runs the job.
+            timer.daemon = False
             self._settling[timer] = job
             timer.start()
             return True
@@ -138,8 +141,12 @@ class ThreadedBackground:
     def _settled(self, timer: Timer) -> None:
         with self._lock:
             job = self._settling.pop(timer, None)
-            if job is not None:  # else shutdown has started it already
-                self._pool.submit(self._start, job)
+        if job is None:  # shutdown has started it already
+            return
+        try:
+            self._pool.submit(self._start, job)
+        except RuntimeError:  # the interpreter is stopping: the pool takes no new work
+            self._start(job)
 
     def _start(self, job: _Job) -> None:
         # The job kept for this key meanwhile settles in its turn, or runs next on this same

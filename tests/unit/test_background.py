@@ -156,3 +156,16 @@ def test_a_settled_task_starts_by_itself() -> None:
     assert seen.entered.acquire(timeout=WAIT)  # a new burst, after the first ran
     background.shutdown()
     assert seen.ran == ["first", "second"]
+
+
+def test_a_task_that_settles_while_the_pool_stops_still_runs() -> None:
+    """The interpreter stopping shuts the pool down by itself (no ``shutdown`` call): the
+    settled task then runs on its timer's thread."""
+    timers = _Timers()
+    background, seen = ThreadedBackground(workers=1, timers=timers), _Recorder()
+    background.submit(seen.task("home"), name="home", key="k", settle=1)
+    assert timers.one_more.acquire(timeout=WAIT)
+    assert timers.made[0].daemon is False  # the interpreter waits for it
+    background._pool.shutdown(wait=True)  # as the interpreter's exit does
+    timers.made[0].fire()
+    assert seen.ran == ["home"]
