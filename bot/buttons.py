@@ -56,8 +56,9 @@ def _renewal(value: str) -> tuple[int, date]:
 
 
 def _days_ahead(actor: Actor, now: datetime, days: int, text: str) -> When:
+    """ "Snooze 1 day" is a count of days, like `snooze 4 for 1 day`: it keeps the time of day."""
     today = now.astimezone(ZoneInfo(actor.timezone)).date()
-    return When(day=today + timedelta(days=days), time_of_day=None, text=text)
+    return When(day=today + timedelta(days=days), time_of_day=None, text=text, counted=True)
 
 
 def press(
@@ -105,7 +106,7 @@ def _decide(uow: UnitOfWork, actor: Actor, now: datetime, action_id: str, value:
             return follow_ups.complete_follow_up(uow, actor, now, number)
         case ids.FOLLOW_UP_SNOOZE_DAY:
             number = _number(value, "a follow-up numbered")
-            until = _days_ahead(actor, now, 1, "tomorrow")
+            until = _days_ahead(actor, now, 1, "in 1 day")
             return follow_ups.snooze_follow_up(uow, actor, now, number, until)
         case ids.FOLLOW_UP_SNOOZE_WEEK:
             number = _number(value, "a follow-up numbered")

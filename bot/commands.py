@@ -126,18 +126,20 @@ class CreateFollowUp:
 
 @dataclass(frozen=True, slots=True)
 class CompleteFollowUp:
-    number: int
+    """`done 4 10`: each number once, in the order typed; all of them are closed, or none."""
+
+    numbers: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class SnoozeFollowUp:
-    number: int
+    numbers: tuple[int, ...]
     until: When
 
 
 @dataclass(frozen=True, slots=True)
 class CancelFollowUp:
-    number: int
+    numbers: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +286,7 @@ class ParseError:
     message: str
     usage: str | None = None
     example: str | None = None
+    retype: str | None = None  # the whole line, repeated for the person to copy and correct
 
 
 Command = (

@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -50,6 +50,10 @@ class When:
     day: date
     time_of_day: time | None
     text: str
+    # Counted from today ("in 3 days", "in 2 weeks") rather than named ("monday", "31 Mar"):
+    # a snooze by a count moves a follow-up and keeps its time of day. How the date was said,
+    # not which date it is, so not part of equality.
+    counted: bool = field(default=False, compare=False)
 
     def at(self, tz: ZoneInfo, default_time: time) -> datetime:
         """Aware UTC instant: day at time_of_day (or default_time) in tz, DST-correct."""
@@ -185,10 +189,10 @@ def parse_when(
     typed = text.strip()
     context = _Context(local_today(now, tz), direction, dayfirst)
     try:
-        day, time_of_day = _read(" ".join(typed.split()).lower(), context)
+        day, time_of_day, counted = _read(" ".join(typed.split()).lower(), context)
     except _Refusal as refusal:
         raise DateParseError(typed, refusal.reason) from None
-    return When(day=day, time_of_day=time_of_day, text=typed)
+    return When(day=day, time_of_day=time_of_day, text=typed, counted=counted)
 
 
 def is_known_zone(name: str) -> bool:
@@ -229,17 +233,21 @@ def format_when(when: When, *, today: date) -> str:
     return shown if t is None else f"{shown} {t.hour:02d}:{t.minute:02d}"
 
 
-def _read(phrase: str, context: _Context) -> tuple[date, time | None]:
+def _read(phrase: str, context: _Context) -> tuple[date, time | None, bool]:
+    """The day, the time if one was given, and whether the day was counted from today."""
     if not phrase:
         raise _Refusal("there is nothing to read")
     if len(phrase) > _MAX_LENGTH:
         raise _Refusal("that is too long for a date")
     date_part, time_of_day = _split_time(phrase)
     # A time on its own ("15:00", "at 3pm") is today at that time.
-    day = _read_day(date_part, context) if date_part else context.today
+    day, counted = context.today, False
+    if date_part:
+        day, resolve = _read_day(date_part, context)
+        counted = resolve is _in_count
     if not _MIN_YEAR <= day.year <= _MAX_YEAR:
         raise _Refusal(_YEAR_RANGE)
-    return day, time_of_day
+    return day, time_of_day, counted
 
 
 def _split_time(phrase: str) -> tuple[str, time | None]:
@@ -259,11 +267,12 @@ def _split_time(phrase: str) -> tuple[str, time | None]:
     return phrase[: found.start()], time(hour, minute)
 
 
-def _read_day(phrase: str, context: _Context) -> date:
+def _read_day(phrase: str, context: _Context) -> tuple[date, _Resolver]:
+    """The day, and the rule that read it."""
     for pattern, resolve in _RULES:
         found = pattern.fullmatch(phrase)
         if found is not None:
-            return resolve(found, context)
+            return resolve(found, context), resolve
     raise _Refusal(_why_unreadable(phrase))
 
 

@@ -44,12 +44,13 @@ class DateParseError(RapportError):
 class NotFound(RapportError):
     """Something named or numbered does not exist in this workspace."""
 
-    def __init__(self, what: str, query: str, suggestions: Sequence[str] = ()) -> None:
+    def __init__(
+        self, what: str, query: str, suggestions: Sequence[str] = (), *, hint: str | None = None
+    ) -> None:
         self.what = what
         self.query = query
         self.suggestions = tuple(suggestions)
         message = f"I don't know {what} “{query}”."
-        hint = None
         if self.suggestions:
             hint = "Did you mean " + " or ".join(f"“{s}”" for s in self.suggestions) + "?"
         super().__init__(message, hint=hint)
@@ -61,8 +62,8 @@ class AccountNotFound(NotFound):
 
 
 class FollowUpNotFound(NotFound):
-    def __init__(self, number: int) -> None:
-        super().__init__("a follow-up numbered", str(number))
+    def __init__(self, number: int, *, hint: str | None = None) -> None:
+        super().__init__("a follow-up numbered", str(number), hint=hint)
         self.number = number
 
 

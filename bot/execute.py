@@ -189,11 +189,11 @@ def execute(uow: UnitOfWork, actor: Actor, now: datetime, command: c.Command) ->
                 owner_id=command.owner_id,
             )
         case c.CompleteFollowUp():
-            return follow_ups.complete_follow_up(uow, actor, now, command.number)
+            return follow_ups.complete_follow_ups(uow, actor, now, command.numbers)
         case c.SnoozeFollowUp():
-            return follow_ups.snooze_follow_up(uow, actor, now, command.number, command.until)
+            return follow_ups.snooze_follow_ups(uow, actor, now, command.numbers, command.until)
         case c.CancelFollowUp():
-            return follow_ups.cancel_follow_up(uow, actor, now, command.number)
+            return follow_ups.cancel_follow_ups(uow, actor, now, command.numbers)
         case _:
             return _read(uow, actor, now, command)
 

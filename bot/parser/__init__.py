@@ -36,7 +36,8 @@ def parse_command(text: str, context: ParseContext) -> Command | ParseError:
         return handler(rest, context)
     except Unreadable as unreadable:
         usage, example = USAGE[unreadable.usage or key]
-        return ParseError(unreadable.message, usage=usage, example=example)
+        retype = line if unreadable.retype else None
+        return ParseError(unreadable.message, usage=usage, example=example, retype=retype)
 
 
 # An optional leading "/crm" (the console passes it) or mention of the bot (an app mention).

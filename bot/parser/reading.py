@@ -72,10 +72,13 @@ class ParseContext:
 class Unreadable(Exception):
     """Raised inside this package only; parse_command turns it into a ParseError."""
 
-    def __init__(self, message: str, *, usage: str | None = None) -> None:
+    def __init__(self, message: str, *, usage: str | None = None, retype: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.usage = usage  # a USAGE key when the problem belongs to a sub-command
+        # Whether the reply repeats the whole line, to copy and correct: for a long line that
+        # was refused for one small part of it (a follow-up's date), retyping it all is the cost.
+        self.retype = retype
 
 
 # A token is a run of non-space characters, except that Slack's <…> entities (mentions,
@@ -185,6 +188,15 @@ def _date_message(refusal: DateParseError) -> str:
     why = f" ({refusal.reason})" if refusal.reason else ""
     hint = f" {refusal.hint}" if refusal.hint else ""
     return f"I couldn't read {quote(refusal.text)} as a date{why}.{hint}"
+
+
+def date_refusal(text: str, context: ParseContext, direction: Direction) -> str | None:
+    """Why ``text`` is not a date, as `read_date` would say it; None when it is one."""
+    try:
+        read_date(text, context, direction)
+    except Unreadable as unreadable:
+        return unreadable.message
+    return None
 
 
 def read_date(text: str, context: ParseContext, direction: Direction) -> When:

@@ -12,7 +12,7 @@ from bot.domain import (
     RenewalOutcome,
 )
 from bot.render import ids
-from bot.render.blocks import Block, actions, context, section
+from bot.render.blocks import SECTION_TEXT, Block, actions, context, section
 from bot.render.items import (
     account_name,
     follow_up_due,
@@ -31,13 +31,14 @@ from bot.render.text import (
     money,
     one_line,
     owner_text,
+    pack_lines,
     plural,
     safe,
     to_plain,
 )
 from bot.services.accounts import AccountChange, ContactSaved
 from bot.services.contracts import ContractChange, RenewalRecorded
-from bot.services.follow_ups import FollowUpChange
+from bot.services.follow_ups import FollowUpChange, FollowUpChanges
 from bot.services.interactions import LoggedInteraction
 
 FALLBACK_TEXT = 3000
@@ -212,6 +213,34 @@ def logged(result: LoggedInteraction, viewer: Viewer) -> Reply:
         line += f" · follow-up *#{follow_up.number}* {follow_up_due(follow_up, viewer)}"
         details.append(f"Follow-up: {safe(one_line(follow_up.text), 300)}")
     return confirmation(line, *details)
+
+
+def follow_ups_changed(command: c.Command, changes: FollowUpChanges, viewer: Viewer) -> Reply:
+    """One follow-up as `follow_up_changed` says it; several (`done 4 10`) one line each."""
+    if len(changes.changes) == 1:
+        return follow_up_changed(command, changes.changes[0], viewer)
+    match command:
+        case c.CompleteFollowUp():
+            lead, each = "Done", _closed_line
+        case c.CancelFollowUp():
+            lead, each = "Cancelled", _closed_line
+        case _:
+            lead, each = "Snoozed", _snoozed_line
+    lines = [each(change, viewer) for change in changes.changes]
+    line = f"{lead} {plural(len(lines), 'follow-up')}:"
+    return confirmation(f"{line}\n{pack_lines(lines, SECTION_TEXT - len(line) - 1)}")
+
+
+def _closed_line(change: FollowUpChange, viewer: Viewer) -> str:
+    text = safe(one_line(change.follow_up.text), 300)
+    return f"• *#{change.follow_up.number}* {text} ({account_name(change.account)})"
+
+
+def _snoozed_line(change: FollowUpChange, viewer: Viewer) -> str:
+    follow_up = change.follow_up
+    until = date_token(follow_up.effective_due, viewer, with_time=True)
+    text = safe(one_line(follow_up.text), 300)
+    return f"• *#{follow_up.number}* ({account_name(change.account)}) to {until}: {text}"
 
 
 def follow_up_changed(command: c.Command, change: FollowUpChange, viewer: Viewer) -> Reply:

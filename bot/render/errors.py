@@ -6,7 +6,7 @@ import re
 
 from bot.commands import ParseError
 from bot.errors import RapportError
-from bot.render.blocks import Block, context, section
+from bot.render.blocks import SECTION_TEXT, Block, context, section
 from bot.render.reply import Reply
 from bot.render.text import clip, escape, to_plain
 
@@ -30,16 +30,40 @@ def with_mentions(text: str) -> str:
     )
 
 
-def _reply(icon: str, lines: list[str]) -> Reply:
+def _reply(icon: str, lines: list[str], after: tuple[str, ...] = ()) -> Reply:
     blocks: list[Block] = [section(f"{icon} {lines[0]}")]
     if len(lines) > 1:
         blocks.append(context(*lines[1:]))
-    text = clip(to_plain("\n".join(lines)), FALLBACK_TEXT)
+    blocks.extend(section(text) for text in after)
+    text = clip(to_plain("\n".join((*lines, *after))), FALLBACK_TEXT)
     return Reply(text=text, blocks=blocks, ephemeral=True)
 
 
+RETYPE_LEAD = "Your line, to copy, correct and send again:"
+_FENCE = "```"
+
+
+def retype_sections(line: str) -> tuple[str, ...]:
+    """The refused line as code blocks, to copy whole: a log line may hold 10,000 characters
+    and a section 3,000, so a long one takes several, cut between characters, never inside
+    an escaped ``&…;``."""
+    room = SECTION_TEXT - 2 * len(_FENCE) - len(RETYPE_LEAD) - 1
+    pieces: list[str] = []
+    piece = ""
+    for char in f"/crm {line}":
+        shown = escape(char)
+        if len(piece) + len(shown) > room:
+            pieces.append(piece)
+            piece = ""
+        piece += shown
+    pieces.append(piece)
+    blocks = [f"{_FENCE}{piece}{_FENCE}" for piece in pieces]
+    return (f"{RETYPE_LEAD}\n{blocks[0]}", *blocks[1:])
+
+
 def render_parse_error(error: ParseError) -> Reply:
-    """What was not understood, the command's usage and a working example."""
+    """What was not understood, the command's usage and a working example; for a line refused
+    for one part of it (a follow-up's date), the line itself, ready to copy and correct."""
     lines = [escape(error.message)]
     if error.usage:
         lines.append(f"Usage: `{escape(error.usage)}`")
@@ -47,7 +71,8 @@ def render_parse_error(error: ParseError) -> Reply:
         lines.append(f"Example: `/crm {escape(error.example)}`")
     if len(lines) == 1:
         lines.append("Type `/crm help` for everything I understand.")
-    return _reply(":thinking_face:", lines)
+    after = retype_sections(error.retype) if error.retype else ()
+    return _reply(":thinking_face:", lines, after)
 
 
 def render_refusal(error: RapportError) -> Reply:

@@ -19,9 +19,9 @@ _ABOUT = {
     "contract": "add or replace the open contract",
     "log": "record a touch, optionally with a follow-up",
     "follow up": "a new follow-up, yours unless `for @user`",
-    "done": "close a follow-up",
-    "snooze": "move a follow-up",
-    "cancel": "cancel a follow-up",
+    "done": "close follow-ups: all the numbers given, or none",
+    "snooze": "move follow-ups: all the numbers given, or none",
+    "cancel": "cancel follow-ups: all the numbers given, or none",
     "find": "accounts by name, tag or contact, best match first",
     "show": "the account card",
     "history": "interactions, newest first",
@@ -41,14 +41,21 @@ _ABOUT = {
 _NOTES = {
     "log": "Kinds: "
     + ", ".join(k.value for k in InteractionKind)
-    + ". A follow-up without its own text takes the summary's first sentence.",
+    + ". A follow-up without its own text takes the summary's first sentence. "
+    "`f/u friday`, `followup friday` and `remind me friday: call back` set one too. "
+    "A sentence that starts with one of these words and goes on with a date I can't read "
+    "(`follow up nxt week: …`) stops the whole line: nothing is logged, and I show you the "
+    "line to correct. Inside a sentence (`we agreed to follow up with legal`), or followed by "
+    "no date at all (`Follow-up: none needed`), the words are just part of the summary.",
     "follow up": "Without a time, a follow-up is due at the start of your working day.",
     "contract": "Amounts: `24000`, `24,000.50`, `24.000,50 €`, `€24.000`, `$24k`, `24000 EUR`; "
     "without a currency, the workspace's (`settings workspace currency EUR`). A lone `24.000` "
     "follows the workspace's number style (`settings workspace dayfirst on`: German). Notice: "
     "`notice 60 days`, `notice 8 weeks`, `notice 3 months` (calendar months before the "
     "renewal date).",
-    "snooze": "`snooze 42 for 3 days`, `snooze 42 to friday 15:00` work too.",
+    "snooze": "`snooze 42 for 3 days` moves it by three days and keeps its time of day; "
+    "`snooze 42 until monday` moves it to the start of the owner's working day on Monday; "
+    "`snooze 42 to friday 15:00` sets the time. `snooze 42 43 until monday` moves both.",
     "accounts": "Kinds: customer, prospect, partner, vendor, supplier, distributor, reseller "
     "(`suppliers` works too). Archived accounts are left out. A long list shows 25 at a time "
     "with a Show more button.",

@@ -14,7 +14,7 @@ from bot.render.help import render_help
 from bot.render.reply import Reply, Viewer
 from bot.services.accounts import AccountChange, ContactSaved
 from bot.services.contracts import ContractChange, RenewalRecorded
-from bot.services.follow_ups import FollowUpChange
+from bot.services.follow_ups import FollowUpChange, FollowUpChanges
 from bot.services.interactions import LoggedInteraction
 from bot.services.queries import (
     AccountCard,
@@ -69,9 +69,12 @@ def render_result(executed: Executed, viewer: Viewer) -> Reply:
             return confirmations.outcome_recorded(_expect(value, RenewalRecorded), viewer)
         case c.LogInteraction():
             return confirmations.logged(_expect(value, LoggedInteraction), viewer)
-        case c.CreateFollowUp() | c.CompleteFollowUp() | c.SnoozeFollowUp() | c.CancelFollowUp():
+        case c.CreateFollowUp():
             change = _expect(value, FollowUpChange)
             return confirmations.follow_up_changed(command, change, viewer)
+        case c.CompleteFollowUp() | c.SnoozeFollowUp() | c.CancelFollowUp():
+            changes = _expect(value, FollowUpChanges)
+            return confirmations.follow_ups_changed(command, changes, viewer)
     return _read(command, value, viewer)
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.dates import When
+from bot.dates import When, local_datetime
 from bot.domain import DEFAULT_WORKDAY_START, Account, Actor, FollowUp, FollowUpStatus
-from bot.errors import InvalidInput, NothingToDo
+from bot.errors import FollowUpNotFound, InvalidInput, NotFound, NothingToDo
 from bot.ports import UnitOfWork
 from bot.services import audit
 from bot.services.lookup import resolve_account, resolve_follow_up, user_zone
@@ -20,6 +21,13 @@ from bot.validation import clean_follow_up_text
 class FollowUpChange:
     follow_up: FollowUp
     account: Account
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpChanges:
+    """What one line did to each follow-up it named (`done 4 10`), in the order typed."""
+
+    changes: tuple[FollowUpChange, ...]
 
 
 def due_moment(uow: UnitOfWork, actor: Actor, owner_id: str, when: When) -> datetime:
@@ -84,6 +92,31 @@ def _open_follow_up(uow: UnitOfWork, number: int) -> FollowUp:
     return follow_up
 
 
+_ALL_OR_NONE = "Nothing was changed: a line with several numbers changes all of them or none."
+
+
+def _open_follow_ups(uow: UnitOfWork, numbers: Sequence[int]) -> list[FollowUp]:
+    """Every named follow-up, open; else a refusal naming each that is unknown (or closed),
+    before anything changes, so that a line with several numbers is all or nothing."""
+    if len(numbers) == 1:
+        return [_open_follow_up(uow, numbers[0])]
+    found = {number: uow.follow_ups.by_number(number) for number in dict.fromkeys(numbers)}
+    unknown = [number for number, follow_up in found.items() if follow_up is None]
+    if len(unknown) == 1:
+        raise FollowUpNotFound(unknown[0], hint=_ALL_OR_NONE)
+    if unknown:
+        listed = ", ".join(f"#{number}" for number in unknown)
+        raise NotFound("follow-ups numbered", listed, hint=_ALL_OR_NONE)
+    closed = [f for f in found.values() if f is not None and f.status is not FollowUpStatus.OPEN]
+    if len(closed) == 1:
+        message = f"Follow-up #{closed[0].number} is already {closed[0].status.value}."
+        raise NothingToDo(message, hint=_ALL_OR_NONE)
+    if closed:
+        listed = ", ".join(f"#{f.number} ({f.status.value})" for f in closed)
+        raise NothingToDo(f"Follow-ups {listed} are already closed.", hint=_ALL_OR_NONE)
+    return [follow_up for follow_up in found.values() if follow_up is not None]
+
+
 def _save(
     uow: UnitOfWork, actor: Actor, now: datetime, action: str, before: FollowUp, after: FollowUp
 ) -> FollowUpChange:
@@ -104,31 +137,101 @@ def _save(
 
 
 def complete_follow_up(uow: UnitOfWork, actor: Actor, now: datetime, number: int) -> FollowUpChange:
-    before = _open_follow_up(uow, number)
-    after = dataclasses.replace(
-        before, status=FollowUpStatus.DONE, completed_by=actor.user_id, completed_at=now
-    )
-    return _save(uow, actor, now, "follow_up.done", before, after)
+    [change] = complete_follow_ups(uow, actor, now, [number]).changes
+    return change
 
 
 def cancel_follow_up(uow: UnitOfWork, actor: Actor, now: datetime, number: int) -> FollowUpChange:
-    before = _open_follow_up(uow, number)
-    after = dataclasses.replace(
-        before, status=FollowUpStatus.CANCELLED, completed_by=actor.user_id, completed_at=now
-    )
-    return _save(uow, actor, now, "follow_up.cancel", before, after)
+    [change] = cancel_follow_ups(uow, actor, now, [number]).changes
+    return change
 
 
 def snooze_follow_up(
     uow: UnitOfWork, actor: Actor, now: datetime, number: int, until: When
 ) -> FollowUpChange:
-    before = _open_follow_up(uow, number)
-    snoozed_until = due_moment(uow, actor, before.owner_id, until)
-    if snoozed_until <= now:
-        raise InvalidInput(
-            "until",
-            f"“{until.text}” isn't later than now; snooze to a time still ahead.",
-            hint="For example: `snooze 42 until monday` or `snooze 42 for 3 days`.",
+    [change] = snooze_follow_ups(uow, actor, now, [number], until).changes
+    return change
+
+
+def complete_follow_ups(
+    uow: UnitOfWork, actor: Actor, now: datetime, numbers: Sequence[int]
+) -> FollowUpChanges:
+    """Close each named follow-up as done: all of them, or (one unknown or closed) none."""
+    return _change_each(
+        uow,
+        actor,
+        now,
+        numbers,
+        "follow_up.done",
+        lambda before: dataclasses.replace(
+            before, status=FollowUpStatus.DONE, completed_by=actor.user_id, completed_at=now
+        ),
+    )
+
+
+def cancel_follow_ups(
+    uow: UnitOfWork, actor: Actor, now: datetime, numbers: Sequence[int]
+) -> FollowUpChanges:
+    """Cancel each named follow-up: all of them, or none."""
+    return _change_each(
+        uow,
+        actor,
+        now,
+        numbers,
+        "follow_up.cancel",
+        lambda before: dataclasses.replace(
+            before,
+            status=FollowUpStatus.CANCELLED,
+            completed_by=actor.user_id,
+            completed_at=now,
+        ),
+    )
+
+
+def snooze_follow_ups(
+    uow: UnitOfWork, actor: Actor, now: datetime, numbers: Sequence[int], until: When
+) -> FollowUpChanges:
+    """Move each named follow-up to ``until`` (see ``snooze_moment``): all of them, or none."""
+
+    def snoozed(before: FollowUp) -> FollowUp:
+        moment = snooze_moment(uow, actor, before, until)
+        if moment <= now:
+            raise InvalidInput(
+                "until",
+                f"“{until.text}” isn't later than now; snooze to a time still ahead.",
+                hint="For example: `snooze 42 until monday` or `snooze 42 for 3 days`.",
+            )
+        return dataclasses.replace(before, snoozed_until=moment)
+
+    return _change_each(uow, actor, now, numbers, "follow_up.snooze", snoozed)
+
+
+def snooze_moment(uow: UnitOfWork, actor: Actor, follow_up: FollowUp, until: When) -> datetime:
+    """Where a snooze moves a follow-up. A time given wins. Moved by a count of days or weeks
+    (`for 2 days`), it keeps its own time of day: due Tue 14:00, two days on is Thu 14:00.
+    Moved to a named day (`until monday`), it is due at the start of the owner's working day,
+    as a new follow-up on that day would be."""
+    if until.time_of_day is None and until.counted:
+        zone = user_zone(uow, actor, follow_up.owner_id)
+        kept = follow_up.effective_due.astimezone(zone).time()
+        return local_datetime(until.day, kept, zone)
+    return due_moment(uow, actor, follow_up.owner_id, until)
+
+
+def _change_each(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    numbers: Sequence[int],
+    action: str,
+    change: Callable[[FollowUp], FollowUp],
+) -> FollowUpChanges:
+    # Every follow-up is found and every change made (and refused) before anything is saved.
+    befores = _open_follow_ups(uow, numbers)
+    afters = [change(before) for before in befores]
+    return FollowUpChanges(
+        tuple(
+            _save(uow, actor, now, action, before, after)
+            for before, after in zip(befores, afters, strict=True)
         )
-    after = dataclasses.replace(before, snoozed_until=snoozed_until)
-    return _save(uow, actor, now, "follow_up.snooze", before, after)
+    )

@@ -782,3 +782,22 @@ def test_a_weekday_is_within_a_week_on_its_side(today: date, weekday: int) -> No
     assert 0 <= (today - behind).days <= 6
     assert 1 <= (today - day(f"last {name}", today, PAST)).days <= 7
     assert 0 <= (day(f"this {name}", today, FUTURE) - today).days <= 6
+
+
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        ("in 3 days", True),
+        ("in a week", True),
+        ("in 2 weeks 15:00", True),
+        ("tomorrow", False),
+        ("monday", False),
+        ("next week", False),
+        ("2027-03-31", False),
+        ("15:00", False),
+    ],
+)
+def test_a_date_says_whether_it_was_counted_from_today(text: str, counted: bool) -> None:
+    """A snooze by a count keeps the follow-up's time of day; one to a named day does not."""
+    now = datetime(2027, 1, 6, 10, 0, tzinfo=UTC)
+    assert parse_when(text, now=now, tz=BERLIN, direction=Direction.FUTURE).counted is counted

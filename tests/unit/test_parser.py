@@ -134,7 +134,7 @@ PRODUCT_EXAMPLES = [
             account="Globex", when=on(1, 9, "in 3 days"), text="check the pilot numbers"
         ),
     ),
-    ("/crm snooze 42 until monday", SnoozeFollowUp(number=42, until=on(1, 11, "monday"))),
+    ("/crm snooze 42 until monday", SnoozeFollowUp(numbers=(42,), until=on(1, 11, "monday"))),
     ("/crm show acme corp", ShowAccount(account="acme corp")),
 ]
 
@@ -363,8 +363,40 @@ GOOD = {
             ),
         ),
         (
-            "log call with Acme: x. FOLLOW-UP someday: y",
-            LogInteraction(InteractionKind.CALL, "Acme", "x. FOLLOW-UP someday: y"),
+            "log call with Acme: they want a discount. f/u tomorrow",
+            LogInteraction(
+                InteractionKind.CALL,
+                "Acme",
+                "they want a discount.",
+                follow_up=FollowUpSpec(on(1, 7, "tomorrow")),
+            ),
+        ),
+        (
+            "log call with Acme: pricing. remind me friday: call back",
+            LogInteraction(
+                InteractionKind.CALL,
+                "Acme",
+                "pricing.",
+                follow_up=FollowUpSpec(on(1, 8, "friday"), "call back"),
+            ),
+        ),
+        (
+            "log call with Acme: pricing. Followup next friday.",
+            LogInteraction(
+                InteractionKind.CALL,
+                "Acme",
+                "pricing.",
+                follow_up=FollowUpSpec(on(1, 8, "next friday")),
+            ),
+        ),
+        (
+            "log call with Acme: pricing. follow up 31.03.",
+            LogInteraction(
+                InteractionKind.CALL,
+                "Acme",
+                "pricing.",
+                follow_up=FollowUpSpec(on(3, 31, "31.03.")),
+            ),
         ),
         (
             "log meeting with Globex: line one\n\nline two\nfollow up on friday 9:30: a\nb\n",
@@ -374,10 +406,6 @@ GOOD = {
                 "line one\n\nline two",
                 follow_up=FollowUpSpec(on(1, 8, "friday 9:30", time(9, 30)), "a\nb"),
             ),
-        ),
-        (
-            "log call with Globex: notes\nfollow up friday\nmore notes",
-            LogInteraction(InteractionKind.CALL, "Globex", "notes\nfollow up friday\nmore notes"),
         ),
         (
             "log call with Globex: short\nfollow up friday:",
@@ -420,14 +448,28 @@ GOOD = {
             CreateFollowUp("Initech Labs", on(3, 4, "03/04/2027"), "check"),
         ),
     ],
-    "done": [("done 42", CompleteFollowUp(42)), ("DONE #7", CompleteFollowUp(7))],
-    "cancel": [("cancel 3", CancelFollowUp(3))],
+    "done": [
+        ("done 42", CompleteFollowUp((42,))),
+        ("DONE #7", CompleteFollowUp((7,))),
+        ("done 4 10", CompleteFollowUp((4, 10))),
+        ("done #4, #10 and 12", CompleteFollowUp((4, 10, 12))),
+        ("done 4 4", CompleteFollowUp((4,))),
+    ],
+    "cancel": [("cancel 3", CancelFollowUp((3,))), ("cancel 4 2", CancelFollowUp((4, 2)))],
     "snooze": [
-        ("snooze #42 for 3 days", SnoozeFollowUp(42, on(1, 9, "in 3 days"))),
-        ("snooze 42 for a week", SnoozeFollowUp(42, on(1, 13, "in a week"))),
-        ("snooze 42 for tomorrow", SnoozeFollowUp(42, on(1, 7, "tomorrow"))),
-        ("snooze 42 to 2027-02-01", SnoozeFollowUp(42, on(2, 1, "2027-02-01"))),
-        ("snooze 42 tomorrow 9:00", SnoozeFollowUp(42, on(1, 7, "tomorrow 9:00", time(9, 0)))),
+        ("snooze #42 for 3 days", SnoozeFollowUp((42,), on(1, 9, "in 3 days"))),
+        ("snooze 42 for a week", SnoozeFollowUp((42,), on(1, 13, "in a week"))),
+        ("snooze 42 for tomorrow", SnoozeFollowUp((42,), on(1, 7, "tomorrow"))),
+        ("snooze 4 10 until monday", SnoozeFollowUp((4, 10), on(1, 11, "monday"))),
+        ("snooze #4, #10 by friday", SnoozeFollowUp((4, 10), on(1, 8, "friday"))),
+        ("snooze 4 10 for 2 days", SnoozeFollowUp((4, 10), on(1, 8, "in 2 days"))),
+        ("snooze 4 10 jan", SnoozeFollowUp((4,), on(1, 10, "10 jan"))),
+        ("snooze 4 10 2027-02-01", SnoozeFollowUp((4, 10), on(2, 1, "2027-02-01"))),
+        ("snooze 42 to 2027-02-01", SnoozeFollowUp((42,), on(2, 1, "2027-02-01"))),
+        (
+            "snooze 42 tomorrow 9:00",
+            SnoozeFollowUp((42,), on(1, 7, "tomorrow 9:00", time(9, 0))),
+        ),
     ],
     "find": [
         ("find acme", FindAccounts("acme")),
@@ -748,7 +790,10 @@ BAD = [
     ("done abc", ["“abc”"], "done"),
     ("done 0", ["“0”"], "done"),
     ("done 99999999999", ["“99999999999”"], "done"),
-    ("cancel 4 2", ["“4 2”"], "cancel"),
+    ("cancel 4 two", ["“two”"], "cancel"),
+    ("done 4 x 10", ["“x”"], "done"),
+    ("done " + " ".join(str(n) for n in range(1, 22)), ["at most 20"], "done"),
+    ("snooze 4 10 x until monday", ["“x until monday”"], "snooze"),
     ("snooze 42", ["Until when?"], "snooze"),
     ("snooze 42 until", ["Until when?"], "snooze"),
     ("snooze 42 until someday", ["“someday”", "`next friday 15:00`"], "snooze"),
@@ -941,3 +986,87 @@ def test_an_accounts_line_reads_back_as_its_list(
 ) -> None:
     command = ListAccounts(scope[0], scope[1], kind, tier=tier, tag=tag, at_risk=at_risk)
     assert parse(accounts_line(command)) == command
+
+
+# --- a follow-up is never dropped silently ------------------------------------------------
+
+# (line, the date quoted): a sentence starts with a follow-up word and a date follows that
+# cannot be read, so the whole line is refused and repeated to copy.
+FOLLOW_UP_UNREAD = [
+    (
+        "log call with Initech Labs: they want a discount. follow up nxt week: send revised quote",
+        "“nxt week”",
+    ),
+    ("log call with Acme: pricing. f/u tomorow", "“tomorow”"),
+    ("log call with Acme: pricing. Remind me fri-day: call back", "“fri-day”"),
+    ("log call with Acme: pricing, followup in 2 wks: call", "“in 2 wks”"),
+    ("log call with Acme: pricing; follow-up someday: call", "“someday”"),
+    ("log call with Acme: pricing.\nfollow up soon", "“soon”"),
+    ("log call with Acme: follow up eow: call back.\nGood call overall", "“eow”"),
+    ("log call with Acme: pricing. Follow up with legal in 2 weeks.", "“with legal in 2 weeks”"),
+    ("log call with Acme: pricing. remind me to call back friday", "“to call back friday”"),
+    # The last readable follow-up is taken, and an unreadable one before it still refuses.
+    ("log call with Acme: x. follow up nxt week: a. follow up friday", "“nxt week”"),
+]
+
+
+@pytest.mark.parametrize(("line", "quoted"), FOLLOW_UP_UNREAD, ids=[c[1] for c in FOLLOW_UP_UNREAD])
+def test_a_follow_up_whose_date_cannot_be_read_refuses_the_whole_line(
+    line: str, quoted: str
+) -> None:
+    result = parse(line)
+    assert isinstance(result, ParseError), result
+    assert "I logged nothing" in result.message
+    assert quoted in result.message
+    assert "`next friday 15:00`" in result.message  # the date examples
+    assert result.retype == line  # the whole line, to copy and correct
+    assert (result.usage, result.example) == USAGE["log"]
+
+
+def test_a_readable_follow_up_with_text_after_it_refuses_rather_than_hides() -> None:
+    line = "log call with Globex: notes\nfollow up friday\nmore notes"
+    result = parse(line)
+    assert isinstance(result, ParseError), result
+    assert "“friday”" in result.message and "at the end" in result.message
+    assert result.retype == line
+
+
+# Follow-up words that are part of the summary: inside a sentence, or followed by no date.
+FOLLOW_UP_WORDS_IN_SUMMARIES = [
+    "we agreed to follow up with legal",
+    "Jane will follow up with legal in 2 weeks",  # inside a sentence, however date-like
+    "they asked us to remind me-too vendors by friday",
+    "Follow up with legal on the contract terms and the SLA appendix.",
+    "Discussed. Follow up items: SSO, pricing",
+    "Discussed. Follow-up: none needed.",
+    "Discussed. Follow up may be needed.",
+    "QBR went well. Remind me how the pilot went, said Jane",
+]
+
+
+@pytest.mark.parametrize("summary", FOLLOW_UP_WORDS_IN_SUMMARIES)
+def test_follow_up_words_inside_a_summary_stay_summary_text(summary: str) -> None:
+    assert parse(f"log call with Acme: {summary}") == LogInteraction(
+        InteractionKind.CALL, "Acme", summary
+    )
+
+
+def test_a_refused_line_is_repeated_as_typed_without_the_crm_prefix() -> None:
+    result = parse("/crm log call with Acme: x. f/u nxt week")
+    assert isinstance(result, ParseError)
+    assert result.retype == "log call with Acme: x. f/u nxt week"
+
+
+def test_only_log_lines_are_repeated() -> None:
+    result = parse("follow up Globex someday: x")
+    assert isinstance(result, ParseError)
+    assert result.retype is None
+
+
+def test_a_snooze_by_a_count_says_so_and_one_to_a_day_does_not() -> None:
+    by_count = parse("snooze 4 for 2 days")
+    to_a_day = parse("snooze 4 until monday")
+    with_time = parse("snooze 4 in 2 days 15:00")
+    assert isinstance(by_count, SnoozeFollowUp) and by_count.until.counted
+    assert isinstance(to_a_day, SnoozeFollowUp) and not to_a_day.until.counted
+    assert isinstance(with_time, SnoozeFollowUp) and with_time.until.time_of_day == time(15, 0)

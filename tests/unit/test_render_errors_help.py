@@ -35,9 +35,37 @@ def test_parse_error_shows_what_usage_and_example() -> None:
     assert reply.ephemeral
     assert reply.text == (
         "I couldn't read “soon” as a date.\n"
-        "Usage: `snooze &lt;id&gt; [until|to|for] &lt;when&gt;`\n"
+        "Usage: `snooze &lt;id&gt; [&lt;id&gt; …] [until|to|for|by] &lt;when&gt;`\n"
         "Example: `/crm snooze 42 until monday`"
     )
+
+
+def test_a_refused_log_line_is_repeated_in_a_code_block_to_copy() -> None:
+    usage, example = USAGE["log"]
+    line = "log call with <!channel> & Co: x. follow up nxt week: send `quote`"
+    error = ParseError("I couldn't read “nxt week” as a date.", usage, example, retype=line)
+    reply = render_parse_error(error)
+    check_reply(reply)
+    assert_reply_inert(reply)
+    [copy] = [b for b in reply.blocks if "```" in b.get("text", {}).get("text", "")]
+    assert copy["text"]["text"] == (
+        "Your line, to copy, correct and send again:\n"
+        "```/crm log call with &lt;!channel&gt; &amp; Co: x. follow up nxt week: send `quote````"
+    )
+
+
+def test_a_long_refused_line_is_repeated_whole_in_several_blocks() -> None:
+    line = "log call with Acme: " + "&" * 4000 + "x" * 6000 + " f/u nxt week"
+    reply = render_parse_error(ParseError("nope", "u", "e", retype=line))
+    check_reply(reply)
+    pieces = [
+        b["text"]["text"].removeprefix("Your line, to copy, correct and send again:\n")
+        for b in reply.blocks
+        if "```" in b.get("text", {}).get("text", "")
+    ]
+    assert len(pieces) > 1
+    shown = "".join(piece.removeprefix("```").removesuffix("```") for piece in pieces)
+    assert shown == "/crm " + line.replace("&", "&amp;")
 
 
 def test_parse_error_without_usage_points_to_help() -> None:

@@ -31,7 +31,7 @@ from bot.paging import Cursor, Page
 from bot.render import Reply, Viewer, ids, render_result
 from bot.services.accounts import AccountChange, ContactSaved
 from bot.services.contracts import ContractChange, RenewalRecorded
-from bot.services.follow_ups import FollowUpChange
+from bot.services.follow_ups import FollowUpChange, FollowUpChanges
 from bot.services.interactions import LoggedInteraction
 from bot.services.queries import (
     AccountCard,
@@ -111,16 +111,27 @@ def _cases(
         ),
         (c.CreateFollowUp(name, FRIDAY, text), FollowUpChange(f, a)),
         (
-            c.CompleteFollowUp(3),
-            FollowUpChange(dataclasses.replace(f, status=FollowUpStatus.DONE), a),
+            c.CompleteFollowUp((3,)),
+            FollowUpChanges(
+                (FollowUpChange(dataclasses.replace(f, status=FollowUpStatus.DONE), a),)
+            ),
         ),
         (
-            c.SnoozeFollowUp(3, FRIDAY),
-            FollowUpChange(dataclasses.replace(f, snoozed_until=NOW + timedelta(days=7)), a),
+            c.SnoozeFollowUp((3,), FRIDAY),
+            FollowUpChanges(
+                (FollowUpChange(dataclasses.replace(f, snoozed_until=NOW + timedelta(days=7)), a),)
+            ),
         ),
         (
-            c.CancelFollowUp(3),
-            FollowUpChange(dataclasses.replace(f, status=FollowUpStatus.CANCELLED), a),
+            c.CancelFollowUp((3, 4)),
+            FollowUpChanges(
+                (
+                    FollowUpChange(dataclasses.replace(f, status=FollowUpStatus.CANCELLED), a),
+                    FollowUpChange(
+                        dataclasses.replace(f, number=4, status=FollowUpStatus.CANCELLED), a
+                    ),
+                )
+            ),
         ),
         (c.FindAccounts(name), Found(name, [a], [])),
         (c.ShowAccount(name), card),
@@ -266,8 +277,31 @@ def test_not_renewing_says_churned() -> None:
 
 def test_snooze_shows_the_new_due_moment() -> None:
     f = follow_up(snoozed_until=NOW + timedelta(days=3))
-    reply = _render(c.SnoozeFollowUp(3, FRIDAY), FollowUpChange(f, account()))
+    reply = _render(
+        c.SnoozeFollowUp((3,), FRIDAY), FollowUpChanges((FollowUpChange(f, account()),))
+    )
     assert "Snoozed *#3* (*Acme Corp*) to Mon 7 Dec 16:00" in reply.text
+
+
+def test_several_follow_ups_are_listed_each_with_its_number_account_and_date() -> None:
+    first = follow_up(snoozed_until=NOW + timedelta(days=3), text="Send the quote")
+    second = dataclasses.replace(first, number=10, text="Call back")
+    changes = FollowUpChanges(
+        (FollowUpChange(first, account()), FollowUpChange(second, account(2, "Globex")))
+    )
+    snoozed = _render(c.SnoozeFollowUp((3, 10), FRIDAY), changes)
+    check_reply(snoozed)
+    assert snoozed.text.splitlines() == [
+        "Snoozed 2 follow-ups:",
+        "• *#3* (*Acme Corp*) to Mon 7 Dec 16:00: Send the quote",
+        "• *#10* (*Globex*) to Mon 7 Dec 16:00: Call back",
+    ]
+    done = _render(c.CompleteFollowUp((3, 10)), changes)
+    assert done.text.splitlines() == [
+        "Done 2 follow-ups:",
+        "• *#3* Send the quote (*Acme Corp*)",
+        "• *#10* Call back (*Globex*)",
+    ]
 
 
 def test_follow_up_for_someone_else_names_them() -> None:
