@@ -44,6 +44,10 @@ _NOTES = {
     + ". A follow-up without its own text takes the summary's first sentence.",
     "follow up": "Without a time, a follow-up is due at the start of your working day.",
     "snooze": "`snooze 42 for 3 days`, `snooze 42 to friday 15:00` work too.",
+    "show": "An account's name alone shows its card too: `/crm Acme Corp`. A mark after a "
+    "name (`show Acme Corp.`) is ignored, unless the name ends in it (`Yahoo!`).",
+    "overdue": "Ask as you would: `what's overdue?`, `overdue?`, `show me my overdue`.",
+    "renewals": "Ask as you would: `renewals?`, `what are renewals in 30 days?`.",
     "accounts": "Kinds: customer, prospect, partner, vendor, supplier, distributor, reseller "
     "(`suppliers` works too). Archived accounts are left out. A long list shows 25 at a time "
     "with a Show more button.",
@@ -109,6 +113,11 @@ def _overview(topic: str | None) -> Reply:
     blocks = [
         section(lead),
         *_sections(lines),
-        context("More on one command: `help log`, `help settings`.", _DATES),
+        context(
+            "More on one command: `help log`, `help settings`.",
+            "Ask as you would (`what's overdue?`, `show me my accounts`); an account's name "
+            "alone shows its card.",
+            _DATES,
+        ),
     ]
     return Reply(text=pack_lines([lead, *lines], SECTION_TEXT), blocks=blocks)
