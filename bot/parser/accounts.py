@@ -151,7 +151,7 @@ def parse_rename(rest: str, context: ParseContext) -> RenameAccount:
         raise Unreadable(f"Rename to what? I need “to <new name>” in {reading.quote(rest)}.")
     stripped = rest.strip()
     return RenameAccount(
-        reading.account(stripped[: to.start()]),
+        reading.unknown_account(stripped[: to.start()]),
         reading.new_name(stripped[to.end() :], "The new name"),
     )
 

@@ -64,6 +64,7 @@ from bot.domain import (
 )
 from bot.parser import USAGE, LookedUpNames, NameSet, ParseContext, parse_command
 from bot.parser.lists import accounts_line
+from bot.parser.slack_text import as_typed
 
 # Wednesday 6 January 2027, 11:00 in Berlin.
 NOW = datetime(2027, 1, 6, 10, 0, tzinfo=UTC)
@@ -806,6 +807,16 @@ TYPED = [
     ("status Acme Corp, at risk", SetStatus("Acme Corp", AccountStatus.AT_RISK)),
     ("assign Acme Corp, to <@U02BOB>", AssignAccount("Acme Corp", "U02BOB")),
     ("tag Acme Corp, vip", TagAccount("Acme Corp", ("vip",))),
+    ("rename Acme Corp. to Acme", RenameAccount("Acme Corp", "Acme")),
+    ("rename Nobody Inc. to Somebody", RenameAccount("Nobody Inc", "Somebody")),
+    (
+        "follow up Acme Corp, tomorrow: call",
+        CreateFollowUp("Acme Corp", on(1, 7, "tomorrow"), "call"),
+    ),
+    (
+        "contract Acme Corp.: 1 EUR renews 2027-03-31",
+        SetContract("Acme Corp", Decimal("1"), "EUR", on(3, 31, "2027-03-31")),
+    ),
     ("log call with Acme Corp.: x", LogInteraction(InteractionKind.CALL, "Acme Corp", "x")),
     (
         "log call with Acme Corp, yesterday: x",
@@ -932,3 +943,23 @@ def test_markup_never_reaches_what_is_stored(name: str, form: int) -> None:
         assert parse(f"add {sent}") == AddAccount(typed)
     logged = parse(f"log note with Globex: about {sent}")
     assert isinstance(logged, LogInteraction) and logged.summary == f"about {name}".strip()
+
+
+@pytest.mark.parametrize(
+    ("sent", "typed"),
+    [
+        ("<http://Monday.com|Monday.com>", "Monday.com"),
+        ("<https://x.example/a?b=1&amp;c=2>", "https://x.example/a?b=1&c=2"),
+        ("<http://x.example|>", "http://x.example"),
+        ("<mailto:a@b.example|a@b.example>", "a@b.example"),
+        ("<mailto:a@b.example>", "a@b.example"),
+        ("<tel:+4930123|+49 30 123>", "+49 30 123"),
+        ("<http://x.example|R&amp;D &lt;EU&gt;>", "R&D <EU>"),
+        ("&amp;lt; is typed as &amp;lt;", "&lt; is typed as &lt;"),
+        ("<@U02BOB> <@U02BOB|bob> <#C1|cs> <!here> <!date^1^{date}|Jan 1>", None),
+        ("a < b > c", None),  # the console sends what was typed
+        ("<b>", None),  # no scheme: not a link
+    ],
+)
+def test_slack_text_reads_as_typed(sent: str, typed: str | None) -> None:
+    assert as_typed(sent) == (sent if typed is None else typed)
