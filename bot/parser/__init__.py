@@ -4,6 +4,10 @@ The grammar is PRODUCT.md's table. ``parse_command`` never raises: whatever the 
 answer is a command from ``bot.commands`` or a ``ParseError`` that quotes what was not
 understood, with the command's usage line and a working example (both from ``USAGE``).
 
+The line is first read back into what the person typed (``slack_text.as_typed``: Slack's
+links and entities), then as a question ("what's overdue?"), then as a command; a line that
+is only an account's name shows that account.
+
 Nothing is looked up here except the workspace's known account names, which tell where a
 name with spaces ends. An account nobody knows is passed on as typed, so that the service
 can answer "did you mean …".
@@ -15,9 +19,10 @@ import difflib
 import re
 from collections.abc import Callable, Mapping
 
-from bot.commands import Command, Help, ParseError
+from bot.commands import Command, Help, ParseError, ShowAccount
 from bot.parser import accounts, contacts, contracts, lists, reading, settings, touches
 from bot.parser.reading import KnownNames, LookedUpNames, NameSet, ParseContext, Unreadable
+from bot.parser.slack_text import as_typed
 from bot.parser.usage import COMMON_COMMANDS, USAGE
 
 __all__ = ["USAGE", "KnownNames", "LookedUpNames", "NameSet", "ParseContext", "parse_command"]
@@ -25,16 +30,20 @@ __all__ = ["USAGE", "KnownNames", "LookedUpNames", "NameSet", "ParseContext", "p
 
 def parse_command(text: str, context: ParseContext) -> Command | ParseError:
     """Read one line of `/crm` text; never raises: a command, or a ParseError saying why not."""
-    line = _CRM_PREFIX.sub("", text, count=1).strip()
+    line = _CRM_PREFIX.sub("", as_typed(text), count=1).strip()
     if not line:
         return Help()
-    key, word, rest = _split_command(line)
+    key, word, rest = _split_command(_as_asked(line))
     handler = _HANDLERS.get(key)
     if handler is None:
-        return _unknown_command(word)
+        return _bare_account(line, context) or _unknown_command(word)
     try:
         return handler(rest, context)
     except Unreadable as unreadable:
+        # "Due Diligence Ltd" starts like `due`, but is an account's name.
+        bare = _bare_account(line, context)
+        if bare is not None:
+            return bare
         usage, example = USAGE[unreadable.usage or key]
         retype = line if unreadable.retype else None
         return ParseError(unreadable.message, usage=usage, example=example, retype=retype)
@@ -84,6 +93,49 @@ _COMMAND_WORDS = {key: key for key in _HANDLERS} | {
     "followup": "follow up",
     "who": "who owns",
 }
+
+
+# --- questions and bare names --------------------------------------------------------------
+
+# Lists people ask for as a question: "what's overdue?", "show me my accounts", "renewals?".
+_LIST_COMMANDS = frozenset({"mine", "accounts", "overdue", "due", "renewals", "stale", "notices"})
+# Those that take whose ("my accounts" is `accounts mine`).
+_SCOPED_LISTS = frozenset({"accounts", "overdue", "stale"})
+_ASKING = re.compile(
+    r"(?:what(?:['’]?s|\s+is|\s+are)|show\s+me|list)\s+(?P<asked>\S.*)", re.IGNORECASE | re.DOTALL
+)
+_MY_LIST = re.compile(r"my\s+(?P<list>\S+?)(?P<rest>(?:\s.*)?)", re.IGNORECASE | re.DOTALL)
+_QUESTION_MARKS = "?!. \t\n"
+
+
+def _list_key(word: str) -> str | None:
+    key = word.casefold().rstrip(_QUESTION_MARKS)
+    return key if key in _LIST_COMMANDS and key in _HANDLERS else None
+
+
+def _as_asked(line: str) -> str:
+    """A list asked for as a question, as its command: the asking words ("what's", "what
+    is", "show me", "list") and the question mark dropped, "my accounts" as `accounts mine`.
+    Any other line is returned as it is; a question mark in a summary stays."""
+    asking = _ASKING.fullmatch(line)
+    asked = asking["asked"] if asking is not None else line
+    mine = _MY_LIST.fullmatch(asked)
+    if mine is not None and mine["list"].casefold().rstrip(_QUESTION_MARKS) in _SCOPED_LISTS:
+        asked = f"{mine['list']} mine{mine['rest']}"
+    first = reading.TOKEN.match(asked)
+    key = _list_key(first.group()) if first is not None else None
+    if key is None and first is not None and first.group().casefold().rstrip("?") == "help":
+        key = "help"
+    if key is None:
+        return line
+    rest = asked[first.end() :] if first is not None else ""
+    return f"{key}{rest}".rstrip(_QUESTION_MARKS)
+
+
+def _bare_account(line: str, context: ParseContext) -> ShowAccount | None:
+    """A line that is only an account's name (and maybe a question mark) shows it."""
+    name = reading.known_form(line, context)
+    return ShowAccount(name) if name is not None else None
 
 
 def _split_command(line: str) -> tuple[str, str, str]:

@@ -101,6 +101,12 @@ def _read_add_options(words: Sequence[str]) -> tuple[AddAccount, str | None] | N
     return options, problem
 
 
+def _option_words(text: str) -> list[str]:
+    """The words of `add` options, without the marks a sentence puts between them:
+    "as supplier, tier low" reads as "as supplier tier low"."""
+    return [word.rstrip(reading.TRAILING_MARKS) or word for word in reading.TOKEN.findall(text)]
+
+
 _QUOTED_NAME = re.compile(r"\s*[\"“”](?P<name>[^\"“”]*)[\"“”](?P<options>.*)", re.DOTALL)
 
 
@@ -111,7 +117,7 @@ def parse_add(rest: str, context: ParseContext) -> AddAccount:
     # that holds such words goes in quotes: add "Sold as Seen" tier gold.
     quoted = _QUOTED_NAME.fullmatch(rest)
     if quoted is not None:
-        words = reading.TOKEN.findall(quoted["options"])
+        words = _option_words(quoted["options"])
         read = _read_add_options(words) if words else (AddAccount(name=""), None)
         if read is None:
             raise Unreadable(
@@ -122,7 +128,7 @@ def parse_add(rest: str, context: ParseContext) -> AddAccount:
             raise Unreadable(problem)
         return replace(options, name=reading.new_name(quoted["name"]))
     tokens = list(reading.TOKEN.finditer(rest))
-    words = [token.group() for token in tokens]
+    words = [token.group().rstrip(reading.TRAILING_MARKS) or token.group() for token in tokens]
     for i, word in enumerate(words):
         read = _read_add_options(words[i:]) if word.casefold() in _ADD_KEYWORDS else None
         if read is None:
@@ -131,7 +137,8 @@ def parse_add(rest: str, context: ParseContext) -> AddAccount:
         if problem is not None:
             raise Unreadable(problem)
         name_end = tokens[i - 1].end() if i else 0
-        return replace(options, name=reading.new_name(rest[:name_end]))
+        # "add Ricoh, as supplier": the comma parts the name from its options.
+        return replace(options, name=reading.new_name(rest[:name_end].rstrip(",;:")))
     return AddAccount(name=reading.new_name(rest))
 
 
@@ -145,13 +152,13 @@ def parse_rename(rest: str, context: ParseContext) -> RenameAccount:
         raise Unreadable(f"Rename to what? I need “to <new name>” in {reading.quote(rest)}.")
     stripped = rest.strip()
     return RenameAccount(
-        reading.account(stripped[: to.start()]),
+        reading.unknown_account(stripped[: to.start()]),
         reading.new_name(stripped[to.end() :], "The new name"),
     )
 
 
 def parse_archive(rest: str, context: ParseContext) -> ArchiveAccount:
-    return ArchiveAccount(reading.account(rest))
+    return ArchiveAccount(reading.account_at_end(rest, context))
 
 
 _STATUS_WORDS = {
@@ -170,7 +177,7 @@ def parse_status(rest: str, context: ParseContext) -> SetStatus:
         raise Unreadable(
             f"Which status? End {reading.quote(rest)} with active, at risk or churned."
         )
-    account = reading.account(found["account"])
+    account = reading.account_at_end(found["account"], context)
     word = " ".join(re.split(r"[\s_-]+", found["status"].casefold()))
     if word == "archived":
         raise Unreadable(f"To archive an account, say `archive {account}`.", usage="archive")
@@ -268,7 +275,7 @@ def _account_then_words(rest: str, context: ParseContext) -> tuple[str, list[str
     tokens = list(reading.TOKEN.finditer(rest))
     if len(tokens) < 2:
         raise Unreadable(f"I need an account and a tag in {reading.quote(rest)}.")
-    return reading.account(rest[: tokens[-1].start()]), [tokens[-1].group()]
+    return reading.unknown_account(rest[: tokens[-1].start()]), [tokens[-1].group()]
 
 
 def _tags(words: Sequence[str]) -> tuple[str, ...]:
@@ -303,11 +310,11 @@ def parse_untag(rest: str, context: ParseContext) -> UntagAccount:
 
 
 def parse_show(rest: str, context: ParseContext) -> ShowAccount:
-    return ShowAccount(reading.account(rest))
+    return ShowAccount(reading.account_at_end(rest, context))
 
 
 def parse_who_owns(rest: str, context: ParseContext) -> WhoOwns:
-    return WhoOwns(reading.account(rest.strip().removesuffix("?")))
+    return WhoOwns(reading.account_at_end(rest, context))
 
 
 def parse_assign(rest: str, context: ParseContext) -> AssignAccount:
@@ -317,23 +324,28 @@ def parse_assign(rest: str, context: ParseContext) -> AssignAccount:
         raise Unreadable(
             f"Assign {reading.quote(rest)} to whom? End with an @mention of the new owner."
         )
-    account = rest[: tokens[-1].start()].strip()
-    if not context.is_account(account):
-        account = re.sub(r"\s+to$", "", account, flags=re.IGNORECASE)  # "assign Acme to @bob"
-    return AssignAccount(reading.account(account), user_id)
+    typed = rest[: tokens[-1].start()]
+    known = reading.known_form(typed, context)
+    if known is not None:
+        return AssignAccount(known, user_id)
+    account = re.sub(r"\s+to$", "", typed.strip(), flags=re.IGNORECASE)  # "assign Acme to @bob"
+    return AssignAccount(reading.unknown_account(account), user_id)
 
 
 def parse_history(rest: str, context: ParseContext) -> History:
+    # "history Studio 54" is an account when one is called that; else the number is a limit.
     text = reading.collapse(rest)
-    if context.is_account(text):
-        return History(text)
-    account, _, last = text.rpartition(" ")
-    if account and re.fullmatch(r"[0-9]+", last):
+    account, _, last = reading.without_marks(text).rpartition(" ")
+    counted = bool(account) and re.fullmatch(r"[0-9]+", last) is not None
+    known = reading.known_form(text, context) if text else None
+    if known is not None:
+        return History(known)
+    if counted:
         limit = reading.small_int(last)
         if limit is None or not 1 <= limit <= 100:
             raise Unreadable(f"History shows 1 to 100 interactions, not {reading.quote(last)}.")
-        return History(reading.account(account), limit)
-    return History(reading.account(text))
+        return History(reading.account_at_end(account, context), limit)
+    return History(reading.unknown_account(text))
 
 
 def parse_find(rest: str, context: ParseContext) -> FindAccounts:
@@ -345,7 +357,7 @@ def parse_find(rest: str, context: ParseContext) -> FindAccounts:
         words, include_archived = words[1:], True
     if not words:
         raise Unreadable("Find what? Give part of a name, a tag or a contact.")
-    query = " ".join(words)
+    query = reading.without_marks(" ".join(words)) or " ".join(words)  # "find acme?"
     if len(query) > MAX_NAME_LENGTH:
         raise Unreadable(f"{reading.quote(query)} is longer than anything I could find.")
     return FindAccounts(query, include_archived)
@@ -353,6 +365,6 @@ def parse_find(rest: str, context: ParseContext) -> FindAccounts:
 
 def parse_outcome(renewed: bool) -> Callable[[str, ParseContext], RecordOutcome]:
     def parse(rest: str, context: ParseContext) -> RecordOutcome:
-        return RecordOutcome(reading.account(rest), renewed=renewed)
+        return RecordOutcome(reading.account_at_end(rest, context), renewed=renewed)
 
     return parse

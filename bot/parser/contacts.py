@@ -10,18 +10,12 @@ from bot.domain import MAX_NAME_LENGTH
 from bot.parser import reading
 from bot.parser.reading import ParseContext, Unreadable
 
-# Slack sends typed addresses as links: <mailto:jane@x.io|jane@x.io>, <tel:+4930…|+49 30 …>.
-_LINK = re.compile(r"<((?:mailto:|tel:|https?://)[^<>|]*)(?:\|([^<>]*))?>", re.IGNORECASE)
 _EMAIL = re.compile(r"[^\s@,;<>()]+@[^\s@,;<>()]+\.[^\s@,;<>()]+")
 _PHONE = re.compile(r"(?<![\w+])\(?\+?[0-9][0-9 ()./-]{5,30}[0-9](?![\w])")
 _MAX_EMAIL_LENGTH = 254
 # Between the parts: a comma, a line break, or a dash or bar with spaces around it
 # ("Priya Patel - Head of Procurement - priya@acme.com"); a hyphen inside a word is no break.
 _PART_BREAK = re.compile(r"\s*(?:,|\n|\s[-–—|]\s)\s*")
-
-
-def _unwrap_links(text: str) -> str:
-    return _LINK.sub(lambda link: link[2] or re.sub(r"^(?:mailto|tel):", "", link[1]), text)
 
 
 def _is_phone(text: str) -> bool:
@@ -46,7 +40,6 @@ def _take_once(pattern: re.Pattern[str], text: str, what: str) -> tuple[str | No
 
 def parse_contact(rest: str, context: ParseContext) -> AddContact:
     account, body = reading.account_before_colon(rest, context)
-    body = _unwrap_links(body)
     email, body = _take_once(_EMAIL, body, "e-mail address")
     phone, body = _take_once(_PHONE, body, "phone number")
     if email is not None and len(email) > _MAX_EMAIL_LENGTH:

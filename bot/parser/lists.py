@@ -85,21 +85,30 @@ def parse_accounts(rest: str, context: ParseContext) -> ListAccounts:
 
 def accounts_line(command: ListAccounts) -> str:
     """The `accounts …` line that ``parse_accounts`` reads back as ``command`` (a "Show more"
-    button carries it, so that the next page is read with the same filters)."""
+    button carries it, so that the next page is read with the same filters). It is written
+    as Slack sends a line, a typed tier or tag escaped, since every line is read that way,
+    and ends with whose list it is: a tier typed as "gold?" must not end it, where it would
+    read as a question."""
     words = ["accounts"]
+    if command.kind is not None:
+        words.append(command.kind.value)
+    if command.tier is not None:
+        words += ["tier", _as_sent(command.tier)]
+    if command.tag is not None:
+        words += ["tag", _as_sent(command.tag)]
+    if command.at_risk:
+        words += ["at", "risk"]
     if command.scope is Scope.ALL:
         words.append("all")
     elif command.scope is Scope.USER and command.user_id:
         words.append(f"<@{command.user_id}>")
-    if command.kind is not None:
-        words.append(command.kind.value)
-    if command.tier is not None:
-        words += ["tier", command.tier]
-    if command.tag is not None:
-        words += ["tag", command.tag]
-    if command.at_risk:
-        words += ["at", "risk"]
+    else:
+        words.append("mine")
     return " ".join(words)
+
+
+def _as_sent(typed: str) -> str:
+    return typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def parse_overdue(rest: str, context: ParseContext) -> Overdue:

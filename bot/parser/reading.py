@@ -94,6 +94,12 @@ _QUOTE_LIMIT = 60
 _MAX_ID = 2**31 - 1
 _MAX_DATE_WORDS = 6  # "Wed 31 Mar 2027 at 15:00" is the longest date phrase
 _NAME_SCAN = 4 * MAX_NAME_LENGTH  # how far into a line a known account name may reach
+# The marks a sentence puts after a name ("show Acme Corp.", "who owns Acme??"); a name that
+# ends in one ("Yahoo!") is still found as typed, the longest known name first.
+TRAILING_MARKS = ".,!?;:"
+_MARKS_AT_END = re.compile(r"[\s.,!?;:]+$")
+_MARKS_BEFORE_BOUNDARY = re.compile(r"[.,!?;]+(?=[\s:]|$)")
+_MAX_MARK_FORMS = 4  # "Yahoo!??" is tried as typed, then without one mark at a time
 # Days in a cadence unit: `add … every 2 weeks` and `renewals in 3 months` both use them.
 CADENCE_UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30}
 
@@ -163,22 +169,70 @@ def new_name(text: str, what: str = "An account name") -> str:
     return name
 
 
+def without_marks(text: str) -> str:
+    """``text`` without the punctuation (and spaces) a sentence put after it."""
+    return _MARKS_AT_END.sub("", text)
+
+
 def known_prefixes(text: str, names: KnownNames) -> list[tuple[str, str]]:
     """Known account names that start ``text``, longest first, each with the text after it.
 
-    A name must end at a boundary: the end of the text, whitespace or a colon. Every such
-    prefix is a candidate; the names are asked about all of them at once.
+    A name must end at a boundary: the end of the text, whitespace or a colon, or marks
+    (``.`` ``,`` ``!`` ``?`` ``;``) before one, which belong to the sentence and are left out
+    of the text after it. Every such prefix is a candidate; the names are asked about all
+    of them at once.
     """
     text = text.lstrip()
-    candidates: list[tuple[int, str]] = []
+    candidates: list[tuple[int, int, str]] = []
     for end in range(min(len(text), _NAME_SCAN), 0, -1):
+        after = end
         if end < len(text) and not (text[end].isspace() or text[end] == ":"):
-            continue
+            marks = _MARKS_BEFORE_BOUNDARY.match(text, end)
+            if marks is None:
+                continue
+            after = marks.end()
         if text[end - 1].isspace():
             continue  # the same name as a shorter prefix
-        candidates.append((end, name_key(text[:end])))
-    known = names.among({key for _end, key in candidates}) if candidates else set()
-    return [(collapse(text[:end]), text[end:]) for end, key in candidates if key in known]
+        candidates.append((end, after, name_key(text[:end])))
+    known = names.among({key for _end, _after, key in candidates}) if candidates else set()
+    return [(collapse(text[:end]), text[after:]) for end, after, key in candidates if key in known]
+
+
+def _mark_forms(text: str) -> list[str]:
+    """A name as typed, then with its trailing marks dropped one at a time (a few), then
+    without any: the forms it could mean, longest first."""
+    forms = [text]
+    for _ in range(_MAX_MARK_FORMS):
+        if not forms[-1] or forms[-1][-1] not in TRAILING_MARKS:
+            break
+        forms.append(forms[-1][:-1].rstrip())
+    forms.append(without_marks(text))
+    return [form for form in dict.fromkeys(forms) if form]
+
+
+def known_form(text: str, context: ParseContext) -> str | None:
+    """The longest form of ``text`` (as typed, or with fewer trailing marks) that is a known
+    account's name, asked about all at once; None when none is."""
+    forms = [form for form in _mark_forms(collapse(text)) if len(form) <= MAX_NAME_LENGTH]
+    if not forms:
+        return None
+    known = context.account_keys.among({name_key(form) for form in forms})
+    return next((form for form in forms if name_key(form) in known), None)
+
+
+def account_at_end(text: str, context: ParseContext) -> str:
+    """An account that is all of ``text`` but the marks a sentence put after it: the longest
+    known form ("Yahoo!"), else the name without them ("Acme Corp." → "Acme Corp"), which the
+    service then looks for. A name without trailing marks is taken as typed, unasked."""
+    typed = collapse(text)
+    if typed == without_marks(typed):
+        return account(typed)
+    return known_form(typed, context) or account(without_marks(typed))
+
+
+def unknown_account(text: str) -> str:
+    """An account no known name matched, as typed but for the marks a sentence put after it."""
+    return account(without_marks(collapse(text)))
 
 
 _DATE_EXAMPLES = "Try: " + ", ".join(f"`{example}`" for example in DateParseError.EXAMPLES)
@@ -251,7 +305,7 @@ def account_then_date(
             return name, when
     split = _split_trailing_date(segment, context, direction)
     if split is not None:
-        return account(split[0]), split[1]
+        return unknown_account(split[0]), split[1]
     # "log … tomorrow:" or "follow up … yesterday:": a date, but pointing the wrong way. Say
     # so, rather than take the date for part of an account's name.
     opposite = Direction.FUTURE if direction is Direction.PAST else Direction.PAST
@@ -259,7 +313,7 @@ def account_then_date(
     if wrong_way is not None:
         read_date(wrong_way[1].text, context, direction)  # raises, saying which way it points
     if not required:
-        return account(segment), None
+        return unknown_account(segment), None
     if known and known[0][1].strip():
         read_date(known[0][1], context, direction)  # raises, quoting the date as typed
     if known:
@@ -276,7 +330,7 @@ def account_before_colon(rest: str, context: ParseContext) -> tuple[str, str]:
     colon = SEPARATOR.search(rest)
     if colon is None:
         raise Unreadable(f"I need a “:” after the account in {quote(rest)}.")
-    return account(rest[: colon.start()]), rest[colon.end() :]
+    return unknown_account(rest[: colon.start()]), rest[colon.end() :]
 
 
 def follow_up_number(token: str) -> int:

@@ -56,6 +56,10 @@ _NOTES = {
     "snooze": "`snooze 42 for 3 days` moves it by three days and keeps its time of day; "
     "`snooze 42 until monday` moves it to the start of the owner's working day on Monday; "
     "`snooze 42 to friday 15:00` sets the time. `snooze 42 43 until monday` moves both.",
+    "show": "An account's name alone shows its card too: `/crm Acme Corp`. A mark after a "
+    "name (`show Acme Corp.`) is ignored, unless the name ends in it (`Yahoo!`).",
+    "overdue": "Ask as you would: `what's overdue?`, `overdue?`, `show me my overdue`.",
+    "renewals": "Ask as you would: `renewals?`, `what are renewals in 30 days?`.",
     "accounts": "Kinds: customer, prospect, partner, vendor, supplier, distributor, reseller "
     "(`suppliers` works too). Archived accounts are left out. A long list shows 25 at a time "
     "with a Show more button.",
@@ -124,6 +128,11 @@ def _overview(topic: str | None) -> Reply:
     blocks = [
         section(lead),
         *_sections(lines),
-        context("More on one command: `help log`, `help settings`.", _DATES),
+        context(
+            "More on one command: `help log`, `help settings`.",
+            "Ask as you would (`what's overdue?`, `show me my accounts`); an account's name "
+            "alone shows its card.",
+            _DATES,
+        ),
     ]
     return Reply(text=pack_lines([lead, *lines], SECTION_TEXT), blocks=blocks)

@@ -191,6 +191,12 @@ COMMANDS: dict[str, Callable[[str], Work[object]]] = {
         f"log call with {target}: talked pricing follow up tomorrow: send the quote"
     ),
     "who owns": lambda target: command(f"who owns {target}"),
+    # As typed in Slack: a link, marks after the name, a question, a line that is a name.
+    "who owns, linked and asked": lambda target: command(
+        f"who owns <http://{target}.example|{target}>??"
+    ),
+    "a bare name": lambda target: command(f"{target}."),
+    "what's overdue?": lambda _: command("what's overdue?"),
     "mine": lambda _: command("mine"),
     "overdue all": lambda _: command("overdue all"),
     "due": lambda _: command("due this week"),

@@ -66,6 +66,7 @@ from bot.domain import (
 )
 from bot.parser import USAGE, LookedUpNames, NameSet, ParseContext, parse_command
 from bot.parser.lists import accounts_line
+from bot.parser.slack_text import as_typed
 
 # Wednesday 6 January 2027, 11:00 in Berlin.
 NOW = datetime(2027, 1, 6, 10, 0, tzinfo=UTC)
@@ -1070,3 +1071,209 @@ def test_a_snooze_by_a_count_says_so_and_one_to_a_day_does_not() -> None:
     assert isinstance(by_count, SnoozeFollowUp) and by_count.until.counted
     assert isinstance(to_a_day, SnoozeFollowUp) and not to_a_day.until.counted
     assert isinstance(with_time, SnoozeFollowUp) and with_time.until.time_of_day == time(15, 0)
+
+
+# --- as people type in Slack: links, entities, marks after a name, questions, bare names -------
+
+TYPED_CONTEXT = replace(
+    CONTEXT,
+    account_keys=NameSet.of(
+        "Acme Corp", "Globex", "Monday.com", "Yahoo!", "Yahoo", "Hooli, Inc.", "AT&T",
+        "Due Diligence Ltd", "Studio 54",
+    ),
+)  # fmt: skip
+
+TYPED = [
+    # Slack's links read as what was typed; references stay references.
+    ("add <http://Monday.com|Monday.com>", AddAccount("Monday.com")),
+    ("show <http://monday.com|monday.com>", ShowAccount("monday.com")),
+    ("show <https://monday.com>", ShowAccount("https://monday.com")),
+    ("add AT&amp;T as supplier", AddAccount("AT&T", kind=AccountKind.SUPPLIER)),
+    ("who owns AT&amp;T?", WhoOwns("AT&T")),
+    (
+        "log note with Globex: wrote <mailto:a@b.example|a@b.example> &amp; <mailto:c@d.example>",
+        LogInteraction(InteractionKind.NOTE, "Globex", "wrote a@b.example & c@d.example"),
+    ),
+    (
+        "log note with Globex: typed &lt;3 and &amp;lt; and <@U02BOB|bob>",
+        LogInteraction(InteractionKind.NOTE, "Globex", "typed <3 and &lt; and <@U02BOB|bob>"),
+    ),
+    (
+        "follow up <http://Monday.com|Monday.com> for <@U02BOB> tomorrow: call",
+        CreateFollowUp("Monday.com", on(1, 7, "tomorrow"), "call", "U02BOB"),
+    ),
+    ("assign <http://monday.com|Monday.com> <@U02BOB|bob>", AssignAccount("Monday.com", "U02BOB")),
+    ("settings workspace escalation <#C123ABC|cs>", SetEscalationChannel("C123ABC")),
+    ("tag Globex <#C1|emea>", TagAccount("Globex", ("emea",))),
+    # Marks a sentence puts after a name; a name that ends in one is found as it is.
+    ("show Acme Corp.", ShowAccount("Acme Corp")),
+    ("who owns Acme Corp??", WhoOwns("Acme Corp")),
+    ("history Acme Corp!", History("Acme Corp")),
+    ("history Acme Corp 10.", History("Acme Corp", 10)),
+    ("history Studio 54?", History("Studio 54")),
+    ("show Yahoo!", ShowAccount("Yahoo!")),
+    ("who owns Yahoo!?", WhoOwns("Yahoo!")),
+    ("show Yahoo", ShowAccount("Yahoo")),
+    ("show Hooli, Inc.", ShowAccount("Hooli, Inc.")),
+    ("show Nobody Inc.", ShowAccount("Nobody Inc")),  # unknown: the service says so
+    ("archive Globex;", ArchiveAccount("Globex")),
+    ("renewed Globex.", RecordOutcome("Globex", renewed=True)),
+    ("status Acme Corp, at risk", SetStatus("Acme Corp", AccountStatus.AT_RISK)),
+    ("assign Acme Corp, to <@U02BOB>", AssignAccount("Acme Corp", "U02BOB")),
+    ("tag Acme Corp, vip", TagAccount("Acme Corp", ("vip",))),
+    ("rename Acme Corp. to Acme", RenameAccount("Acme Corp", "Acme")),
+    ("rename Nobody Inc. to Somebody", RenameAccount("Nobody Inc", "Somebody")),
+    (
+        "follow up Acme Corp, tomorrow: call",
+        CreateFollowUp("Acme Corp", on(1, 7, "tomorrow"), "call"),
+    ),
+    (
+        "contract Acme Corp.: 1 EUR renews 2027-03-31",
+        SetContract("Acme Corp", Decimal("1"), "EUR", on(3, 31, "2027-03-31")),
+    ),
+    ("log call with Acme Corp.: x", LogInteraction(InteractionKind.CALL, "Acme Corp", "x")),
+    (
+        "log call with Acme Corp, yesterday: x",
+        LogInteraction(InteractionKind.CALL, "Acme Corp", "x", on(1, 5, "yesterday")),
+    ),
+    ("log call with Nobody.: x", LogInteraction(InteractionKind.CALL, "Nobody", "x")),
+    ("find acme?", FindAccounts("acme")),
+    ("add Ricoh as supplier, tier low", AddAccount("Ricoh", AccountKind.SUPPLIER, tier="low")),
+    ("add Ricoh, as supplier.", AddAccount("Ricoh", AccountKind.SUPPLIER)),
+    ("add Yahoo! Japan", AddAccount("Yahoo! Japan")),
+    # Questions.
+    ("what's overdue?", Overdue()),
+    ("What’s overdue all?", Overdue(Scope.ALL)),
+    ("overdue?", Overdue()),
+    ("renewals?", Renewals()),
+    ("what are the renewals in 30 days?", None),  # "the renewals" is no list command
+    ("what is due this week?", Due("this week")),
+    ("show me my accounts", ListAccounts()),
+    ("list accounts supplier", ListAccounts(kind=AccountKind.SUPPLIER)),
+    ("my overdue", Overdue()),
+    ("mine?", Mine()),
+    ("help?", Help()),
+    ("<@U0RAPPORT> what's stale?", Stale()),
+    # A line that is only a name shows it; even one that starts like a command.
+    ("Acme Corp", ShowAccount("Acme Corp")),
+    ("/crm acme corp?", ShowAccount("acme corp")),
+    ("<http://Monday.com|Monday.com>", ShowAccount("Monday.com")),
+    ("Due Diligence Ltd", ShowAccount("Due Diligence Ltd")),
+    ("Yahoo!", ShowAccount("Yahoo!")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TYPED, ids=[t[0][:40] for t in TYPED])
+def test_lines_as_people_type_them(text: str, expected: Command | None) -> None:
+    result = parse(text, TYPED_CONTEXT)
+    if expected is None:
+        assert isinstance(result, ParseError), result
+    else:
+        assert result == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("Acme Corpse", "I don't understand “Acme”"),
+        ("what's cooking?", "I don't understand “what's”"),
+        ("show me Acme Corp", None),  # `show` an account called "me Acme Corp": unknown, as before
+        ("show ?!", "Which account?"),
+    ],
+)
+def test_neither_a_command_nor_a_name_is_not_understood(text: str, fragment: str | None) -> None:
+    result = parse(text, TYPED_CONTEXT)
+    if fragment is None:
+        assert result == ShowAccount("me Acme Corp")
+        return
+    assert isinstance(result, ParseError), result
+    assert fragment in result.message
+    assert result.usage and result.example
+
+
+def test_a_line_with_marks_asks_about_its_names_once() -> None:
+    asked: list[frozenset[str]] = []
+
+    def lookup(keys: Collection[str]) -> set[str]:
+        asked.append(frozenset(keys))
+        return set(TYPED_CONTEXT.account_keys.among(keys))
+
+    context = replace(CONTEXT, account_keys=LookedUpNames(lookup))
+    assert parse("who owns Yahoo!?", context) == WhoOwns("Yahoo!")
+    assert asked == [{"yahoo!?", "yahoo!", "yahoo"}]
+    asked.clear()
+    assert parse("show Acme Corp", context) == ShowAccount("Acme Corp")
+    assert asked == []  # nothing to drop: taken as typed, as before
+
+
+# Names as people call their accounts: any letters, umlauts, digits, commas, &, marks.
+# Not < > | (Slack's markup; typed, they arrive as entities, which the cases above read).
+_NAME_CHARACTERS = st.characters(
+    blacklist_categories=("Cs", "Cc"), blacklist_characters='<>|"“”:'
+) | st.sampled_from(list("äöüßÄÖÜéñ&,.!?;'-() "))
+_NAMES = st.text(_NAME_CHARACTERS, min_size=1, max_size=60).filter(
+    lambda name: " ".join(name.split()) != ""
+)
+
+
+def _as_slack_sends(typed: str) -> str:
+    return typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_SENT_FORMS = [
+    lambda name: _as_slack_sends(name),
+    lambda name: f"<http://example.com|{_as_slack_sends(name)}>",
+    lambda name: f"<https://example.com/x?a=1&amp;b=2|{_as_slack_sends(name)}>",
+    lambda name: f"<mailto:a@b.example|{_as_slack_sends(name)}>",
+    lambda name: f"{_as_slack_sends(name)}.",
+    lambda name: f"{_as_slack_sends(name)}?",
+    lambda name: f"{_as_slack_sends(name)}!",
+    lambda name: f"{_as_slack_sends(name)}??",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=_NAMES, form=st.sampled_from(range(len(_SENT_FORMS))))
+def test_any_name_as_slack_sends_it_resolves_to_its_account(name: str, form: int) -> None:
+    typed = " ".join(name.split())
+    context = replace(CONTEXT, account_keys=NameSet.of(typed, "Globex"))
+    sent = _SENT_FORMS[form](name)
+    assert parse(f"show {sent}", context) == ShowAccount(typed)
+    assert parse(f"who owns {sent}", context) == WhoOwns(typed)
+    assert parse(f"history {sent}", context) == History(typed)
+    logged = parse(f"log call with {sent}: hello", context)
+    assert isinstance(logged, LogInteraction) and logged.account == typed
+
+
+_OPTION_WORDS = {"as", "owner", "tier", "every"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=_NAMES, form=st.sampled_from(range(4)))
+def test_markup_never_reaches_what_is_stored(name: str, form: int) -> None:
+    typed = " ".join(name.split())
+    sent = _SENT_FORMS[form](name)
+    if not _OPTION_WORDS & {word.casefold() for word in typed.split()}:
+        assert parse(f"add {sent}") == AddAccount(typed)
+    logged = parse(f"log note with Globex: about {sent}")
+    assert isinstance(logged, LogInteraction) and logged.summary == f"about {name}".strip()
+
+
+@pytest.mark.parametrize(
+    ("sent", "typed"),
+    [
+        ("<http://Monday.com|Monday.com>", "Monday.com"),
+        ("<https://x.example/a?b=1&amp;c=2>", "https://x.example/a?b=1&c=2"),
+        ("<http://x.example|>", "http://x.example"),
+        ("<mailto:a@b.example|a@b.example>", "a@b.example"),
+        ("<mailto:a@b.example>", "a@b.example"),
+        ("<tel:+4930123|+49 30 123>", "+49 30 123"),
+        ("<http://x.example|R&amp;D &lt;EU&gt;>", "R&D <EU>"),
+        ("&amp;lt; is typed as &amp;lt;", "&lt; is typed as &lt;"),
+        ("<@U02BOB> <@U02BOB|bob> <#C1|cs> <!here> <!date^1^{date}|Jan 1>", None),
+        ("a < b > c", None),  # the console sends what was typed
+        ("<b>", None),  # no scheme: not a link
+    ],
+)
+def test_slack_text_reads_as_typed(sent: str, typed: str | None) -> None:
+    assert as_typed(sent) == (sent if typed is None else typed)
