@@ -78,8 +78,8 @@ def one_transaction_at_a_time(
     load leaves some requests waiting seconds; within one process, threads queue on a lock
     instead and go as soon as it is free. PostgreSQL needs nothing of the kind.
 
-    A transaction that only ``reading`` (a snapshot, see ``SNAPSHOT``) does not queue when
-    the database is a file in WAL mode: a Home tab built after an answer then never holds up
+    A transaction that only reads (``reading``: a snapshot, see ``SNAPSHOT``) does not queue
+    when the database is a file in WAL mode: a Home tab built after an answer then never holds up
     the next request. An in-memory database has one connection, shared: everything queues."""
     bind = sessions.kw.get("bind")
     if not isinstance(bind, Engine | Connection) or bind.dialect.name != "sqlite":
