@@ -63,11 +63,6 @@ class ParseContext:
     account_keys: KnownNames  # which name keys are the workspace's accounts
     currency: str = "USD"  # the workspace's: an amount written without one is in it
 
-    def is_account(self, text: str) -> bool:
-        """Whether ``text`` is, in any case or spacing, a known account's name."""
-        key = name_key(text)
-        return bool(key) and key in self.account_keys.among((key,))
-
 
 class Unreadable(Exception):
     """Raised inside this package only; parse_command turns it into a ParseError."""

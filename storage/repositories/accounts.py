@@ -178,10 +178,7 @@ class SqlAccountRepository(Scoped):
             return {}
         statement = _accounts_by_ids(self.session.get_bind().dialect.name)
         rows = list(self.session.scalars(statement, {TEAM: self.team_id, "ids": sorted(wanted)}))
-        tags: dict[int, list[str]] = {row.id: [] for row in rows}
-        for account_id, tag in self.session.execute(_tags_of_accounts(), {"ids": list(tags)}):
-            tags[account_id].append(tag)
-        return {row.id: mapping.account(row, tuple(tags[row.id])) for row in rows}
+        return {account.id: account for account in self._as_accounts(rows)}
 
     def names(self, *, include_archived: bool = True) -> list[str]:
         query = select(models.AccountRow.name).where(models.AccountRow.team_id == self.team_id)
@@ -300,13 +297,17 @@ class SqlAccountRepository(Scoped):
         return self._with_tags(page)
 
     def _with_tags(self, page: Page[models.AccountRow]) -> Page[Account]:
-        """A page of rows as accounts, their tags read in one built-once statement (cheaper
-        than selectinload's machinery for the same one query)."""
-        tags: dict[int, list[str]] = {row.id: [] for row in page.items}
+        accounts = {account.id: account for account in self._as_accounts(page.items)}
+        return page.map(lambda row: accounts[row.id])
+
+    def _as_accounts(self, rows: Sequence[models.AccountRow]) -> list[Account]:
+        """Rows as accounts, their tags read in one built-once statement (cheaper than
+        selectinload's machinery for the same one query); none for no rows."""
+        tags: dict[int, list[str]] = {row.id: [] for row in rows}
         if tags:
             for account_id, tag in self.session.execute(_tags_of_accounts(), {"ids": list(tags)}):
                 tags[account_id].append(tag)
-        return page.map(lambda row: mapping.account(row, tuple(tags[row.id])))
+        return [mapping.account(row, tuple(tags[row.id])) for row in rows]
 
     def listed_page(
         self, wanted: AccountFilter, *, limit: int, count_cap: int, after: Cursor | None = None
