@@ -348,3 +348,24 @@ _QUESTIONS = (
 def is_change(command: Command) -> bool:
     """Whether running ``command`` changes anything (and so what a user sees on their Home)."""
     return not isinstance(command, _QUESTIONS)
+
+
+# The commands that name one account (their ``account``, as typed): a line that named several
+# accounts runs again for the one picked (``bot.execute.run_choice``).
+ForAnAccount = (
+    RenameAccount
+    | ArchiveAccount
+    | SetStatus
+    | SetAccountField
+    | TagAccount
+    | UntagAccount
+    | SetContract
+    | LogInteraction
+    | CreateFollowUp
+    | ShowAccount
+    | History
+    | WhoOwns
+    | AssignAccount
+    | AddContact
+    | RecordOutcome
+)

@@ -7,6 +7,7 @@ renewal and notice dates are calendar dates.
 from __future__ import annotations
 
 import enum
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -140,6 +141,21 @@ def name_key(name: str) -> str:
     compatibility forms and invisible characters."""
     normalized = unicodedata.normalize("NFKC", visible(name))
     return " ".join(visible(normalized).casefold().split())
+
+
+_BETWEEN_WORDS = re.compile(r"[\W_]+")
+
+
+def words_key(name: str) -> str:
+    """A name as its words, for finding it when it is not typed in full: its ``name_key``
+    without accents, and with every run of marks between words (``,`` ``.`` ``&`` ``-`` …) as
+    one space. "Hooli, Inc." and "hooli inc" have the same words, as have "Müller" and
+    "Muller". Never longer than the ``name_key``."""
+    decomposed = unicodedata.normalize("NFKD", name_key(name))
+    letters = unicodedata.normalize(
+        "NFC", "".join(char for char in decomposed if not unicodedata.combining(char))
+    )
+    return " ".join(word for word in _BETWEEN_WORDS.split(letters) if word)
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,36 @@ class AccountNotFound(NotFound):
         super().__init__("an account called", query, suggestions)
 
 
+class AmbiguousAccount(RapportError):
+    """Several accounts fit what was typed ("acme": "Acme Corp" and "Acme Labs"). Rapport
+    never guesses between them: the person picks one.
+
+    ``choices``: (account id, name) of those shown, best first; ``more``: whether others fit
+    too. ``line``: the command line it was typed in, when it came from one (``asked_in``), so
+    the reply can offer each account as a button that runs the same line for it."""
+
+    def __init__(
+        self,
+        query: str,
+        choices: Sequence[tuple[int, str]],
+        *,
+        more: bool = False,
+        line: str | None = None,
+    ) -> None:
+        super().__init__(
+            f"More than one account fits “{query}”: which one do you mean?",
+            hint="Pick one, or type more of its name.",
+        )
+        self.query = query
+        self.choices = tuple(choices)
+        self.more = more
+        self.line = line
+
+    def asked_in(self, line: str) -> AmbiguousAccount:
+        """The same refusal, knowing the line it answers."""
+        return AmbiguousAccount(self.query, self.choices, more=self.more, line=line)
+
+
 class FollowUpNotFound(NotFound):
     def __init__(self, number: int, *, hint: str | None = None) -> None:
         super().__init__("a follow-up numbered", str(number), hint=hint)

@@ -8,17 +8,19 @@ them (``NotUnderstood``, carrying the parser's ``ParseError`` with its usage and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import commands as c
+from bot.choices import AccountChoice
 from bot.domain import AccountFilter, Actor, Owner
-from bot.errors import NothingToDo, RapportError
+from bot.errors import AmbiguousAccount, NothingToDo, RapportError
 from bot.paging import Cursor, More
 from bot.parser import LookedUpNames, ParseContext, parse_command
 from bot.ports import UnitOfWork
 from bot.services import accounts, contracts, follow_ups, interactions, queries, settings
+from bot.services.lookup import account_by_id
 from bot.validation import check_storable
 
 
@@ -42,7 +44,26 @@ def run_text(uow: UnitOfWork, actor: Actor, now: datetime, text: str) -> Execute
     """Parse ``text`` in the caller's workspace and zone, then execute it; raises
     ``NotUnderstood`` (or the use case's refusal)."""
     parsed = _parse(uow, actor, now, text)
-    return Executed(parsed, execute(uow, actor, now, parsed))
+    try:
+        return Executed(parsed, execute(uow, actor, now, parsed))
+    except AmbiguousAccount as ambiguous:
+        raise ambiguous.asked_in(text) from None
+
+
+def run_choice(uow: UnitOfWork, actor: Actor, now: datetime, value: str) -> Executed:
+    """A line that named several accounts, run again for the one picked from them: what its
+    "which account?" button carries (``AccountChoice``). The line is read as it was then;
+    its account is the picked one, by id, whatever it has been renamed to since."""
+    try:
+        choice = AccountChoice.decode(value)
+    except ValueError:
+        raise _NO_CHOICE from None
+    parsed = _parse(uow, actor, now, choice.line)
+    if not isinstance(parsed, c.ForAnAccount):
+        raise _NO_CHOICE
+    picked = account_by_id(uow, choice.account_id)
+    chosen = replace(parsed, account=picked.name)
+    return Executed(chosen, execute(uow, actor, now, chosen))
 
 
 def run_more(uow: UnitOfWork, actor: Actor, now: datetime, value: str) -> Executed:
@@ -69,6 +90,11 @@ def _shaped(cursor: Cursor, *parts: type) -> bool:
         type(value) is part for value, part in zip(cursor.key, parts, strict=True)
     )
 
+
+_NO_CHOICE = NothingToDo(
+    "This button doesn't say which line to run for which account, so it does nothing.",
+    hint="Type the line again with the account's full name.",
+)
 
 _NO_MORE = NothingToDo(
     "This button doesn't say which list to go on with, so it shows nothing.",

@@ -103,6 +103,12 @@ class AccountRepository(Protocol):
         (found through an index, never by reading every name)."""
         ...
 
+    def fitting(self, text: str, *, limit: int) -> list[Account]:
+        """Up to ``limit`` accounts that ``text`` names without being a name itself, live
+        ones first: those with exactly its words (no accents or marks: "muller" for
+        "Müller"), else those that start with its words or hold them as whole words."""
+        ...
+
     def save(self, account: Account) -> Account:
         """Write every field of ``account`` (tags included) and return it as stored."""
         ...

@@ -17,7 +17,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.background import Background
 from bot.buttons import DECISIONS, press
-from bot.execute import Executed, run_more
+from bot.commands import is_change
+from bot.execute import Executed, run_choice, run_more
 from bot.forms import FieldErrors, log_from_form, prefill_for_account, prefill_for_message
 from bot.render import account_options, ids, log_modal, render_refusal
 from bot.render.confirmations import logged
@@ -41,6 +42,7 @@ from handlers.respond import (
 logger = logging.getLogger(__name__)
 
 _DECISION_ACTIONS = re.compile("^(" + "|".join(sorted(DECISIONS)) + ")$")
+_CHOICE_ACTIONS = re.compile("^" + re.escape(ids.CHOOSE_ACCOUNT_PREFIX) + "[0-9]+$")
 
 
 def register(app: App, rapport: Rapport, later: Background) -> None:
@@ -88,6 +90,31 @@ def register(app: App, rapport: Rapport, later: Background) -> None:
                 client, click.user_id, click.channel_id, lambda: _show_more(rapport, respond, click)
             ),
             name="show more",
+        )
+
+    @app.action(_CHOICE_ACTIONS)
+    def on_account_chosen(
+        ack: Ack, body: dict[str, Any], request: BoltRequest, client: WebClient, respond: Respond
+    ) -> None:
+        """A line that named several accounts, run for the one picked: before the
+        acknowledgement, as a typed line runs (a change Slack saw acknowledged is stored);
+        its answer then takes the place of the question, so no stale choice stays."""
+        click = payloads.button(body, payloads.delivery_key(request.headers))
+        attempt = rapport.attempt(
+            click.team_id,
+            click.user_id,
+            lambda uow, actor, now: run_choice(uow, actor, now, click.value),
+            once=click.once,
+        )
+        ack()
+        later.submit(
+            telling_the_user(
+                client,
+                click.user_id,
+                click.channel_id,
+                lambda: _answer_choice(rapport, later, client, respond, click, attempt),
+            ),
+            name="a chosen account",
         )
 
     @app.shortcut(ids.MESSAGE_SHORTCUT)
@@ -184,6 +211,27 @@ def _show_more(rapport: Rapport, respond: Respond, click: payloads.ButtonClick) 
         lambda uow, actor, now: run_more(uow, actor, now, click.value),
     )
     respond(response_type="ephemeral", replace_original=False, **message_payload(reply_to(attempt)))
+
+
+def _answer_choice(
+    rapport: Rapport,
+    later: Background,
+    client: WebClient,
+    respond: Respond,
+    click: payloads.ButtonClick,
+    attempt: Attempt[Executed],
+) -> None:
+    if attempt.duplicate:
+        return  # the same click delivered again: answered the first time
+    reply = message_payload(reply_to(attempt))
+    if click.message is None:  # an ephemeral question: only its response_url reaches it
+        respond(replace_original=True, **reply)
+    else:
+        channel, ts = click.message
+        client.chat_update(channel=channel, ts=ts, **reply)
+    refresh_profile_if_old(client, rapport, attempt)
+    if attempt.value is not None and is_change(attempt.value.command):
+        refresh_home(later, client, rapport, click.team_id, click.user_id)
 
 
 def _show_decision(

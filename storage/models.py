@@ -129,6 +129,9 @@ class AccountRow(Versioned, Base):
     team_id: Mapped[str] = _team_fk()
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200))
+    # The name's words (``bot.domain.words_key``): a name typed in part or without its accents
+    # or marks is found by them, through ``search_objects.ACCOUNT_WORDS``.
+    words_key: Mapped[str] = mapped_column(String(200), server_default="")
     kind: Mapped[str] = mapped_column(String(16))
     owner_id: Mapped[str | None] = mapped_column(USER_ID)
     owner_unresolved: Mapped[str | None] = mapped_column(String(320))

@@ -53,6 +53,26 @@ def drop_bytewise_name_statements(dialect: str) -> list[str]:
     return [f"DROP INDEX {BYTEWISE_NAMES}"] if dialect == "postgresql" else []
 
 
+# A name's words (``accounts.words_key``, migration 0012), for a name typed in part: the words
+# it starts with are a range in code-point order, as for ``BYTEWISE_NAMES``.
+ACCOUNT_WORDS = f"{PREFIX}accounts_words"
+
+
+def account_words_statements(dialect: str) -> list[str]:
+    if dialect == "postgresql":
+        return [
+            f'CREATE INDEX {ACCOUNT_WORDS} ON accounts (team_id, words_key COLLATE "C") '
+            "INCLUDE (status, id)"
+        ]
+    if dialect == "sqlite":
+        return [f"CREATE INDEX {ACCOUNT_WORDS} ON accounts (team_id, words_key)"]
+    raise UnsupportedDatabase(dialect)
+
+
+def drop_account_words_statements(dialect: str) -> list[str]:
+    return [f"DROP INDEX {ACCOUNT_WORDS}"]
+
+
 def is_search_object(name: str | None) -> bool:
     """Whether a schema object belongs to name search (and so not to the models)."""
     return bool(name) and str(name).startswith(PREFIX)

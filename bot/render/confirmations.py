@@ -126,16 +126,15 @@ def _all_tags(account: Account) -> str:
     return f"Tags: {tags_text(account.tags)}" if account.tags else "No tags left."
 
 
-def contact_added(saved: ContactSaved, command: c.AddContact) -> Reply:
+def contact_added(saved: ContactSaved) -> Reply:
     contact = saved.contact
     facts = [safe(v, 200) for v in (contact.title, contact.email, contact.phone) if v]
     shown = f" ({' · '.join(facts)})" if facts else ""
-    # The Contact carries only the account id: the name is the one the command resolved.
-    name, account = safe(one_line(contact.name), 200), safe(one_line(command.account), 250)
+    name, account = safe(one_line(contact.name), 200), account_name(saved.account)
     if saved.before is None:
-        return confirmation(f"Added contact *{name}*{shown} to *{account}*.")
+        return confirmation(f"Added contact *{name}*{shown} to {account}.")
     return confirmation(
-        f"Updated contact *{name}*{shown} at *{account}*.",
+        f"Updated contact *{name}*{shown} at {account}.",
         "A contact there had that e-mail already, so no second one was added.",
     )
 

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from bot.choices import AccountChoice
 from bot.commands import ParseError
-from bot.errors import RapportError
-from bot.render.blocks import SECTION_TEXT, Block, context, section
+from bot.errors import AmbiguousAccount, RapportError
+from bot.render import ids
+from bot.render.blocks import (
+    BUTTON_VALUE,
+    SECTION_TEXT,
+    Block,
+    actions,
+    button,
+    context,
+    section,
+)
 from bot.render.reply import Reply
 from bot.render.text import clip, escape, to_plain
 
@@ -77,10 +88,37 @@ def render_parse_error(error: ParseError) -> Reply:
 
 def render_refusal(error: RapportError) -> Reply:
     """A service's refusal: its message, and its hint (an example or what to do instead)."""
+    if isinstance(error, AmbiguousAccount):
+        return render_choices(error)
     lines = [with_mentions(error.message)]
     if error.hint:
         lines.append(with_mentions(error.hint))
     return _reply(":warning:", lines)
+
+
+def render_choices(error: AmbiguousAccount) -> Reply:
+    """The accounts that fit a name, each a button that runs the same line for it; without
+    the line (or with one too long for a button's value), the names to type instead."""
+    names = [escape(name) for _account_id, name in error.choices]
+    listed = ", ".join(f"*{name}*" for name in names) + (", and more" if error.more else "")
+    values = [
+        AccountChoice(account_id, error.line).encode() if error.line is not None else ""
+        for account_id, _name in error.choices
+    ]
+    clickable = all(0 < len(value) <= BUTTON_VALUE for value in values)
+    hint = error.hint if clickable else "Type the line again with the account's full name."
+    if error.more:
+        hint = f"{hint} Not among these? Type more of the name."
+    reply = _reply(":thinking_face:", [with_mentions(error.message), f"{listed}. {hint}"])
+    if not clickable:
+        return reply
+    buttons = [
+        button(name, f"{ids.CHOOSE_ACCOUNT_PREFIX}{place}", value)
+        for place, ((_account_id, name), value) in enumerate(
+            zip(error.choices, values, strict=True), start=1
+        )
+    ]
+    return replace(reply, blocks=[*reply.blocks, actions(ids.CHOOSE_ACCOUNT_BLOCK, buttons)])
 
 
 def render_unexpected() -> Reply:

@@ -57,7 +57,10 @@ _NOTES = {
     "`snooze 42 until monday` moves it to the start of the owner's working day on Monday; "
     "`snooze 42 to friday 15:00` sets the time. `snooze 42 43 until monday` moves both.",
     "show": "An account's name alone shows its card too: `/crm Acme Corp`. A mark after a "
-    "name (`show Acme Corp.`) is ignored, unless the name ends in it (`Yahoo!`).",
+    "name (`show Acme Corp.`) is ignored, unless the name ends in it (`Yahoo!`). Part of a "
+    "name works when one account fits it: its first words (`show acme`), a whole word of it "
+    "(`show mifflin`), or its words without accents or marks (`show muller`, `show hooli "
+    "inc`). When several fit, you get a button for each, and the one you pick runs your line.",
     "overdue": "Ask as you would: `what's overdue?`, `overdue?`, `show me my overdue`.",
     "renewals": "Ask as you would: `renewals?`, `what are renewals in 30 days?`.",
     "accounts": "Kinds: customer, prospect, partner, vendor, supplier, distributor, reseller "

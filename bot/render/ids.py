@@ -27,6 +27,12 @@ STALE_SNOOZE = "stale_snooze_cadence"
 SHOW_MORE = "list_show_more"
 MORE_BLOCK_PREFIX = "more:"
 
+# "Which account?" when several fit a name: one button per account, its action_id this prefix
+# and the button's place ("choose_account_2": unique within the block); value:
+# ``bot.choices.AccountChoice`` (the line as typed and the account picked).
+CHOOSE_ACCOUNT_PREFIX = "choose_account_"
+CHOOSE_ACCOUNT_BLOCK = "choose_account"
+
 # The logging modal (callback_id) and its account picker (external_select action_id).
 LOG_MODAL = "log_interaction"
 ACCOUNT_SELECT = "account"

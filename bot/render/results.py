@@ -60,7 +60,7 @@ def render_result(executed: Executed, viewer: Viewer) -> Reply:
         ):
             return confirmations.account_changed(command, _expect(value, AccountChange), viewer)
         case c.AddContact():
-            return confirmations.contact_added(_expect(value, ContactSaved), command)
+            return confirmations.contact_added(_expect(value, ContactSaved))
         case c.SetContract():
             return confirmations.contract_set(
                 _expect(value, ContractChange), viewer, read_as=command.read_as

@@ -199,9 +199,11 @@ def assign_account(
 
 @dataclass(frozen=True, slots=True)
 class ContactSaved:
-    """A contact added, or (``before``) the account's contact with that e-mail, updated."""
+    """A contact added, or (``before``) the account's contact with that e-mail, updated; and
+    the account it belongs to, as resolved from what was typed."""
 
     contact: Contact
+    account: Account
     before: Contact | None = None
 
 
@@ -241,7 +243,7 @@ def add_contact(
             before=known,
             after=saved,
         )
-        return ContactSaved(saved, before=known)
+        return ContactSaved(saved, current, before=known)
     contact = uow.contacts.add(
         account_id=current.id,
         name=name,
@@ -254,7 +256,7 @@ def add_contact(
     audit.record(
         uow, actor, now, "contact.create", entity="contact", entity_id=contact.id, after=contact
     )
-    return ContactSaved(contact)
+    return ContactSaved(contact, current)
 
 
 def _contact_with_email(uow: UnitOfWork, account_id: int, email: str | None) -> Contact | None:

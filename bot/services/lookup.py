@@ -4,21 +4,36 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.domain import Account, Actor, FollowUp, name_key
-from bot.errors import AccountNotFound, FollowUpNotFound
+from bot.domain import Account, AccountStatus, Actor, FollowUp, name_key
+from bot.errors import AccountNotFound, AmbiguousAccount, FollowUpNotFound
 from bot.matching import suggest
 from bot.ports import UnitOfWork
 
+CHOICES = 5  # accounts offered when several fit what was typed
+
 
 def resolve_account(uow: UnitOfWork, text: str | Account) -> Account:
-    """The account named ``text`` (any case or spacing), archived ones included; an account
-    already found (a button's, a picker's) passes through."""
+    """The account ``text`` names, archived ones included; an account already found (a
+    button's, a picker's) passes through.
+
+    First the name itself (any case or spacing); else the one account that fits the typed
+    words (``fitting``: without accents or marks, the start of a name or a whole word of it),
+    a live one before an archived one. Several fit: ``AmbiguousAccount``, never a guess.
+    None fits: ``AccountNotFound`` with "did you mean" names."""
     if isinstance(text, Account):
         return text
     account = uow.accounts.by_key(name_key(text))
-    if account is None:
-        raise AccountNotFound(text.strip(), suggestions(uow, text, include_archived=True))
-    return account
+    if account is not None:
+        return account
+    fitting = uow.accounts.fitting(text, limit=CHOICES + 1)
+    live = [a for a in fitting if a.status is not AccountStatus.ARCHIVED]
+    candidates = live or fitting
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        shown = [(a.id, a.name) for a in candidates[:CHOICES]]
+        raise AmbiguousAccount(text.strip(), shown, more=len(candidates) > CHOICES)
+    raise AccountNotFound(text.strip(), suggestions(uow, text, include_archived=True))
 
 
 SUGGESTION_CANDIDATES = 50  # names spelt alike, fetched by the index, then ranked here

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import (
     CTE,
     ColumnElement,
+    CompoundSelect,
     Integer,
     Select,
     String,
@@ -36,12 +37,14 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    or_,
     select,
+    union,
     union_all,
 )
 from sqlalchemy.orm import Session
 
-from bot.domain import AccountStatus
+from bot.domain import AccountStatus, name_key, words_key
 from storage import models
 from storage.repositories import name_search
 from storage.repositories.base import TEAM
@@ -130,3 +133,73 @@ def _best_matching(dialect: str, *, short: bool, include_archived: bool) -> AnyS
     return select(found.c.id).order_by(
         found.c.rank, func.length(found.c.name_key), typed.bytewise(found.c.name_key)
     )
+
+
+def fitting_ids(session: Session, team_id: str, typed: str, *, limit: int) -> list[int]:
+    """Ids of up to ``limit`` accounts that ``typed`` names without being a name itself, live
+    ones first: those with exactly its words (``bot.domain.words_key``: "muller" for
+    "Müller", "hooli inc" for "Hooli, Inc."); else those whose words start with its words or
+    hold them as whole words ("acme" for "Acme Corp" and "Big Acme", never "Acmex").
+
+    The start is a range of the words index; whole words inside a name are found through
+    the names' trigram index, as ``find`` finds text inside a name, then kept only where
+    they stand as words."""
+    words = words_key(typed)
+    if not words:
+        return []
+    dialect = session.get_bind().dialect.name
+    values: dict[str, object] = {TEAM: team_id, "limit": limit, "words": words}
+    same = list(session.scalars(_same_words(dialect), values))
+    if same:
+        return same
+    key = name_key(typed)
+    short = len(key) < name_search.TRIGRAM
+    escaped = name_search.like_escaped(words)
+    values |= name_search.Typed.values(key) | {
+        "words_start": words + " ",
+        "words_start_end": words + " " + name_search.LAST_CHARACTER,
+        "words_last": f"% {escaped}",
+        "words_inside": f"% {escaped} %",
+    }
+    return list(session.scalars(_whole_words(dialect, short=short), values))
+
+
+def _fitting_in_order(dialect: str, ids: AnySelect | CompoundSelect[int]) -> AnySelect:
+    """The accounts of ``ids``, live ones first, then the shorter name, then code-point order."""
+    typed = name_search.Typed(dialect)
+    archived = case((_ACCOUNT.status == AccountStatus.ARCHIVED.value, 1), else_=0)
+    return (
+        select(_ACCOUNT.id)
+        .where(_ACCOUNT.id.in_(ids))
+        .order_by(archived, func.length(_ACCOUNT.name_key), typed.bytewise(_ACCOUNT.name_key))
+        .limit(_LIMIT)
+    )
+
+
+@cache
+def _same_words(dialect: str) -> AnySelect:
+    words = bindparam("words", type_=String())
+    same = select(_ACCOUNT.id).where(
+        _ACCOUNT.team_id == _TEAM, name_search.Typed(dialect).bytewise(_ACCOUNT.words_key) == words
+    )
+    return _fitting_in_order(dialect, same)
+
+
+@cache
+def _whole_words(dialect: str, *, short: bool) -> AnySelect:
+    typed = name_search.Typed(dialect)
+    in_order = typed.bytewise(_ACCOUNT.words_key)
+    leading = select(_ACCOUNT.id).where(
+        _ACCOUNT.team_id == _TEAM,
+        in_order >= bindparam("words_start", type_=String()),
+        in_order < bindparam("words_start_end", type_=String()),
+    )
+    if short:  # too short for the trigram index: a name's first words only
+        return _fitting_in_order(dialect, leading)
+    inside = typed.contained(ACCOUNT_NAMES, _TEAM, select(_ACCOUNT.id), short=False).where(
+        or_(
+            _ACCOUNT.words_key.like(bindparam("words_last", type_=String()), escape="\\"),
+            _ACCOUNT.words_key.like(bindparam("words_inside", type_=String()), escape="\\"),
+        )
+    )
+    return _fitting_in_order(dialect, union(leading, inside))

@@ -27,6 +27,7 @@ from bot.domain import (
     Contact,
     Owner,
     name_key,
+    words_key,
 )
 from bot.paging import Cursor, KeyPart, Page
 from storage import mapping, models
@@ -133,6 +134,7 @@ class SqlAccountRepository(Scoped):
             team_id=self.team_id,
             name=name,
             name_key=name_key(name),
+            words_key=words_key(name),
             kind=kind.value,
             owner_id=owner.user_id,
             owner_unresolved=owner.unresolved,
@@ -211,6 +213,11 @@ class SqlAccountRepository(Scoped):
         names = {account_id: name for account_id, name in rows}
         return [names[i] for i in ids]
 
+    def fitting(self, text: str, *, limit: int) -> list[Account]:
+        ids = account_search.fitting_ids(self.session, self.team_id, text, limit=limit)
+        accounts = self.by_ids(ids)
+        return [accounts[i] for i in ids]
+
     def save(self, account: Account) -> Account:
         row = self._row(account.id)
         if row is None:
@@ -218,6 +225,7 @@ class SqlAccountRepository(Scoped):
         check_version(row.version, account.version, f"account {account.id}")
         row.name = account.name
         row.name_key = name_key(account.name)
+        row.words_key = words_key(account.name)
         row.kind = account.kind.value
         row.owner_id = account.owner.user_id
         row.owner_unresolved = account.owner.unresolved

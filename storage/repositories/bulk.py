@@ -33,7 +33,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from bot.domain import Account, AuditEvent, Contact, Contract, FollowUp, Interaction, SlackProfile
+from bot.domain import (
+    Account,
+    AuditEvent,
+    Contact,
+    Contract,
+    FollowUp,
+    Interaction,
+    SlackProfile,
+    words_key,
+)
 from bot.domain import name_key as key_of
 from bot.drafts import NewAccount, NewContact, NewContract, NewFollowUp, NewInteraction
 from bot.errors import ConcurrentChange
@@ -218,6 +227,7 @@ class SqlBulkWriter(Scoped):
                 "team_id": self.team_id,
                 "name": account.name,
                 "name_key": key_of(account.name),
+                "words_key": words_key(account.name),
                 "kind": account.kind.value,
                 "owner_id": account.owner.user_id,
                 "owner_unresolved": account.owner.unresolved,

@@ -40,7 +40,7 @@ AnySelect = TypeVar("AnySelect", bound="Select[*tuple[Any, ...]]")
 TRIGRAM = 3
 WORD_SIMILARITY = "0.5"  # PostgreSQL's bar for "did you mean" candidates (see resembling)
 # The top of the code-point range: every key that starts with a prefix sorts below prefix + it.
-_LAST_CHARACTER = "\U0010ffff"
+LAST_CHARACTER = "\U0010ffff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +91,7 @@ class Typed:
         escaped = like_escaped(key)
         return {
             "typed": key,
-            "typed_end": key + _LAST_CHARACTER,
+            "typed_end": key + LAST_CHARACTER,
             "typed_inside": f"%{escaped}%",
             "typed_start": f"{escaped}%",
             "typed_word_start": f"% {escaped}%",

@@ -91,6 +91,8 @@ WORKS: dict[str, Callable[[str], Work[object]]] = {
     "accounts at risk (mine)": lambda _: command("accounts at risk"),
     "accounts <kind> tier tag (mine)": lambda _: command("accounts customer tier gold tag t1"),
     "accounts @user <kind> at risk": lambda _: command("accounts <@UBOB> customer at risk"),
+    "show <a word of a name>": lambda _: command("show 0002"),
+    "show <a name without its marks>": lambda _: command("show account-0002"),
     "follow-up by id": lambda _: _reading(lambda uow: uow.follow_ups.get(7)),
     "account by id": lambda _: _reading(lambda uow: uow.accounts.get(7)),
     "account by name key": lambda _: _reading(lambda uow: uow.accounts.by_key("account 0007")),
@@ -113,7 +115,14 @@ def _plan(connection: Connection, statement: str, parameters: Any) -> list[str]:
 
 
 # Best match first: ranked by how well each matches, so sorted by nature (its scans still count).
-RANKED = frozenset({"find"})
+RANKED = frozenset(
+    {
+        "find",
+        # The accounts a name fits (a handful, unless the words are common), best first.
+        "show <a word of a name>",
+        "show <a name without its marks>",
+    }
+)
 # Every account of the workspace by name, or those of a tier or tag (which no index covers):
 # the page walks the workspace's name index in its order and stops at its LIMIT, the bounded
 # COUNT at its cap (a LIMIT too). Only for these, and only in a statement with a LIMIT, is a

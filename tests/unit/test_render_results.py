@@ -144,7 +144,7 @@ def _cases(
         ),
         (
             c.AddContact(name, name, title=text[:200]),
-            ContactSaved(contact(name=name, title=text[:200])),
+            ContactSaved(contact(name=name, title=text[:200]), a),
         ),
         (
             c.Mine(),
@@ -602,13 +602,15 @@ def test_set_says_what_changed_and_what_it_was() -> None:
 def test_a_contact_updated_by_its_email_says_so() -> None:
     before = contact(name="Jane", email="jane@acme.example")
     after = dataclasses.replace(before, name="Jane Doe", title="CTO")
-    reply = _render(c.AddContact("Acme Corp", "Jane Doe"), ContactSaved(after, before=before))
+    acme = account(name="Acme Corp")
+    # The account as resolved, not as typed: "acme" named Acme Corp.
+    reply = _render(c.AddContact("acme", "Jane Doe"), ContactSaved(after, acme, before=before))
     assert reply.text.startswith(
         "Updated contact *Jane Doe* (CTO · jane@acme.example) at *Acme Corp*."
     )
     assert "no second one was added" in reply.text
-    added = _render(c.AddContact("Acme Corp", "Jane Doe"), ContactSaved(before))
-    assert added.text.startswith("Added contact *Jane*")
+    added = _render(c.AddContact("acme", "Jane Doe"), ContactSaved(before, acme))
+    assert added.text.startswith("Added contact *Jane* (jane@acme.example) to *Acme Corp*.")
 
 
 def test_find_names_an_archived_match_and_never_offers_to_add_it() -> None:
