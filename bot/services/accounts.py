@@ -55,6 +55,11 @@ def add_account(
     kind = kind or AccountKind.CUSTOMER
     uow.workspaces.get_or_create(now)
     existing = uow.accounts.by_key(name_key(name))
+    if existing is not None and existing.status is AccountStatus.ARCHIVED:
+        raise AlreadyExists(
+            f"There is already an account called “{existing.name}”; it is archived.",
+            hint=f"Bring it back with `status {existing.name} active`.",
+        )
     if existing is not None:
         raise AlreadyExists(
             f"There is already an account called “{existing.name}”.",

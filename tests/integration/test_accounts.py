@@ -226,3 +226,12 @@ def test_a_contact_added_again_with_a_known_email_is_updated_not_doubled(app: Ha
     bare = app.run(ALICE, accounts.add_contact, NOW, account="Acme", name="Jane Doe")
     assert other.before is None and bare.before is None
     assert len({first.id, other.contact.id, bare.contact.id}) == 3
+
+
+def test_adding_an_archived_accounts_name_says_how_to_bring_it_back(app: Harness) -> None:
+    app.run(ALICE, accounts.add_account, NOW, name="Soylent")
+    app.run(ALICE, accounts.archive_account, NOW, account="Soylent")
+    with pytest.raises(AlreadyExists) as refused:
+        app.run(ALICE, accounts.add_account, NOW, name="soylent")
+    assert "archived" in refused.value.message
+    assert refused.value.hint == "Bring it back with `status Soylent active`."

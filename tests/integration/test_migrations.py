@@ -71,3 +71,39 @@ def test_workspaces_from_before_0011_keep_reading_values_as_usd(
     engine.dispose()
     assert currency == "USD"
     migrate.downgrade(url, "0010")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_accounts_from_before_0012_are_found_by_their_words(
+    backend: str, fresh_database_url: Callable[[str], URL]
+) -> None:
+    """0012 fills in the words of the names already there (more than one batch of them)."""
+    url = fresh_database_url(backend)
+    migrate.upgrade(url, "0011")
+    engine = create_database_engine(url)
+    names = ["Müller GmbH & Co. KG", "Hooli, Inc.", *(f"Nordwind {n}" for n in range(1_001))]
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO workspaces (team_id, dayfirst, renewal_ladder, "
+                "last_follow_up_number, created_at, version, currency) "
+                "VALUES ('T1', false, '90,60,30,14,7,1', 0, '2027-01-06 09:00:00+00:00', 1, 'EUR')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO accounts (team_id, name, name_key, kind, status, cadence_days, "
+                "next_touch_due, created_at, updated_at, version) VALUES ('T1', :name, :key, "
+                "'customer', 'active', 30, '2027-01-06 09:00:00+00:00', "
+                "'2027-01-06 09:00:00+00:00', '2027-01-06 09:00:00+00:00', 1)"
+            ),
+            [{"name": name, "key": name.casefold()} for name in names],
+        )
+    migrate.upgrade(url)
+    with engine.connect() as connection:
+        words = dict(connection.execute(text("SELECT name, words_key FROM accounts")).all())
+    engine.dispose()
+    assert words["Müller GmbH & Co. KG"] == "muller gmbh co kg"
+    assert words["Hooli, Inc."] == "hooli inc"
+    assert words["Nordwind 1000"] == "nordwind 1000"  # past the first batch
+    migrate.downgrade(url, "0011")
