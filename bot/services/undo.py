@@ -46,7 +46,31 @@ NOTHING_TO_UNDO = "Nothing of yours to undo from the last hour."
 # Fields every write moves on by itself, and what Slack's profile refreshes without anyone
 # changing anything: not part of what a change changed.
 _UNCOMPARED = frozenset({"version", "updated_at", "slack_timezone"})
-_EDITED = frozenset({"account", "contact", "contract", "follow_up", "user", "workspace"})
+# The edits `undo` knows, each taken back by restoring the fields it changed.
+_EDITS = frozenset(
+    {
+        "account.rename",
+        "account.status",
+        "account.update",
+        "account.tag",
+        "account.untag",
+        "account.assign",
+        "account.touch",
+        "account.stale_snoozed",
+        "contact.update",
+        "contract.replace",
+        "contract.renewed",
+        "contract.churned",
+        "contract.cancelled",
+        "contract.nudges_snoozed",
+        "follow_up.done",
+        "follow_up.snooze",
+        "follow_up.cancel",
+        "follow_up.reopen",
+        "user.settings",
+        "workspace.settings",
+    }
+)
 _CREATED = frozenset({"account", "contact", "contract", "follow_up", "interaction"})
 
 
@@ -139,7 +163,7 @@ def _created(event: AuditEvent) -> bool:
 
 
 def _edited(event: AuditEvent) -> bool:
-    return event.before is not None and event.after is not None and event.entity in _EDITED
+    return event.before is not None and event.after is not None and event.action in _EDITS
 
 
 def _current(uow: UnitOfWork, now: datetime, event: AuditEvent) -> object | None:

@@ -182,6 +182,7 @@ def _record(app: Harness, action: str) -> None:
         entity="account",
         entity_id=1,
         at=LATER,
+        before={"name": "Acme"},  # an import that updated an account
         after={"name": "Acme Corp"},
     )
     app.read("T1", lambda w: w.audit.record(event))
@@ -190,7 +191,7 @@ def _record(app: Harness, action: str) -> None:
 def test_an_import_is_refused_not_skipped(app: Harness) -> None:
     app.run(ALICE, accounts.add_account, NOW, name="Acme Corp")
     _record(app, "account.import")
-    with pytest.raises(CannotUndo, match="import"):
+    with pytest.raises(CannotUndo, match="doesn't take back imports"):
         _undo(app)
     assert app.read("T1", lambda w: w.accounts.names()) == ["Acme Corp"]
 
@@ -254,3 +255,12 @@ def test_a_reopen_is_itself_undone(app: Harness) -> None:
     assert [e.action for e in _undo(app).events] == ["follow_up.reopen"]
     follow_up = app.read("T1", lambda w: w.follow_ups.by_number(number))
     assert follow_up is not None and follow_up.status is FollowUpStatus.DONE
+
+
+def test_an_old_name_taken_since_is_not_given_back(app: Harness) -> None:
+    app.run(ALICE, accounts.add_account, NOW, name="Acme Corp")
+    app.run(ALICE, accounts.rename_account, LATER, account="Acme Corp", new_name="Acme Inc")
+    app.run(BOB, accounts.add_account, LATER, name="Acme Corp")
+    with pytest.raises(CannotUndo, match="Another account is called “Acme Corp” now"):
+        _undo(app)
+    assert sorted(app.read("T1", lambda w: w.accounts.names())) == ["Acme Corp", "Acme Inc"]
