@@ -143,6 +143,18 @@ class CancelFollowUp:
 
 
 @dataclass(frozen=True, slots=True)
+class ReopenFollowUp:
+    """`reopen 4 10`: follow-ups closed or cancelled by mistake; all of them, or none."""
+
+    numbers: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Undo:
+    """Take back the caller's own last change of the last hour (again: the one before)."""
+
+
+@dataclass(frozen=True, slots=True)
 class FindAccounts:
     query: str
     include_archived: bool = False
@@ -304,6 +316,8 @@ Command = (
     | CompleteFollowUp
     | SnoozeFollowUp
     | CancelFollowUp
+    | ReopenFollowUp
+    | Undo
     | FindAccounts
     | ShowAccount
     | History

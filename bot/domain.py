@@ -351,6 +351,7 @@ class AuditEvent:
     before: dict[str, object] | None = None
     after: dict[str, object] | None = None
     id: int | None = None
+    undoes: int | None = None  # an undo's row: the id of the row it took back
 
 
 @dataclass(frozen=True, slots=True)

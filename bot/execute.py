@@ -19,7 +19,15 @@ from bot.errors import AmbiguousAccount, NothingToDo, RapportError
 from bot.paging import Cursor, More
 from bot.parser import LookedUpNames, ParseContext, parse_command
 from bot.ports import UnitOfWork
-from bot.services import accounts, contracts, follow_ups, interactions, queries, settings
+from bot.services import (
+    accounts,
+    contracts,
+    follow_ups,
+    interactions,
+    queries,
+    settings,
+    undo,
+)
 from bot.services.lookup import account_by_id
 from bot.validation import check_storable
 
@@ -220,6 +228,10 @@ def execute(uow: UnitOfWork, actor: Actor, now: datetime, command: c.Command) ->
             return follow_ups.snooze_follow_ups(uow, actor, now, command.numbers, command.until)
         case c.CancelFollowUp():
             return follow_ups.cancel_follow_ups(uow, actor, now, command.numbers)
+        case c.ReopenFollowUp():
+            return follow_ups.reopen_follow_ups(uow, actor, now, command.numbers)
+        case c.Undo():
+            return undo.undo_last_change(uow, actor, now)
         case _:
             return _read(uow, actor, now, command)
 

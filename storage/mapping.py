@@ -153,6 +153,7 @@ def audit_event(row: models.AuditEventRow) -> AuditEvent:
         at=row.at,
         before=row.before,
         after=row.after,
+        undoes=row.undoes,
     )
 
 

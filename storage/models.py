@@ -405,6 +405,8 @@ class AuditEventRow(Base):
     __table_args__ = (
         Index("ix_audit_events_team_at", "team_id", "at"),
         Index("ix_audit_events_team_entity", "team_id", "entity", "entity_id"),
+        # A caller's changes of the last hour, for `undo`.
+        Index("ix_audit_events_team_actor_at", "team_id", "actor", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -416,3 +418,7 @@ class AuditEventRow(Base):
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
     at: Mapped[datetime]
+    # The unit of work (one request) that wrote the row: `undo` takes back one change whole.
+    change_key: Mapped[str | None] = mapped_column(String(32))
+    # An undo's row: the id of the row it took back (the next `undo` skips both).
+    undoes: Mapped[int | None] = mapped_column(Integer)

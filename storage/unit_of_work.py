@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -44,10 +45,12 @@ class SqlUnitOfWork:
         self.interactions: ports.InteractionRepository = SqlInteractionRepository(session, team_id)
         self.follow_ups: ports.FollowUpRepository = SqlFollowUpRepository(session, team_id)
         self.contracts: ports.ContractRepository = SqlContractRepository(session, team_id)
-        self.audit: ports.AuditLog = SqlAuditLog(session, team_id)
+        # One key for every audit row this unit writes: `undo` takes back a change whole.
+        change_key = uuid.uuid4().hex
+        self.audit: ports.AuditLog = SqlAuditLog(session, team_id, change_key)
         self.events: ports.SlackEventLog = SqlSlackEventLog(session, team_id)
         self.nudges: ports.NudgeLedger = SqlNudgeLedger(session, team_id)
-        self.bulk: ports.BulkWriter = SqlBulkWriter(session, team_id)
+        self.bulk: ports.BulkWriter = SqlBulkWriter(session, team_id, change_key)
         self._writes = 0
         event.listen(session, "before_flush", self._flushing)
         event.listen(session, "after_flush", self._flushed)

@@ -71,6 +71,8 @@ _HANDLERS: Mapping[str, _Handler] = {
     "done": touches.parse_done,
     "snooze": touches.parse_snooze,
     "cancel": touches.parse_cancel,
+    "reopen": touches.parse_reopen,
+    "undo": touches.parse_undo,
     "find": accounts.parse_find,
     "show": accounts.parse_show,
     "history": accounts.parse_history,

@@ -11,7 +11,9 @@ from bot.commands import (
     CreateFollowUp,
     FollowUpSpec,
     LogInteraction,
+    ReopenFollowUp,
     SnoozeFollowUp,
+    Undo,
 )
 from bot.dates import Direction, When
 from bot.domain import MAX_FOLLOW_UP_TEXT_LENGTH, MAX_SUMMARY_LENGTH, InteractionKind
@@ -204,10 +206,10 @@ def _numbers(words: list[str]) -> tuple[int, ...]:
     return numbers
 
 
-def _all_numbers(rest: str) -> tuple[int, ...]:
+def _all_numbers(rest: str, command: str = "done") -> tuple[int, ...]:
     words = [word for word in _NUMBER_GAP.split(rest.strip()) if word]
     if not words:
-        raise Unreadable("Which follow-up? Give its number, or several: `done 4 10`.")
+        raise Unreadable(f"Which follow-up? Give its number, or several: `{command} 4 10`.")
     return _numbers(words)
 
 
@@ -217,6 +219,20 @@ def parse_done(rest: str, context: ParseContext) -> CompleteFollowUp:
 
 def parse_cancel(rest: str, context: ParseContext) -> CancelFollowUp:
     return CancelFollowUp(_all_numbers(rest))
+
+
+def parse_reopen(rest: str, context: ParseContext) -> ReopenFollowUp:
+    return ReopenFollowUp(_all_numbers(rest, "reopen"))
+
+
+def parse_undo(rest: str, context: ParseContext) -> Undo:
+    # Anything after `undo` is a different wish (`undo rename Acme`): say so, take nothing back.
+    if rest.strip():
+        raise Unreadable(
+            f"`undo` takes nothing after it, not {reading.quote(rest.strip())}: it takes back "
+            "your last change."
+        )
+    return Undo()
 
 
 # The follow-up numbers that start a snooze (`4 10`, `#4, #10`): each a whole word, so the

@@ -39,6 +39,8 @@ USAGE: Mapping[str, tuple[str, str]] = MappingProxyType(
         "done": ("done <id> [<id> …]", "done 42 43"),
         "snooze": ("snooze <id> [<id> …] [until|to|for|by] <when>", "snooze 42 until monday"),
         "cancel": ("cancel <id> [<id> …]", "cancel 42"),
+        "reopen": ("reopen <id> [<id> …]", "reopen 42"),
+        "undo": ("undo", "undo"),
         "find": ("find <text> [archived]", "find acme"),
         "show": ("show <account>", "show Acme Corp"),
         "history": ("history <account> [N]", "history Acme Corp 10"),

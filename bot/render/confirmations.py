@@ -223,6 +223,8 @@ def follow_ups_changed(command: c.Command, changes: FollowUpChanges, viewer: Vie
             lead, each = "Done", _closed_line
         case c.CancelFollowUp():
             lead, each = "Cancelled", _closed_line
+        case c.ReopenFollowUp():
+            lead, each = "Reopened", _reopened_line
         case _:
             lead, each = "Snoozed", _snoozed_line
     lines = [each(change, viewer) for change in changes.changes]
@@ -233,6 +235,13 @@ def follow_ups_changed(command: c.Command, changes: FollowUpChanges, viewer: Vie
 def _closed_line(change: FollowUpChange, viewer: Viewer) -> str:
     text = safe(one_line(change.follow_up.text), 300)
     return f"• *#{change.follow_up.number}* {text} ({account_name(change.account)})"
+
+
+def _reopened_line(change: FollowUpChange, viewer: Viewer) -> str:
+    follow_up = change.follow_up
+    due = date_token(follow_up.effective_due, viewer, with_time=True)
+    text = safe(one_line(follow_up.text), 300)
+    return f"• *#{follow_up.number}* ({account_name(change.account)}) due {due}: {text}"
 
 
 def _snoozed_line(change: FollowUpChange, viewer: Viewer) -> str:
@@ -255,6 +264,9 @@ def follow_up_changed(command: c.Command, change: FollowUpChange, viewer: Viewer
         case c.SnoozeFollowUp():
             until = date_token(follow_up.effective_due, viewer, with_time=True)
             return confirmation(f"Snoozed {number} ({name}) to {until}.", text)
+        case c.ReopenFollowUp():
+            due = date_token(follow_up.effective_due, viewer, with_time=True)
+            return confirmation(f"Reopened {number} {text} ({name}), due {due}.")
     owner = "" if follow_up.owner_id == viewer.user_id else f" for {mention(follow_up.owner_id)}"
     due = date_token(follow_up.due_at, viewer, with_time=True)
     return confirmation(

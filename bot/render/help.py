@@ -22,6 +22,8 @@ _ABOUT = {
     "done": "close follow-ups: all the numbers given, or none",
     "snooze": "move follow-ups: all the numbers given, or none",
     "cancel": "cancel follow-ups: all the numbers given, or none",
+    "reopen": "open again follow-ups closed or cancelled by mistake",
+    "undo": "take back your own last change of the last hour; again goes one further back",
     "find": "accounts by name, tag or contact, best match first",
     "show": "the account card",
     "history": "interactions, newest first",
@@ -56,6 +58,9 @@ _NOTES = {
     "snooze": "`snooze 42 for 3 days` moves it by three days and keeps its time of day; "
     "`snooze 42 until monday` moves it to the start of the owner's working day on Monday; "
     "`snooze 42 to friday 15:00` sets the time. `snooze 42 43 until monday` moves both.",
+    "undo": "It says what it took back. A change someone else has changed since, or an "
+    "import, is not taken back: I say so and change nothing. An added account with nothing "
+    "added to it goes; one with contacts, touches, follow-ups or a contract is archived.",
     "show": "An account's name alone shows its card too: `/crm Acme Corp`. A mark after a "
     "name (`show Acme Corp.`) is ignored, unless the name ends in it (`Yahoo!`). Part of a "
     "name works when one account fits it: its first words (`show acme`), a whole word of it "

@@ -12,6 +12,7 @@ from bot.render import confirmations, lists, preferences
 from bot.render.cards import account_card
 from bot.render.help import render_help
 from bot.render.reply import Reply, Viewer
+from bot.render.undo import taken_back
 from bot.services.accounts import AccountChange, ContactSaved
 from bot.services.contracts import ContractChange, RenewalRecorded
 from bot.services.follow_ups import FollowUpChange, FollowUpChanges
@@ -26,6 +27,7 @@ from bot.services.queries import (
     RenewalItem,
 )
 from bot.services.settings import SettingsView
+from bot.services.undo import Undone
 
 T = TypeVar("T")
 
@@ -72,9 +74,11 @@ def render_result(executed: Executed, viewer: Viewer) -> Reply:
         case c.CreateFollowUp():
             change = _expect(value, FollowUpChange)
             return confirmations.follow_up_changed(command, change, viewer)
-        case c.CompleteFollowUp() | c.SnoozeFollowUp() | c.CancelFollowUp():
+        case c.CompleteFollowUp() | c.SnoozeFollowUp() | c.CancelFollowUp() | c.ReopenFollowUp():
             changes = _expect(value, FollowUpChanges)
             return confirmations.follow_ups_changed(command, changes, viewer)
+        case c.Undo():
+            return taken_back(_expect(value, Undone), viewer)
     return _read(command, value, viewer)
 
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
+import types
+import typing
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import cast
 
 from bot.domain import Actor, AuditEvent
 from bot.ports import UnitOfWork
 
 Snapshot = dict[str, object]
+T = typing.TypeVar("T")
 
 
 def snapshot(value: object) -> Snapshot:
@@ -56,6 +60,7 @@ def record(
     entity_id: int | str | None,
     before: object | None = None,
     after: object | None = None,
+    undoes: int | None = None,
 ) -> None:
     uow.audit.record(
         AuditEvent(
@@ -67,5 +72,38 @@ def record(
             at=now,
             before=snapshot(before) if before is not None else None,
             after=snapshot(after) if after is not None else None,
+            undoes=undoes,
         )
     )
+
+
+def revive(cls: type[T], data: Snapshot) -> T:
+    """The domain value a snapshot was taken of (``snapshot``'s inverse), for `undo`."""
+    hints = _hints(cast(type, cls))
+    return cls(**{name: _revived(hints[name], data[name]) for name in hints if name in data})
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, object]:
+    hints = typing.get_type_hints(cls)
+    return {name: hints[name] for name in _field_names(cls)}
+
+
+def _revived(hint: object, raw: object) -> object:
+    if raw is None:
+        return None
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        [hint] = [arg for arg in args if arg is not type(None)]
+        return _revived(hint, raw)
+    if origin in (tuple, frozenset) and isinstance(raw, list):
+        return origin(_revived(args[0], item) for item in raw)
+    if hint in (datetime, date, time) and isinstance(raw, str):
+        return hint.fromisoformat(raw)
+    if hint is Decimal:
+        return Decimal(str(raw))
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return hint(raw)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint) and isinstance(raw, dict):
+        return revive(hint, raw)
+    return raw

@@ -235,3 +235,44 @@ def _change_each(
             for before, after in zip(befores, afters, strict=True)
         )
     )
+
+
+def reopen_follow_ups(
+    uow: UnitOfWork, actor: Actor, now: datetime, numbers: Sequence[int]
+) -> FollowUpChanges:
+    """Open again each named follow-up closed (done or cancelled) by mistake: all of them,
+    or (one unknown or open) none. It keeps its due date, so it may be overdue at once."""
+    befores = _closed_follow_ups(uow, numbers)
+    return FollowUpChanges(
+        tuple(
+            _save(
+                uow,
+                actor,
+                now,
+                "follow_up.reopen",
+                before,
+                dataclasses.replace(
+                    before, status=FollowUpStatus.OPEN, completed_by=None, completed_at=None
+                ),
+            )
+            for before in befores
+        )
+    )
+
+
+def _closed_follow_ups(uow: UnitOfWork, numbers: Sequence[int]) -> list[FollowUp]:
+    """Every named follow-up, closed; else a refusal naming each unknown (or open) one."""
+    found = {number: uow.follow_ups.by_number(number) for number in dict.fromkeys(numbers)}
+    unknown = [number for number, follow_up in found.items() if follow_up is None]
+    hint = _ALL_OR_NONE if len(found) > 1 else None
+    if len(unknown) == 1:
+        raise FollowUpNotFound(unknown[0], hint=hint)
+    if unknown:
+        listed = ", ".join(f"#{number}" for number in unknown)
+        raise NotFound("follow-ups numbered", listed, hint=hint)
+    still_open = [f for f in found.values() if f is not None and f.status is FollowUpStatus.OPEN]
+    if still_open:
+        listed = ", ".join(f"#{f.number}" for f in still_open)
+        verb = "is" if len(still_open) == 1 else "are"
+        raise NothingToDo(f"{listed} {verb} already open.", hint=hint)
+    return [follow_up for follow_up in found.values() if follow_up is not None]

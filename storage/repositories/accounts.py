@@ -11,6 +11,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     bindparam,
+    delete,
     exists,
     func,
     literal,
@@ -247,6 +248,14 @@ class SqlAccountRepository(Scoped):
         flag_modified(row, "updated_at")
         self.session.flush()
         return self._domain(row)
+
+    def delete(self, account: Account) -> None:
+        row = self._row(account.id)
+        if row is None:
+            raise LookupError(f"account {account.id} is not in workspace {self.team_id}")
+        check_version(row.version, account.version, f"account {account.id}")
+        self.session.delete(row)
+        self.session.flush()
 
     def search(self, text: str, *, include_archived: bool, limit: int) -> list[Account]:
         key = name_key(text)
@@ -487,6 +496,13 @@ class SqlContactRepository(Scoped):
         row.phone = contact.phone
         self.session.flush()
         return mapping.contact(row)
+
+    def delete(self, contact_id: int) -> None:
+        self.session.execute(
+            delete(models.ContactRow).where(
+                models.ContactRow.team_id == self.team_id, models.ContactRow.id == contact_id
+            )
+        )
 
     def names_by_account(self, account_ids: Iterable[int]) -> dict[int, list[str]]:
         wanted = list(set(account_ids))

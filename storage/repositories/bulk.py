@@ -32,6 +32,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
 
 from bot.domain import (
     Account,
@@ -71,6 +72,11 @@ def _as_row(values: dict[str, Any]) -> Any:
 
 
 class SqlBulkWriter(Scoped):
+    def __init__(self, session: Session, team_id: str, change_key: str | None = None) -> None:
+        super().__init__(session, team_id)
+        # The unit of work's: its audit rows are one change (see ``SqlAuditLog``).
+        self.change_key = change_key
+
     @property
     def _postgres(self) -> bool:
         return self.session.get_bind().dialect.name == "postgresql"
@@ -543,6 +549,8 @@ class SqlBulkWriter(Scoped):
                     "before": event.before,
                     "after": event.after,
                     "at": event.at,
+                    "change_key": self.change_key,
+                    "undoes": event.undoes,
                 }
                 for event in events
             ],

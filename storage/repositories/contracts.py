@@ -117,6 +117,16 @@ class SqlContractRepository(Scoped):
         self.session.flush()
         return mapping.contract(row)
 
+    def delete(self, contract: Contract) -> None:
+        row = self.session.scalars(
+            self._select().where(models.ContractRow.id == contract.id)
+        ).one_or_none()
+        if row is None:
+            raise LookupError(f"contract {contract.id} is not in workspace {self.team_id}")
+        check_version(row.version, contract.version, f"contract {contract.id}")
+        self.session.delete(row)
+        self.session.flush()
+
     def open_renewing_by(self, last_day: date, owner_id: str | None) -> list[Contract]:
         query = (
             self._select()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -20,6 +21,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.orm import Session
 
 from bot.domain import AuditEvent
 from bot.nudges.model import ItemKind, LedgerEntry, NudgeStatus, Occasion
@@ -49,6 +51,13 @@ def _remember_event(dialect: str) -> Executable:
 
 
 class SqlAuditLog(Scoped):
+    """The audit trail of one unit of work: the rows it writes share a ``change_key``, so
+    `undo` takes back what one request changed, whole."""
+
+    def __init__(self, session: Session, team_id: str, change_key: str | None = None) -> None:
+        super().__init__(session, team_id)
+        self.change_key = change_key or uuid.uuid4().hex
+
     def record(self, event: AuditEvent) -> None:
         if event.team_id != self.team_id:
             raise ValueError("an audit event must belong to the unit of work's workspace")
@@ -62,6 +71,8 @@ class SqlAuditLog(Scoped):
                 before=event.before,
                 after=event.after,
                 at=event.at,
+                change_key=self.change_key,
+                undoes=event.undoes,
             )
         )
         # No flush: nothing reads an audit row back in the unit that writes it (a query
@@ -85,6 +96,23 @@ class SqlAuditLog(Scoped):
 
     def all(self) -> list[AuditEvent]:
         return self._list()
+
+    def latest_change(self, actor: str, since: datetime) -> list[AuditEvent]:
+        audit = models.AuditEventRow
+        mine = (audit.team_id == self.team_id, audit.actor == actor, audit.at >= since)
+        # An undo's rows come after the rows they took back, so the window holds both.
+        undone = select(audit.undoes).where(*mine, audit.undoes.is_not(None))
+        newest = self.session.scalars(
+            select(audit)
+            .where(*mine, audit.undoes.is_(None), audit.id.not_in(undone))
+            .order_by(audit.id.desc())
+            .limit(1)
+        ).one_or_none()
+        if newest is None:
+            return []
+        if newest.change_key is None:  # written in bulk (an import): a change of its own
+            return [mapping.audit_event(newest)]
+        return self._list(audit.actor == actor, audit.change_key == newest.change_key)
 
 
 class SqlSlackEventLog(Scoped):

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select
 from sqlalchemy.orm import aliased
 
 from bot.domain import FollowUp, FollowUpStatus, Interaction, InteractionKind
@@ -94,6 +94,23 @@ class SqlInteractionRepository(Scoped):
             self._for_account(account_id).where(models.InteractionRow.occurred_at == occurred_at)
         )
         return [mapping.interaction(r) for r in rows]
+
+    def get(self, interaction_id: int) -> Interaction | None:
+        row = self.session.scalars(
+            select(models.InteractionRow).where(
+                models.InteractionRow.team_id == self.team_id,
+                models.InteractionRow.id == interaction_id,
+            )
+        ).one_or_none()
+        return mapping.interaction(row) if row else None
+
+    def delete(self, interaction_id: int) -> None:
+        self.session.execute(
+            delete(models.InteractionRow).where(
+                models.InteractionRow.team_id == self.team_id,
+                models.InteractionRow.id == interaction_id,
+            )
+        )
 
     def latest_for_accounts(self, account_ids: Iterable[int]) -> dict[int, Interaction]:
         """Each account's newest interaction, for several accounts in one query a slice: one

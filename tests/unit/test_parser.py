@@ -35,6 +35,7 @@ from bot.commands import (
     RecordOutcome,
     RenameAccount,
     Renewals,
+    ReopenFollowUp,
     Scope,
     SetAccountField,
     SetContract,
@@ -53,6 +54,7 @@ from bot.commands import (
     SnoozeFollowUp,
     Stale,
     TagAccount,
+    Undo,
     UntagAccount,
     WhoOwns,
 )
@@ -457,6 +459,9 @@ GOOD = {
         ("done 4 4", CompleteFollowUp((4,))),
     ],
     "cancel": [("cancel 3", CancelFollowUp((3,))), ("cancel 4 2", CancelFollowUp((4, 2)))],
+    # More of these two in tests/unit/test_parser_undo_reopen.py.
+    "reopen": [("reopen #12", ReopenFollowUp((12,)))],
+    "undo": [("undo", Undo())],
     "snooze": [
         ("snooze #42 for 3 days", SnoozeFollowUp((42,), on(1, 9, "in 3 days"))),
         ("snooze 42 for a week", SnoozeFollowUp((42,), on(1, 13, "in a week"))),

@@ -14,10 +14,13 @@ import pytest
 from bot import commands as c
 from bot.dates import When
 from bot.domain import (
+    Account,
     AccountFilter,
     AccountKind,
     AccountStatus,
+    AuditEvent,
     ContractDirection,
+    FollowUp,
     FollowUpStatus,
     InteractionKind,
     NudgeMode,
@@ -30,6 +33,7 @@ from bot.execute import Executed
 from bot.paging import Cursor, Page
 from bot.render import Reply, Viewer, ids, render_result
 from bot.services.accounts import AccountChange, ContactSaved
+from bot.services.audit import snapshot
 from bot.services.contracts import ContractChange, RenewalRecorded
 from bot.services.follow_ups import FollowUpChange, FollowUpChanges
 from bot.services.interactions import LoggedInteraction
@@ -43,6 +47,7 @@ from bot.services.queries import (
     RenewalItem,
 )
 from bot.services.settings import SettingsView
+from bot.services.undo import Undone
 from tests.unit.test_render_support import (
     ALI,
     BOB,
@@ -133,6 +138,8 @@ def _cases(
                 )
             ),
         ),
+        (c.ReopenFollowUp((3,)), FollowUpChanges((FollowUpChange(f, a),))),
+        (c.Undo(), _undone(a, renamed, f)),
         (c.FindAccounts(name), Found(name, [a], [])),
         (c.ShowAccount(name), card),
         (c.History(name), History(a, [interaction(summary=text)])),
@@ -185,6 +192,28 @@ def _cases(
         (c.SetEscalationChannel(ESCALATION), ws),
         (c.SetRenewalLadder((60, 30)), dataclasses.replace(ws, renewal_ladder=(60, 30))),
     ]
+
+
+def _undone(a: Account, renamed: Account, f: FollowUp) -> Undone:
+    """What `undo` returns for a line that renamed an account and added a follow-up to it."""
+
+    def row(action: str, entity: str, before: object | None, after: object) -> AuditEvent:
+        return AuditEvent(
+            team_id="T1",
+            actor=ME,
+            action=action,
+            entity=entity,
+            entity_id=1,
+            at=NOW,
+            before=snapshot(before) if before is not None else None,
+            after=snapshot(after),
+        )
+
+    events = (
+        row("account.rename", "account", a, renamed),
+        row("follow_up.create", "follow_up", None, f),
+    )
+    return Undone(events, NOW - timedelta(minutes=2), {a.id: renamed.name})
 
 
 def _render(command: c.Command, value: object, who: Viewer | None = None) -> Reply:
