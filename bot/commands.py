@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Literal
 
 from bot.dates import When
-from bot.domain import AccountKind, AccountStatus, InteractionKind, NudgeMode
+from bot.domain import AccountKind, AccountStatus, InteractionKind, NudgeMode, RenewalPeriod
 
 
 class Scope(enum.StrEnum):
@@ -222,8 +222,18 @@ class Due:
 
 @dataclass(frozen=True, slots=True)
 class Renewals:
-    within_days: int | None = None  # None and not this_quarter: the default window (90 days)
-    this_quarter: bool = False
+    """`renewals [in <N> days|this month|this quarter|next quarter]`: neither given means the
+    default window (90 days)."""
+
+    within_days: int | None = None
+    period: RenewalPeriod | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Notices:
+    """`notices [in <N> days]`: coming notice deadlines; None means the default (90 days)."""
+
+    within_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +339,7 @@ Command = (
     | Overdue
     | Due
     | Renewals
+    | Notices
     | Stale
     | RecordOutcome
     | ShowSettings
@@ -354,6 +365,7 @@ _QUESTIONS = (
     Overdue,
     Due,
     Renewals,
+    Notices,
     Stale,
     ShowSettings,
 )

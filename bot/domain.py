@@ -89,6 +89,21 @@ class RenewalOutcome(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class ActionKind(enum.StrEnum):
+    """What a contract needs next: notice given by its deadline, or its renewal decided."""
+
+    NOTICE = "notice"
+    RENEWAL = "renewal"
+
+
+class RenewalPeriod(enum.StrEnum):
+    """A calendar window of `renewals`: the rest of this month or quarter, or the next one."""
+
+    THIS_MONTH = "this month"
+    THIS_QUARTER = "this quarter"
+    NEXT_QUARTER = "next quarter"
+
+
 class NudgeMode(enum.StrEnum):
     DIGEST = "digest"
     INSTANT = "instant"
@@ -331,6 +346,24 @@ class Contract:
         if self.notice_days is None:
             return None
         return self.renewal_date - timedelta(days=self.notice_days)
+
+    def next_action(self, acting_from: date) -> NextAction:
+        """The date that needs action from ``acting_from`` on (today, or a window's first day):
+        the notice deadline while it is on or after that day, else the renewal date (a
+        deadline already passed leaves the renewal as what comes next; a renewal date already
+        passed is an outcome still to record). The order of `renewals`, `mine` and the Home."""
+        deadline = self.notice_deadline
+        if deadline is not None and deadline >= acting_from:
+            return NextAction(deadline, ActionKind.NOTICE)
+        return NextAction(self.renewal_date, ActionKind.RENEWAL)
+
+
+@dataclass(frozen=True, slots=True)
+class NextAction:
+    """A contract's next date that needs action, and which one it is."""
+
+    day: date
+    kind: ActionKind
 
 
 def notice_days_for_months(renewal_date: date, months: int) -> int:

@@ -9,7 +9,7 @@ them (``NotUnderstood``, carrying the parser's ``ParseError`` with its usage and
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot import commands as c
@@ -90,6 +90,8 @@ def run_more(uow: UnitOfWork, actor: Actor, now: datetime, value: str) -> Execut
     match parsed:
         case c.ListAccounts() if _shaped(more.cursor, str):
             return Executed(parsed, _accounts(uow, actor, parsed, after=more.cursor))
+        case c.Renewals() | c.Notices() if _shaped(more.cursor, date, int):
+            return Executed(parsed, _contracts(uow, actor, now, parsed, after=more.cursor))
     raise _NO_MORE
 
 
@@ -256,6 +258,21 @@ def _accounts(
     return queries.account_list(uow, wanted, after=after)
 
 
+def _contracts(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    command: c.Renewals | c.Notices,
+    *,
+    after: Cursor | None = None,
+) -> queries.RenewalList:
+    if isinstance(command, c.Notices):
+        return queries.notices(uow, actor, now, within_days=command.within_days, after=after)
+    return queries.renewals(
+        uow, actor, now, within_days=command.within_days, period=command.period, after=after
+    )
+
+
 def _read(uow: UnitOfWork, actor: Actor, now: datetime, command: c.Command) -> object:
     match command:
         case c.ListAccounts():
@@ -276,14 +293,8 @@ def _read(uow: UnitOfWork, actor: Actor, now: datetime, command: c.Command) -> o
             return queries.overdue(uow, now, _owner_filter(actor, command.scope, command.user_id))
         case c.Due():
             return queries.due(uow, actor, now, this_week=command.period == "this week")
-        case c.Renewals():
-            return queries.renewals(
-                uow,
-                actor,
-                now,
-                within_days=command.within_days,
-                this_quarter=command.this_quarter,
-            )
+        case c.Renewals() | c.Notices():
+            return _contracts(uow, actor, now, command)
         case c.Stale():
             return queries.stale(uow, now, _owner_filter(actor, command.scope, command.user_id))
         case _:

@@ -339,11 +339,28 @@ class ContractRepository(Protocol):
         """The open contract of each of these accounts that has one, by account id."""
         ...
 
-    def open_renewing_page(
-        self, last_day: date, owner_id: str | None, *, limit: int, after: Cursor | None = None
+    def open_by_next_action_page(
+        self,
+        acting_from: date,
+        last_day: date,
+        owner_id: str | None,
+        *,
+        overdue: bool = True,
+        limit: int,
+        after: Cursor | None = None,
     ) -> Page[Contract]:
-        """One page of the open contracts of live accounts renewing on or before
-        ``last_day``, soonest first (everyone's when ``owner_id`` is None)."""
+        """One page of the open contracts of live accounts whose next date that needs action
+        (``Contract.next_action(acting_from)``) is on or before ``last_day``, in that order
+        (then by id); those whose renewal date has passed, outcomes still to record, come
+        first unless ``overdue`` is False, when the window starts at ``acting_from``.
+        Everyone's when ``owner_id`` is None."""
+        ...
+
+    def open_notices_page(
+        self, first_day: date, last_day: date, *, limit: int, after: Cursor | None = None
+    ) -> Page[Contract]:
+        """One page of the open contracts of live accounts whose notice deadline falls from
+        ``first_day`` to ``last_day``, soonest first (then by id)."""
         ...
 
     def all(self) -> list[Contract]: ...

@@ -285,11 +285,13 @@ class ContractRow(Versioned, Base):
     __table_args__ = (
         Index("ix_contracts_team_renewal", "team_id", "renewal_date"),
         # What a nudge pass reads besides open contracts by renewal date (the index above):
-        # open contracts by notice deadline.
+        # open contracts by notice deadline; and pages of `renewals` and `notices`, in
+        # (deadline, id) order.
         Index(
             "ix_contracts_open_notice_deadline",
             "team_id",
             NoticeDeadline(),
+            "id",
             sqlite_where=text(_OPEN_WITH_NOTICE),
             postgresql_where=text(_OPEN_WITH_NOTICE),
         ),

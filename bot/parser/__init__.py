@@ -84,6 +84,7 @@ _HANDLERS: Mapping[str, _Handler] = {
     "overdue": lists.parse_overdue,
     "due": lists.parse_due,
     "renewals": lists.parse_renewals,
+    "notices": lists.parse_notices,
     "stale": lists.parse_stale,
     "renewed": accounts.parse_outcome(renewed=True),
     "churned": accounts.parse_outcome(renewed=False),

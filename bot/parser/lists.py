@@ -1,12 +1,28 @@
-"""Lists and help: accounts, overdue, stale, due, renewals, mine, help."""
+"""Lists and help: accounts, overdue, stale, due, renewals, notices, mine, help."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
 
-from bot.commands import Due, Help, ListAccounts, Mine, Overdue, Renewals, Scope, Stale
-from bot.domain import MAX_NOTICE_DAYS, MAX_TAG_LENGTH, MAX_TIER_LENGTH, AccountKind
+from bot.commands import (
+    Due,
+    Help,
+    ListAccounts,
+    Mine,
+    Notices,
+    Overdue,
+    Renewals,
+    Scope,
+    Stale,
+)
+from bot.domain import (
+    MAX_NOTICE_DAYS,
+    MAX_TAG_LENGTH,
+    MAX_TIER_LENGTH,
+    AccountKind,
+    RenewalPeriod,
+)
 from bot.parser import reading
 from bot.parser.reading import ParseContext, Unreadable
 
@@ -130,23 +146,62 @@ def parse_due(rest: str, context: ParseContext) -> Due:
     raise Unreadable(f"Due when? `today` or `this week`, not {reading.quote(rest)}.")
 
 
+_PERIODS = {
+    "this month": RenewalPeriod.THIS_MONTH,
+    "month": RenewalPeriod.THIS_MONTH,
+    "this quarter": RenewalPeriod.THIS_QUARTER,
+    "quarter": RenewalPeriod.THIS_QUARTER,
+    "next quarter": RenewalPeriod.NEXT_QUARTER,
+}
+
+
+def _within_days(text: str) -> int | None:
+    """`in 30 days`, `next 2 weeks`, `3 months` (30 days each) as days; None for anything else
+    or a count out of range."""
+    found = re.fullmatch(r"(?:in |next |within )?([0-9]+) (days?|weeks?|months?)", text)
+    if found is None:
+        return None
+    count = reading.small_int(found[1])
+    days = None if count is None else count * reading.CADENCE_UNITS[found[2]]
+    return days if days is not None and 1 <= days <= MAX_NOTICE_DAYS else None
+
+
 def parse_renewals(rest: str, context: ParseContext) -> Renewals:
     text = reading.collapse(rest).casefold()
     if not text:
         return Renewals()
-    if text in ("this quarter", "quarter"):
-        return Renewals(this_quarter=True)
-    found = re.fullmatch(r"(?:in |next |within )?([0-9]+) (days?|weeks?|months?)", text)
-    days = None
-    if found is not None:
-        count = reading.small_int(found[1])
-        days = None if count is None else count * reading.CADENCE_UNITS[found[2]]
-    if days is None or not 1 <= days <= MAX_NOTICE_DAYS:
+    if text in _PERIODS:
+        return Renewals(period=_PERIODS[text])
+    days = _within_days(text)
+    if days is None:
         raise Unreadable(
-            f"I couldn't read {reading.quote(rest)}: say `in 30 days` (1 to {MAX_NOTICE_DAYS}) "
-            "or `this quarter`."
+            f"I couldn't read {reading.quote(rest)}: say `in 30 days` (1 to {MAX_NOTICE_DAYS}), "
+            "`this month`, `this quarter` or `next quarter`."
         )
     return Renewals(within_days=days)
+
+
+def parse_notices(rest: str, context: ParseContext) -> Notices:
+    text = reading.collapse(rest).casefold()
+    if not text:
+        return Notices()
+    days = _within_days(text)
+    if days is None:
+        raise Unreadable(
+            f"I couldn't read {reading.quote(rest)}: say `in 30 days` (1 to {MAX_NOTICE_DAYS})."
+        )
+    return Notices(within_days=days)
+
+
+def renewals_line(command: Renewals | Notices) -> str:
+    """The line that ``parse_renewals`` (or ``parse_notices``) reads back as ``command``, for
+    its "Show more" button."""
+    word = "renewals" if isinstance(command, Renewals) else "notices"
+    if isinstance(command, Renewals) and command.period is not None:
+        return f"{word} {command.period.value}"
+    if command.within_days is not None:
+        return f"{word} in {command.within_days} days"
+    return word
 
 
 def parse_mine(rest: str, context: ParseContext) -> Mine:

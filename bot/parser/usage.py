@@ -57,7 +57,11 @@ USAGE: Mapping[str, tuple[str, str]] = MappingProxyType(
         ),
         "overdue": ("overdue [@user|all]", "overdue all"),
         "due": ("due [today|this week]", "due this week"),
-        "renewals": ("renewals [in <N> days|this quarter]", "renewals in 30 days"),
+        "renewals": (
+            "renewals [in <N> days|this month|this quarter|next quarter]",
+            "renewals in 30 days",
+        ),
+        "notices": ("notices [in <N> days]", "notices in 60 days"),
         "stale": ("stale [@user|all]", "stale all"),
         "renewed": ("renewed <account>", "renewed Acme Corp"),
         "churned": ("churned <account>", "churned Initech Labs"),

@@ -30,11 +30,13 @@ _ABOUT = {
     "who owns": "who owns an account",
     "assign": "give an account to someone (its owner or an admin)",
     "contact": "add a contact: name, then title, e-mail and phone in any order",
-    "mine": "your accounts, open follow-ups and renewals in the next 90 days",
+    "mine": "your accounts, open follow-ups, renewals and notice deadlines in the next 90 days",
     "accounts": "list accounts by name: yours, someone's or all; filters combine",
     "overdue": "overdue follow-ups: yours, someone's, or everyone's",
     "due": "your follow-ups due today or this week",
-    "renewals": "contracts by renewal date, with value and owner",
+    "renewals": "contracts whose renewal or notice deadline is in the window, by the next "
+    "date that needs action, with value and owner",
+    "notices": "coming notice deadlines (renewal date minus notice), soonest first",
     "stale": "accounts past their cadence, longest first",
     "renewed": "record a renewal: the next term starts",
     "churned": "record that a contract is not renewing",
@@ -67,7 +69,11 @@ _NOTES = {
     "(`show mifflin`), or its words without accents or marks (`show muller`, `show hooli "
     "inc`). When several fit, you get a button for each, and the one you pick runs your line.",
     "overdue": "Ask as you would: `what's overdue?`, `overdue?`, `show me my overdue`.",
-    "renewals": "Ask as you would: `renewals?`, `what are renewals in 30 days?`.",
+    "renewals": "Ask as you would: `renewals?`, `what are renewals in 30 days?`. Each contract "
+    "shows once, at its notice deadline while that is still to come, else at its renewal date "
+    "(a deadline passed leaves the renewal as what comes next); outcomes overdue first. A long "
+    "list shows 20 at a time with a Show more button.",
+    "notices": "Only contracts with a notice period; `notices?` works too.",
     "accounts": "Kinds: customer, prospect, partner, vendor, supplier, distributor, reseller "
     "(`suppliers` works too). Archived accounts are left out. A long list shows 25 at a time "
     "with a Show more button.",

@@ -47,7 +47,7 @@ def _parts(data: HomeData, viewer: Viewer) -> list[Part]:
         Part(
             f"Renewals in the next {DEFAULT_RENEWAL_WINDOW_DAYS} days",
             [
-                renewal_item(i.contract, i.account, viewer, show_owner=False)
+                renewal_item(i.contract, i.account, viewer, show_owner=False, action=i.action)
                 for i in data.renewals.items
             ],
             "No renewals coming up. :relaxed:",

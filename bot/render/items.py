@@ -3,11 +3,12 @@ interactions, contacts. Lists, the account card, the App Home and nudges share t
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.domain import (
     Account,
     AccountStatus,
+    ActionKind,
     Contact,
     Contract,
     ContractDirection,
@@ -15,6 +16,7 @@ from bot.domain import (
     FollowUpStatus,
     Interaction,
     InteractionKind,
+    NextAction,
 )
 from bot.render import ids
 from bot.render.blocks import Block, actions, button, confirm, section
@@ -149,10 +151,53 @@ def renewal_terms(contract: Contract, viewer: Viewer) -> str:
     return " · ".join(pieces)
 
 
+def _dated(day: date, viewer: Viewer) -> str:
+    return f"{calendar_day(day, viewer)} ({days_phrase((day - viewer.today).days)})"
+
+
+def action_terms(contract: Contract, action: NextAction, viewer: Viewer) -> str:
+    """The date that needs action first, and what it is, then the other date, value,
+    auto-renew: "notice by Fri 15 Jan (in 46 days) · renews Mon 1 Mar · 24,000 EUR"."""
+    renewal = calendar_day(contract.renewal_date, viewer)
+    deadline = contract.notice_deadline
+    if action.kind is ActionKind.NOTICE:
+        pieces = [
+            f"notice by {_dated(action.day, viewer)}",
+            f"renews {_dated(contract.renewal_date, viewer)}",
+        ]
+    elif contract.renewal_date < viewer.today:
+        pieces = [f"renewal date was {renewal} — record the outcome"]
+    else:
+        pieces = [f"renews {_dated(contract.renewal_date, viewer)}"]
+        if deadline is not None and deadline >= viewer.today:
+            pieces.append(f"notice by {_dated(deadline, viewer)}")
+        elif deadline is not None:
+            pieces.append(f"notice deadline passed ({calendar_day(deadline, viewer)})")
+    value = money(contract.value, contract.currency)
+    if contract.direction is ContractDirection.WE_BUY:
+        value += " (we buy)"
+    pieces.append(value)
+    if contract.auto_renew:
+        pieces.append("auto-renews")
+    return " · ".join(pieces)
+
+
 def renewal_line(
-    contract: Contract, account: Account, viewer: Viewer, *, show_owner: bool = True
+    contract: Contract,
+    account: Account,
+    viewer: Viewer,
+    *,
+    show_owner: bool = True,
+    action: NextAction | None = None,
 ) -> str:
-    pieces = [account_name(account), renewal_terms(contract, viewer)]
+    """The account and the contract's terms; led by ``action`` when given (lists in the
+    order of the next date that needs action)."""
+    terms = (
+        renewal_terms(contract, viewer)
+        if action is None
+        else action_terms(contract, action, viewer)
+    )
+    pieces = [account_name(account), terms]
     if show_owner:
         pieces.append(owner_text(account.owner))
     return " · ".join(pieces)
@@ -189,8 +234,9 @@ def renewal_item(
     *,
     show_owner: bool = True,
     snooze: bool = False,
+    action: NextAction | None = None,
 ) -> Item:
-    line = renewal_line(contract, account, viewer, show_owner=show_owner)
+    line = renewal_line(contract, account, viewer, show_owner=show_owner, action=action)
     block_id = f"{ids.RENEWAL_BLOCK_PREFIX}{contract.id}"
     return Item(line, (section(line), actions(block_id, renewal_buttons(contract, snooze=snooze))))
 

@@ -1,5 +1,5 @@
 """Replies that list things: find, history, who owns, mine, accounts, overdue, due, renewals,
-stale."""
+notices, stale."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot import commands as c
-from bot.domain import Account, name_key
+from bot.domain import Account, RenewalPeriod, name_key
 from bot.paging import More, Page
-from bot.parser.lists import accounts_line
+from bot.parser.lists import accounts_line, renewals_line
 from bot.render import ids
 from bot.render.blocks import MESSAGE_BLOCKS, SECTION_TEXT, Block, actions, button, context, section
 from bot.render.items import (
@@ -31,7 +31,7 @@ from bot.services.queries import (
     Found,
     History,
     MySummary,
-    RenewalItem,
+    RenewalList,
 )
 
 # How to ask for fewer, said under a list that has more than it shows.
@@ -129,7 +129,7 @@ def mine(summary: MySummary, viewer: Viewer) -> Reply:
             Part(
                 f"*Your renewals in the next {DEFAULT_RENEWAL_WINDOW_DAYS} days*",
                 [
-                    renewal_item(i.contract, i.account, viewer, show_owner=False)
+                    renewal_item(i.contract, i.account, viewer, show_owner=False, action=i.action)
                     for i in summary.renewals.items
                 ],
                 "No renewals coming up.",
@@ -265,24 +265,49 @@ def due(page: Page[FollowUpItem], command: c.Due, viewer: Viewer) -> Reply:
     )
 
 
-def renewals(page: Page[RenewalItem], command: c.Renewals, viewer: Viewer) -> Reply:
-    if command.this_quarter:
-        title = "*Renewals this quarter*"
-    else:
+def _renewals_title(command: c.Renewals | c.Notices, result: RenewalList) -> str:
+    window = result.window
+    if isinstance(command, c.Notices):
         days = command.within_days or DEFAULT_RENEWAL_WINDOW_DAYS
-        title = f"*Renewals in the next {days} days*"
-    return list_reply(
-        [
-            Part(
-                title,
-                [renewal_item(i.contract, i.account, viewer) for i in page.items],
-                "No renewals in that window.",
-                more=page.more,
-                more_at_least=page.capped,
-                narrow=NARROW_RENEWALS,
-            )
-        ]
+        return f"*Notice deadlines in the next {days} days*"
+    if command.period is RenewalPeriod.NEXT_QUARTER:
+        first, last = window.first_day, window.last_day
+        return f"*Renewals next quarter* ({first:%-d %b} – {last:%-d %b %Y})"
+    if command.period is not None:
+        return f"*Renewals {command.period.value}* (to {window.last_day:%-d %b})"
+    days = command.within_days or DEFAULT_RENEWAL_WINDOW_DAYS
+    return f"*Renewals in the next {days} days*"
+
+
+def renewals(result: RenewalList, command: c.Renewals | c.Notices, viewer: Viewer) -> Reply:
+    """A page of `renewals` or `notices`, each row led by its date that needs action, with a
+    "Show more" button when the list goes on."""
+    page = result.page
+    title = _renewals_title(command, result)
+    notices = isinstance(command, c.Notices)
+    if result.continued:
+        title += " — continued"
+        empty = "No more: that was the whole list."
+    elif notices:
+        empty = "No notice deadlines in that window."
+    else:
+        empty = "No renewals or notice deadlines in that window."
+    part = Part(
+        title,
+        [renewal_item(i.contract, i.account, viewer, action=i.action) for i in page.items],
+        empty,
+        more=page.more,
+        more_at_least=page.capped,
+        narrow="Narrow it: `notices in 30 days`." if notices else NARROW_RENEWALS,
     )
+    if page.cursor is None:
+        return list_reply([part])
+    button_row = actions(
+        f"{ids.MORE_BLOCK_PREFIX}{'notices' if notices else 'renewals'}",
+        [button("Show more", ids.SHOW_MORE, More(renewals_line(command), page.cursor).encode())],
+    )
+    blocks = [*fit([part], MESSAGE_BLOCKS - 1), button_row]
+    return Reply(text=fallback_text(None, [part]), blocks=blocks)
 
 
 def stale(page: Page[Account], command: c.Stale, viewer: Viewer) -> Reply:

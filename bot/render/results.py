@@ -24,7 +24,7 @@ from bot.services.queries import (
     Found,
     History,
     MySummary,
-    RenewalItem,
+    RenewalList,
 )
 from bot.services.settings import SettingsView
 from bot.services.undo import Undone
@@ -100,8 +100,8 @@ def _read(command: c.Command, value: object, viewer: Viewer) -> Reply:
             return lists.overdue(_page(value, FollowUpItem), command, viewer)
         case c.Due():
             return lists.due(_page(value, FollowUpItem), command, viewer)
-        case c.Renewals():
-            return lists.renewals(_page(value, RenewalItem), command, viewer)
+        case c.Renewals() | c.Notices():
+            return lists.renewals(_expect(value, RenewalList), command, viewer)
         case c.Stale():
             return lists.stale(_page(value, Account), command, viewer)
         case c.ShowSettings():

@@ -1,4 +1,5 @@
-"""Read-only questions: find, show, history, mine, accounts, overdue, due, renewals, stale."""
+"""Read-only questions: find, show, history, mine, accounts, overdue, due, renewals, notices,
+stale."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain import (
+    MAX_NOTICE_DAYS,
     Account,
     AccountFilter,
     Actor,
@@ -14,6 +16,8 @@ from bot.domain import (
     Contract,
     FollowUp,
     Interaction,
+    NextAction,
+    RenewalPeriod,
     name_key,
 )
 from bot.errors import InvalidInput
@@ -30,6 +34,10 @@ LIST_PAGE = 25
 HOME_PAGE = 20
 MY_ACCOUNTS_PAGE = 50  # one line each, packed into one section
 ACCOUNTS_PAGE = 25  # a page of `accounts`; "Show more" reads the next
+# A page of `renewals` or `notices`: two blocks an item (its line, its buttons), so that a
+# whole page, its title, "…and N more" and "Show more" fit a message's 50 blocks: "Show more"
+# goes on right after the last item shown.
+RENEWALS_PAGE = 20
 # How far a list of accounts is counted: `accounts all` is the whole workspace ("500+").
 ACCOUNTS_COUNTED = 500
 # A large book has tens of thousands of stale accounts: counted this far, then "500+".
@@ -51,6 +59,27 @@ class FollowUpItem:
 class RenewalItem:
     contract: Contract
     account: Account
+    # The date that needs action, as the list ordered it; None: as of the viewer's today.
+    action: NextAction | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RenewalWindow:
+    """The days a list of renewals or notices covers; ``overdue``: renewal dates already
+    passed, outcomes still to record, come first too (windows that start today)."""
+
+    first_day: date
+    last_day: date
+    overdue: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class RenewalList:
+    """A page of `renewals` or `notices`: ``continued`` when it is not the first."""
+
+    window: RenewalWindow
+    page: Page[RenewalItem]
+    continued: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +117,9 @@ class HomeData:
 
     overdue: Page[FollowUpItem]
     due_this_week: Page[FollowUpItem]  # due from now to the end of Sunday, not yet overdue
-    renewals: Page[RenewalItem]  # the next 90 days, outcomes still to record included
+    # The next 90 days' renewals and notice deadlines, by the next date that needs action,
+    # outcomes still to record included.
+    renewals: Page[RenewalItem]
     stale: Page[Account]
 
 
@@ -162,9 +193,21 @@ def _with_accounts(uow: UnitOfWork, follow_ups: Page[FollowUp]) -> Page[FollowUp
     return follow_ups.map(lambda f: FollowUpItem(f, accounts[f.account_id]))
 
 
-def _renewals(uow: UnitOfWork, contracts: Page[Contract]) -> Page[RenewalItem]:
+def _renewals(uow: UnitOfWork, contracts: Page[Contract], acting_from: date) -> Page[RenewalItem]:
     accounts = uow.accounts.by_ids(c.account_id for c in contracts.items)
-    return contracts.map(lambda c: RenewalItem(c, accounts[c.account_id]))
+    return contracts.map(
+        lambda c: RenewalItem(c, accounts[c.account_id], c.next_action(acting_from))
+    )
+
+
+def _by_next_action(
+    uow: UnitOfWork, today: date, owner_id: str | None, *, limit: int
+) -> Page[RenewalItem]:
+    """Renewals and notice deadlines in the default window, by the next date that needs
+    action: ``mine``, the App Home."""
+    last_day = today + timedelta(days=DEFAULT_RENEWAL_WINDOW_DAYS)
+    page = uow.contracts.open_by_next_action_page(today, last_day, owner_id, limit=limit)
+    return _renewals(uow, page, today)
 
 
 def _local_today(actor: Actor, now: datetime) -> date:
@@ -184,16 +227,15 @@ def _end_of(actor: Actor, now: datetime, *, this_week: bool) -> datetime:
 
 
 def mine(uow: UnitOfWork, actor: Actor, now: datetime) -> MySummary:
-    """My accounts, my open follow-ups, my renewals in the next 90 days: a page of each."""
-    last_day = _local_today(actor, now) + timedelta(days=DEFAULT_RENEWAL_WINDOW_DAYS)
+    """My accounts, my open follow-ups, my renewals and notice deadlines in the next 90 days:
+    a page of each."""
+    today = _local_today(actor, now)
     return MySummary(
         accounts=uow.accounts.owned_page(actor.user_id, limit=MY_ACCOUNTS_PAGE),
         follow_ups=_with_accounts(
             uow, uow.follow_ups.open_page(owner_id=actor.user_id, limit=LIST_PAGE)
         ),
-        renewals=_renewals(
-            uow, uow.contracts.open_renewing_page(last_day, actor.user_id, limit=LIST_PAGE)
-        ),
+        renewals=_by_next_action(uow, today, actor.user_id, limit=LIST_PAGE),
     )
 
 
@@ -229,28 +271,72 @@ def due(
     return _with_accounts(uow, page)
 
 
+def _quarter_start(day: date) -> date:
+    return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+def _months_later(first: date, months: int) -> date:
+    index = first.month - 1 + months
+    return date(first.year + index // 12, index % 12 + 1, 1)
+
+
+def renewal_window(
+    today: date, *, within_days: int | None = None, period: RenewalPeriod | None = None
+) -> RenewalWindow:
+    """The days `renewals` covers: from today to N days ahead (90 unless said) or to the end
+    of this month or quarter, outcomes overdue included; or next quarter, first day to last."""
+    if period is RenewalPeriod.THIS_MONTH:
+        return RenewalWindow(today, _months_later(today.replace(day=1), 1) - timedelta(days=1))
+    if period is RenewalPeriod.THIS_QUARTER:
+        return RenewalWindow(today, _months_later(_quarter_start(today), 3) - timedelta(days=1))
+    if period is RenewalPeriod.NEXT_QUARTER:
+        first = _months_later(_quarter_start(today), 3)
+        return RenewalWindow(first, _months_later(first, 3) - timedelta(days=1), overdue=False)
+    days = within_days if within_days is not None else DEFAULT_RENEWAL_WINDOW_DAYS
+    if not 1 <= days <= MAX_NOTICE_DAYS:
+        raise InvalidInput("days", f"Look ahead between 1 and {MAX_NOTICE_DAYS} days.")
+    return RenewalWindow(today, today + timedelta(days=days))
+
+
 def renewals(
     uow: UnitOfWork,
     actor: Actor,
     now: datetime,
     *,
     within_days: int | None = None,
-    this_quarter: bool = False,
+    period: RenewalPeriod | None = None,
     after: Cursor | None = None,
-) -> Page[RenewalItem]:
-    """Open contracts by renewal date (overdue outcomes first), everyone's, with value and owner."""
-    today = _local_today(actor, now)
-    if this_quarter:
-        quarter_end_month = ((today.month - 1) // 3 + 1) * 3
-        next_month = date(today.year + quarter_end_month // 12, quarter_end_month % 12 + 1, 1)
-        last_day = next_month - timedelta(days=1)
-    else:
-        days = within_days if within_days is not None else DEFAULT_RENEWAL_WINDOW_DAYS
-        if not 1 <= days <= 3660:
-            raise InvalidInput("days", "Look ahead between 1 and 3660 days.")
-        last_day = today + timedelta(days=days)
-    page = uow.contracts.open_renewing_page(last_day, None, limit=LIST_PAGE, after=after)
-    return _renewals(uow, page)
+) -> RenewalList:
+    """Everyone's open contracts whose renewal date or notice deadline falls in the window,
+    by the next date that needs action (outcomes overdue first), with value and owner."""
+    window = renewal_window(_local_today(actor, now), within_days=within_days, period=period)
+    page = uow.contracts.open_by_next_action_page(
+        window.first_day,
+        window.last_day,
+        None,
+        overdue=window.overdue,
+        limit=RENEWALS_PAGE,
+        after=after,
+    )
+    return RenewalList(window, _renewals(uow, page, window.first_day), after is not None)
+
+
+def notices(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    *,
+    within_days: int | None = None,
+    after: Cursor | None = None,
+) -> RenewalList:
+    """Everyone's coming notice deadlines (renewal date minus notice), from today to N days
+    ahead (90 unless said), soonest first; only contracts that have a notice period."""
+    window = renewal_window(_local_today(actor, now), within_days=within_days)
+    window = RenewalWindow(window.first_day, window.last_day, overdue=False)
+    page = uow.contracts.open_notices_page(
+        window.first_day, window.last_day, limit=RENEWALS_PAGE, after=after
+    )
+    return RenewalList(window, _renewals(uow, page, window.first_day), after is not None)
 
 
 def stale(
@@ -266,7 +352,6 @@ def home(uow: UnitOfWork, actor: Actor, now: datetime) -> HomeData:
     """The caller's overdue follow-ups, the rest of this week's, renewals in 90 days, stale
     accounts: a page of each."""
     me = actor.user_id
-    last_day = _local_today(actor, now) + timedelta(days=DEFAULT_RENEWAL_WINDOW_DAYS)
     week_end = _end_of(actor, now, this_week=True)
     return HomeData(
         overdue=_with_accounts(
@@ -278,7 +363,7 @@ def home(uow: UnitOfWork, actor: Actor, now: datetime) -> HomeData:
                 owner_id=me, due_from=now, due_before=week_end, limit=HOME_PAGE
             ),
         ),
-        renewals=_renewals(uow, uow.contracts.open_renewing_page(last_day, me, limit=HOME_PAGE)),
+        renewals=_by_next_action(uow, _local_today(actor, now), me, limit=HOME_PAGE),
         stale=uow.accounts.stale_page(now, me, limit=HOME_PAGE, count_cap=STALE_COUNTED),
     )
 

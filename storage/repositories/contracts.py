@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 
-from sqlalchemy import ColumnElement, Select, bindparam, literal, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, literal, or_, select
 
 from bot.domain import Contract, ContractDirection, RenewalOutcome
 from bot.paging import Cursor, KeyPart, Page
@@ -187,51 +187,140 @@ class SqlContractRepository(Scoped):
         found = {i: o for query in (renewing, noticing) for i, o in self.session.execute(query)}
         return sorted(found.items())
 
-    def open_renewing_page(
-        self, last_day: date, owner_id: str | None, *, limit: int, after: Cursor | None = None
-    ) -> Page[Contract]:
-        contract, account = models.ContractRow, models.AccountRow
-        if owner_id is None:
-            # Everyone's: the workspace's open contracts in renewal order
-            # (ix_contracts_team_open_renewal), a page of them.
-            query = (
-                self._select()
-                .where(contract.outcome.is_(None), contract.renewal_date <= last_day)
-                .join(account, account.id == contract.account_id)
-                .where(account.status.in_(LIVE_STATUSES))
-            )
-        else:
-            # One owner's: from their live accounts to each one's open contract in the window
-            # (ix_contracts_open_account_renewal), then sorted. The sort is bounded by their
-            # book: an account has at most one open contract. Walking the workspace's window in
-            # renewal order instead and testing each contract's account, as SQLite's planner
-            # does without statistics when given the plain workspace test, reads every open
-            # contract of the workspace to find one owner's (at 100,000 accounts, 40 ms for
-            # the count alone). PostgreSQL picks this plan itself from its statistics; SQLite
-            # is given the workspace test in a form no index answers (``chosen_in_workspace``).
-            theirs = select(account.id).where(
-                account.team_id == self.team_id,
-                account.owner_id == owner_id,
-                account.status.in_(LIVE_STATUSES),
-            )
-            query = select(contract).where(
-                self.chosen_in_workspace(contract.__table__.c.team_id),
-                contract.account_id.in_(theirs),
+    def _live(self, query: Select[models.ContractRow]) -> Select[models.ContractRow]:
+        account = models.AccountRow
+        return query.join(account, account.id == models.ContractRow.account_id).where(
+            account.status.in_(LIVE_STATUSES)
+        )
+
+    def _coming_notices(self, first_day: date, last_day: date) -> Select[models.ContractRow]:
+        """Open contracts of live accounts whose notice deadline falls in the window
+        (ix_contracts_open_notice_deadline, in deadline order)."""
+        contract = models.ContractRow
+        return self._live(
+            self._select().where(
                 contract.outcome.is_(None),
-                contract.renewal_date <= last_day,
+                contract.notice_days.is_not(None),
+                notice_deadline() >= _day(first_day),
+                notice_deadline() <= _day(last_day),
             )
+        )
+
+    def open_notices_page(
+        self, first_day: date, last_day: date, *, limit: int, after: Cursor | None = None
+    ) -> Page[Contract]:
         return read_page(
             self.session,
-            query,
+            self._coming_notices(first_day, last_day),
+            (notice_deadline(), models.ContractRow.id),
+            limit=limit,
+            after=after,
+            key=_notice_key,
+            domain=mapping.contract,
+            count_cap=RENEWALS_COUNTED,
+            count_in_order=True,
+        )
+
+    def open_by_next_action_page(
+        self,
+        acting_from: date,
+        last_day: date,
+        owner_id: str | None,
+        *,
+        overdue: bool = True,
+        limit: int,
+        after: Cursor | None = None,
+    ) -> Page[Contract]:
+        if owner_id is not None:
+            return self._owners_by_next_action(
+                acting_from, last_day, owner_id, overdue=overdue, limit=limit, after=after
+            )
+        # Everyone's: two streams, each a page in its own index's order, merged. Each open
+        # contract is in exactly one: its notice deadline is still to come (from acting_from
+        # on: ix_contracts_open_notice_deadline), or its renewal date is what comes next
+        # (ix_contracts_team_open_renewal).
+        contract = models.ContractRow
+        notices = self.open_notices_page(acting_from, last_day, limit=limit, after=after)
+        renewing = self._live(
+            self._select().where(
+                contract.outcome.is_(None),
+                contract.renewal_date <= last_day,
+                or_(contract.notice_days.is_(None), notice_deadline() < _day(acting_from)),
+            )
+        )
+        if not overdue:
+            renewing = renewing.where(contract.renewal_date >= acting_from)
+        # The renewal stream's walk skips the contracts of the notice stream that renew in
+        # its range; when the notice page is full, the merged page ends by its last deadline,
+        # so the walk stops there too and skips at most those renewing up to that date.
+        bounded = renewing
+        if len(notices.items) == limit:
+            last_deadline = notices.items[-1].notice_deadline
+            assert last_deadline is not None
+            bounded = renewing.where(contract.renewal_date <= last_deadline)
+        renewals = read_page(
+            self.session,
+            bounded,
             (contract.renewal_date, contract.id),
             limit=limit,
             after=after,
             key=_contract_key,
             domain=mapping.contract,
-            # Counting a long window joins each contract to its account: bounded, and (for
-            # everyone's) in the page's index order, never a scan that stops at the cap.
+            count_from=renewing,
             count_cap=RENEWALS_COUNTED,
-            count_in_order=owner_id is None,
+            count_in_order=True,
+        )
+        merged = sorted(
+            [*notices.items, *renewals.items], key=lambda c: _action_key(c, acting_from)
+        )[:limit]
+        total = notices.total + renewals.total
+        cursor = Cursor(_action_key(merged[-1], acting_from)) if len(merged) < total else None
+        return Page(merged, total, cursor, notices.capped or renewals.capped)
+
+    def _owners_by_next_action(
+        self,
+        acting_from: date,
+        last_day: date,
+        owner_id: str,
+        *,
+        overdue: bool,
+        limit: int,
+        after: Cursor | None,
+    ) -> Page[Contract]:
+        # One owner's: from their live accounts to each one's open contract in the window
+        # (by account: uq_contracts_open_per_account), then sorted by the next date that
+        # needs action. The sort is bounded by their book: an account has at most one open
+        # contract. Walking the workspace's window in order instead and testing each
+        # contract's account, as SQLite's planner does without statistics when given the
+        # plain workspace test, reads every open contract of the workspace to find one
+        # owner's. PostgreSQL picks this plan itself from its statistics; SQLite is given the
+        # workspace test in a form no index answers (``chosen_in_workspace``).
+        contract, account = models.ContractRow, models.AccountRow
+        theirs = select(account.id).where(
+            account.team_id == self.team_id,
+            account.owner_id == owner_id,
+            account.status.in_(LIVE_STATUSES),
+        )
+        deadline = notice_deadline()
+        coming_notice = and_(contract.notice_days.is_not(None), deadline >= _day(acting_from))
+        next_action = case((coming_notice, deadline), else_=contract.renewal_date)
+        query = select(contract).where(
+            self.chosen_in_workspace(contract.__table__.c.team_id),
+            contract.account_id.in_(theirs),
+            contract.outcome.is_(None),
+            next_action <= _day(last_day),
+        )
+        if not overdue:
+            query = query.where(next_action >= _day(acting_from))
+        return read_page(
+            self.session,
+            query,
+            (next_action, contract.id),
+            limit=limit,
+            after=after,
+            key=lambda row: _action_key(mapping.contract(row), acting_from),
+            domain=mapping.contract,
+            count_cap=RENEWALS_COUNTED,
         )
 
     def all(self) -> list[Contract]:
@@ -256,3 +345,14 @@ def _day(day: date) -> ColumnElement[date]:
 
 def _contract_key(row: models.ContractRow) -> tuple[KeyPart, ...]:
     return (row.renewal_date, row.id)
+
+
+def _notice_key(row: models.ContractRow) -> tuple[KeyPart, ...]:
+    deadline = mapping.contract(row).notice_deadline
+    assert deadline is not None  # the notice stream holds contracts with a notice period
+    return (deadline, row.id)
+
+
+def _action_key(contract: Contract, acting_from: date) -> tuple[date, int]:
+    """Where a contract stands in the order of the next date that needs action."""
+    return (contract.next_action(acting_from).day, contract.id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, func, literal, select, tuple_
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal, select, tuple_
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from bot.paging import Cursor, KeyPart, Page
@@ -22,7 +22,7 @@ T = TypeVar("T")
 def read_page(
     session: Session,
     query: Select[Any],
-    order: Sequence[QueryableAttribute[Any]],
+    order: Sequence[QueryableAttribute[Any] | ColumnElement[Any]],
     *,
     limit: int,
     after: Cursor | None,

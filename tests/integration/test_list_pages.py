@@ -20,6 +20,7 @@ from storage.unit_of_work import SqlUnitOfWork
 from tests.integration.conftest import NOW, Harness
 
 T = TypeVar("T")
+TODAY = NOW.date()
 
 
 def _walk(
@@ -176,12 +177,18 @@ def test_renewal_pages_are_by_date_then_id_of_live_accounts(app: Harness) -> Non
     last_day = date(2027, 12, 31)
     whole = app.read("T1", lambda w: w.contracts.open_renewing_by(last_day, None))
     items, totals = _walk(
-        app, lambda after, w: w.contracts.open_renewing_page(last_day, None, limit=3, after=after)
+        app,
+        lambda after, w: w.contracts.open_by_next_action_page(
+            TODAY, last_day, None, limit=3, after=after
+        ),
     )
     assert [c.id for c in items] == [c.id for c in whole]
     assert len(items) == 8 and totals == [8, 5, 2]
     bobs, _ = _walk(
-        app, lambda after, w: w.contracts.open_renewing_page(last_day, "UBOB", limit=2, after=after)
+        app,
+        lambda after, w: w.contracts.open_by_next_action_page(
+            TODAY, last_day, "UBOB", limit=2, after=after
+        ),
     )
     assert len(bobs) == 3
 
@@ -192,7 +199,7 @@ def test_a_renewal_count_stops_at_its_cap_and_says_so(app: Harness) -> None:
     app.read("T1", _seed)
     last_day = date(2027, 12, 31)
     whole = app.read(
-        "T1", lambda w: w.contracts.open_renewing_page(last_day, None, limit=3, after=None)
+        "T1", lambda w: w.contracts.open_by_next_action_page(TODAY, last_day, None, limit=3)
     )
     assert (whole.total, whole.capped) == (8, False)
     with app.sessions() as session:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.domain import AccountStatus, InteractionKind, Owner
+from bot.domain import AccountStatus, InteractionKind, Owner, RenewalPeriod
 from bot.errors import AccountNotFound, FollowUpNotFound
 from bot.services import accounts, contracts, follow_ups, interactions, queries
 from bot.services.housekeeping import forget_old_deliveries
@@ -192,16 +192,18 @@ def test_due_today_and_this_week(world: Harness) -> None:
 
 def test_renewals_windows(world: Harness) -> None:
     default = _read(world, lambda w: queries.renewals(w, ALICE, NOW))
-    assert [(r.account.name, r.account.owner.user_id) for r in default.items] == [
+    assert [(r.account.name, r.account.owner.user_id) for r in default.page.items] == [
         ("Globex", "UBOB"),
         ("Acme Corp", "UALICE"),
     ]
     soon = _read(world, lambda w: queries.renewals(w, ALICE, NOW, within_days=45))
-    assert [r.account.name for r in soon.items] == ["Globex"]
-    quarter = _read(world, lambda w: queries.renewals(w, ALICE, NOW, this_quarter=True))
-    assert [r.account.name for r in quarter.items] == ["Globex", "Acme Corp"]
+    assert [r.account.name for r in soon.page.items] == ["Globex"]
+    quarter = _read(
+        world, lambda w: queries.renewals(w, ALICE, NOW, period=RenewalPeriod.THIS_QUARTER)
+    )
+    assert [r.account.name for r in quarter.page.items] == ["Globex", "Acme Corp"]
     year = _read(world, lambda w: queries.renewals(w, ALICE, NOW, within_days=365))
-    assert [r.account.name for r in year.items][-1] == "Initech Labs"
+    assert [r.account.name for r in year.page.items][-1] == "Initech Labs"
 
 
 def test_stale_longest_first_and_reset_by_any_touch(world: Harness) -> None:
@@ -225,7 +227,7 @@ def test_churned_and_archived_accounts_leave_the_lists(world: Harness) -> None:
     stale = _read(world, lambda w: queries.stale(w, NOW, None))
     assert "Acme Corp" not in [a.name for a in stale.items]
     assert "Acme Corp" not in [
-        r.account.name for r in _read(world, lambda w: queries.renewals(w, ALICE, NOW)).items
+        r.account.name for r in _read(world, lambda w: queries.renewals(w, ALICE, NOW)).page.items
     ]
 
 
@@ -289,7 +291,10 @@ def test_another_workspace_lists_nothing_of_ours(world: Harness) -> None:
         .name
         == "Eve's Own"
     )
-    assert _read(world, lambda w: queries.renewals(w, EVE, NOW, within_days=3660), "T2").total == 0
+    assert (
+        _read(world, lambda w: queries.renewals(w, EVE, NOW, within_days=3660), "T2").page.total
+        == 0
+    )
     alice_in_t2 = ALICE.__class__(team_id="T2", user_id="UALICE", timezone="Europe/Berlin")
     summary = _read(world, lambda w: queries.mine(w, alice_in_t2, NOW), "T2")
     assert [a.name for a in summary.accounts.items] == ["Eve's Own"]

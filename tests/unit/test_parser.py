@@ -30,6 +30,7 @@ from bot.commands import (
     ListAccounts,
     LogInteraction,
     Mine,
+    Notices,
     Overdue,
     ParseError,
     RecordOutcome,
@@ -65,6 +66,7 @@ from bot.domain import (
     AccountStatus,
     InteractionKind,
     NudgeMode,
+    RenewalPeriod,
 )
 from bot.parser import USAGE, LookedUpNames, NameSet, ParseContext, parse_command
 from bot.parser.lists import accounts_line
@@ -587,8 +589,9 @@ GOOD = {
         ("renewals in 30 days", Renewals(within_days=30)),
         ("renewals next 2 weeks", Renewals(within_days=14)),
         ("renewals 3 months", Renewals(within_days=90)),
-        ("renewals this quarter", Renewals(this_quarter=True)),
+        ("renewals this quarter", Renewals(period=RenewalPeriod.THIS_QUARTER)),
     ],
+    "notices": [("notices", Notices()), ("notices in 30 days", Notices(within_days=30))],
     "renewed": [("renewed Acme Corp", RecordOutcome("Acme Corp", renewed=True))],
     "churned": [("churned Initech Labs", RecordOutcome("Initech Labs", renewed=False))],
     "settings": [

@@ -16,7 +16,15 @@ from bot.render import LogPrefill, home_view, log_modal, render_refusal, render_
 from bot.render.text import ELLIPSIS, clip, safe, unescape
 from bot.services.follow_ups import FollowUpChange
 from bot.services.interactions import LoggedInteraction
-from bot.services.queries import AccountCard, FollowUpItem, Found, HomeData, RenewalItem
+from bot.services.queries import (
+    AccountCard,
+    FollowUpItem,
+    Found,
+    HomeData,
+    RenewalItem,
+    RenewalList,
+    RenewalWindow,
+)
 from tests.unit.test_render_support import (
     NOW,
     account,
@@ -88,7 +96,9 @@ def test_lists(name: str, text: str, count: int, more: int) -> None:
     items = [FollowUpItem(follow_up(i, text=text[:2000]), a) for i in range(count)]
     more = more if count else 0  # an empty first page is the whole list
     _render(c.Overdue(c.Scope.ALL), Page(items, count + more))
-    _render(c.Renewals(), Page([RenewalItem(contract(i), a) for i in range(count)], count + more))
+    renewals = Page([RenewalItem(contract(i), a) for i in range(count)], count + more)
+    window = RenewalWindow(date(2026, 12, 4), date(2027, 3, 4))
+    _render(c.Renewals(), RenewalList(window, renewals))
     _render(c.Stale(c.Scope.ALL), Page([a] * count, count + more))
     _render(c.FindAccounts(text[:100] or "x"), Found(text[:100], [a] * count, [name] * 3))
 

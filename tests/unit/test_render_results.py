@@ -45,6 +45,8 @@ from bot.services.queries import (
     History,
     MySummary,
     RenewalItem,
+    RenewalList,
+    RenewalWindow,
 )
 from bot.services.settings import SettingsView
 from bot.services.undo import Undone
@@ -165,7 +167,13 @@ def _cases(
             AccountList(AccountFilter(), Page([a], 600, Cursor((a.name,)), capped=True), False),
         ),
         (c.Due("this week"), Page.of([FollowUpItem(f, a)])),
-        (c.Renewals(), Page.of([RenewalItem(k, a)])),
+        (c.Renewals(), _renewals([RenewalItem(k, a)])),
+        (
+            c.Notices(within_days=30),
+            _renewals(
+                [RenewalItem(k, a)], Page([RenewalItem(k, a)], 40, Cursor((date(2027, 1, 5), 7)))
+            ),
+        ),
         (c.Stale(c.Scope.ALL), Page.of([a])),
         (
             c.RecordOutcome(name, renewed=True),
@@ -214,6 +222,12 @@ def _undone(a: Account, renamed: Account, f: FollowUp) -> Undone:
         row("follow_up.create", "follow_up", None, f),
     )
     return Undone(events, NOW - timedelta(minutes=2), {a.id: renamed.name})
+
+
+def _renewals(items: list[RenewalItem], page: Page[RenewalItem] | None = None) -> RenewalList:
+    """A first page of `renewals` from today (the viewer's) on: ``items``, or ``page``."""
+    window = RenewalWindow(date(2026, 12, 4), date(2027, 3, 4))
+    return RenewalList(window, page or Page.of(items))
 
 
 def _render(command: c.Command, value: object, who: Viewer | None = None) -> Reply:
@@ -470,7 +484,7 @@ def _more(reply: Reply) -> int:
         ),
         (
             c.Renewals(),
-            lambda n: Page.of(
+            lambda n: _renewals(
                 [RenewalItem(contract(n, account_id=n), account(n)) for n in range(n)]
             ),
         ),
@@ -521,14 +535,14 @@ def test_a_page_of_a_longer_list_counts_what_was_not_read_and_says_how_to_narrow
 
 def test_a_short_page_of_a_long_list_still_says_and_n_more() -> None:
     items = [RenewalItem(contract(n, account_id=n), account(n)) for n in range(3)]
-    reply = _render(c.Renewals(), Page(items, 40))
+    reply = _render(c.Renewals(), _renewals(items, Page(items, 40)))
     assert _more(reply) == 37
     assert reply.blocks[0]["text"]["text"] == "*Renewals in the next 90 days* (40)"
 
 
 def test_a_list_counted_only_so_far_says_at_least() -> None:
     items = [RenewalItem(contract(n, account_id=n), account(n)) for n in range(3)]
-    reply = _render(c.Renewals(), Page(items, 500, capped=True))
+    reply = _render(c.Renewals(), _renewals(items, Page(items, 500, capped=True)))
     assert reply.blocks[0]["text"]["text"] == "*Renewals in the next 90 days* (500+)"
     assert "…and 497+ more" in reply.text
 
@@ -568,7 +582,7 @@ def test_overdue_of_a_user_names_them() -> None:
 
 def test_renewals_show_value_and_owner() -> None:
     items = [RenewalItem(contract(), account())]
-    text = block_texts(_render(c.Renewals(within_days=200), Page.of(items)).blocks)
+    text = block_texts(_render(c.Renewals(within_days=200), _renewals(items)).blocks)
     assert "*Renewals in the next 200 days* (1)" in text
     assert "*Acme Corp* · 24,000 EUR · renews Wed 31 Mar 2027 (in 117 days)" in text
     assert f"<@{BOB}>" in text
@@ -576,7 +590,7 @@ def test_renewals_show_value_and_owner() -> None:
 
 def test_renewal_past_its_date_asks_for_the_outcome() -> None:
     item = RenewalItem(contract(renewal_date=date(2026, 12, 1)), account())
-    reply = _render(c.Renewals(), Page.of([item]))
+    reply = _render(c.Renewals(), _renewals([item]))
     assert "renewal date was Tue 1 Dec — record the outcome" in reply.text
     buttons = next(b for b in reply.blocks if b["type"] == "actions")["elements"]
     assert [b["action_id"] for b in buttons] == [
@@ -590,7 +604,7 @@ def test_renewal_past_its_date_asks_for_the_outcome() -> None:
 
 def test_we_buy_contracts_say_so() -> None:
     item = RenewalItem(contract(direction=ContractDirection.WE_BUY, auto_renew=True), account())
-    text = _render(c.Renewals(), Page.of([item])).text
+    text = _render(c.Renewals(), _renewals([item])).text
     assert "24,000 EUR (we buy)" in text and "auto-renews" in text
 
 
