@@ -8,7 +8,7 @@ name): resolving them is the importer's job, which knows the workspace.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -122,11 +122,26 @@ class RowError:
 
 
 @dataclass(frozen=True, slots=True)
+class CellNote:
+    """An optional cell that could not be read (an unknown kind, a currency, a date): the
+    row is kept with the field left empty or at its default, and the cell is reported by its
+    line and its column as the file heads it."""
+
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, {self.column}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
 class ImportFile:
     """One CSV file read: the rows that are valid and the reasons the others are not.
 
     ``notes`` says what the reader assumed (an encoding other than UTF-8, a delimiter
-    other than a comma); ``ignored_headers`` lists columns that no field uses.
+    other than a comma); ``ignored_headers`` lists columns that no field uses;
+    ``cell_notes`` the optional cells of kept rows that could not be read.
     """
 
     kind: RecordKind
@@ -134,3 +149,4 @@ class ImportFile:
     errors: list[RowError]
     ignored_headers: list[str]
     notes: list[str]
+    cell_notes: list[CellNote] = field(default_factory=list)
