@@ -49,6 +49,10 @@ TEAMMATES = (
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,20}$")
 _MENTION = re.compile(r"(?<![\w@<])@([a-z0-9][a-z0-9._-]*)", re.IGNORECASE)
+# Markup typed by hand in the console, kept as Slack's client would have made it: mentions,
+# channels, links. Everything else of ``< > &`` is text, escaped as Slack escapes it.
+_MARKUP = re.compile(r"(<(?:[@#][A-Z0-9]+|https?://|mailto:)[^<>\s]*(?:\|[^<>]*)?>)")
+_SLACK_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
 def local_zone_name(
@@ -254,6 +258,16 @@ class ConsoleSession:
                 work.users.save_profile(profile, now)
         self.take_calls()  # these users.info calls are the console's, not the app's
 
+    def as_sent(self, text: str) -> str:
+        """A line as Slack's client sends what was typed: ``&``, ``<`` and ``>`` escaped
+        (``AT&T`` arrives as ``AT&amp;T``), markup typed by hand kept, ``@bob`` a mention."""
+        pieces = _MARKUP.split(text)
+        # re.split with one group: the markup is at the odd indexes.
+        sent = "".join(
+            piece if i % 2 else piece.translate(_SLACK_ESCAPES) for i, piece in enumerate(pieces)
+        )
+        return self.with_mentions(sent)
+
     def with_mentions(self, text: str) -> str:
         """``@bob`` as Slack's client sends a picked mention: ``<@UBOB>``."""
 
@@ -270,7 +284,7 @@ class ConsoleSession:
         url = self.fake.response_url(channel_id=COMMAND_CHANNEL, user_id=self.user.id)
         return self._send(
             slack.command(
-                self.with_mentions(text),
+                self.as_sent(text),
                 user=self.user.id,
                 channel=COMMAND_CHANNEL,
                 response_url=url,
@@ -280,9 +294,7 @@ class ConsoleSession:
     def direct_message(self, text: str) -> Outcome:
         """A DM to the bot; it answers with chat.postMessage."""
         return self._send(
-            slack.direct_message(
-                self.with_mentions(text), user=self.user.id, channel=self.dm_channel()
-            )
+            slack.direct_message(self.as_sent(text), user=self.user.id, channel=self.dm_channel())
         )
 
     def dm_channel(self) -> str:

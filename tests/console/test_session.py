@@ -52,6 +52,15 @@ def test_at_names_become_mentions_but_emails_stay(session: ConsoleSession) -> No
     assert session.with_mentions("jane@alice.example") == "jane@alice.example"
 
 
+def test_a_line_is_sent_escaped_as_slacks_client_sends_it(session: ConsoleSession) -> None:
+    assert session.as_sent("add AT&T <3 > 2") == "add AT&amp;T &lt;3 &gt; 2"
+    assert session.as_sent("assign Acme <@UBOB> to @alice") == "assign Acme <@UBOB> to <@UALICE>"
+    assert session.as_sent("add <http://x.com|x.com> & <#C1|sales>") == (
+        "add <http://x.com|x.com> &amp; <#C1|sales>"
+    )
+    assert session.as_sent("AT&amp;T") == "AT&amp;amp;T"  # typed so, it is text
+
+
 def test_an_unknown_zone_changes_nothing(session: ConsoleSession) -> None:
     with pytest.raises(UnknownZone):
         session.set_zone("Mars/Base")
