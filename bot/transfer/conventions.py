@@ -87,7 +87,7 @@ def _date_order(
     found: dict[bool, _Evidence] = {}
     slashed = False
     for line, values in body:
-        for name in DATE_FIELDS & values.keys():
+        for name in (name for name in values if name in DATE_FIELDS):  # in a fixed order
             text = values[name]
             order = slashed_order(text)
             slashed = slashed or "/" in text

@@ -4,9 +4,10 @@
 labels that CRMs and spreadsheets export: HubSpot, Salesforce (reports' labels and the
 Data Loader's API names), Pipedrive, Zoho CRM, Odoo, Dynamics 365, SuiteCRM and German
 lists. Headers match ignoring case, spaces, ``_``, ``-`` and brackets, and Salesforce's
-``__c`` custom-field suffix (``NOTICE_PERIOD_DAYS__C`` is ``Notice Period (Days)``);
-Dynamics 365's ``(Do Not Modify) …`` columns are never read. Where a file has several
-columns for one field, the alias listed first wins and the others are ignored.
+``__c`` custom-field suffix (``NOTICE_PERIOD_DAYS__C`` is ``Notice Period (Days)``).
+Dynamics 365's ``(Do Not Modify) …`` columns match no field and are not listed as
+ignored. Where a file has several columns for one field, the alias listed first wins and
+the others are ignored.
 """
 
 from __future__ import annotations
@@ -279,7 +280,7 @@ def match_key(header: str) -> str:
     return normalize_header(header).replace(" ", "")
 
 
-# Dynamics 365 "Export to Excel" adds these for its own re-import; never data.
+# Dynamics 365 "Export to Excel" adds these for its own re-import: no data to mention.
 _NOT_DATA = re.compile(r"\s*\(do not modify\)", re.IGNORECASE)
 
 
@@ -302,17 +303,13 @@ class HeaderMap:
 
 
 def map_headers(kind: RecordKind, headers: Sequence[str]) -> HeaderMap:
-    normalized = ["" if _NOT_DATA.match(h) else match_key(h) for h in headers]
+    normalized = [match_key(h) for h in headers]
     columns: dict[str, int] = {}
     for field, aliases in HEADER_ALIASES[kind].items():
         for alias in aliases:
             key = match_key(alias)
             index = next(
-                (
-                    i
-                    for i, h in enumerate(normalized)
-                    if h and h == key and i not in columns.values()
-                ),
+                (i for i, h in enumerate(normalized) if h == key and i not in columns.values()),
                 None,
             )
             if index is not None:

@@ -74,10 +74,7 @@ def parse_account_kind(text: str) -> AccountKind:
     kind = _KIND_BY_KEY.get(_key(text))
     if kind is None:
         accepted = ", ".join(k.value for k in AccountKind)
-        raise CellError(
-            f"“{text}” is not a kind I know; use one of {accepted} "
-            "(CRM types such as Customer - Direct, and Kunde or Lieferant, are understood too)"
-        )
+        raise CellError(f"“{text}” is not a kind I know ({accepted})")
     return kind
 
 
