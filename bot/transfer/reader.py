@@ -2,9 +2,13 @@
 
 The file is UTF-8 (with or without a byte-order mark), UTF-16 with its mark, else
 Windows-1252 when it reads like Western European text (``decoding``); its columns are
-separated by commas, semicolons or tabs, whichever the header uses most. A bad row is
-reported by the line it starts on and skipped; so are lines whose quotes do not pair up,
-each costing only its own lines (``splitting``). The rest still reads.
+separated by commas, semicolons or tabs, whichever the header uses most.
+
+Per cell, not per row: a row is kept whenever its required cells read (an account's name;
+a contact's account and name; …). Any other cell that cannot be read is left empty or at
+its default and reported as a ``CellNote`` by line and column. A row whose required cells
+do not read is a ``RowError`` and skipped; so are lines whose quotes do not pair up, each
+costing only its own lines (``splitting``). The rest still reads.
 """
 
 from __future__ import annotations
