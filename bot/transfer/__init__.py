@@ -7,6 +7,7 @@ from bot.transfer.headers import EXPORT_HEADERS, HEADER_ALIASES
 from bot.transfer.reader import read_records
 from bot.transfer.records import (
     AccountRow,
+    CellNote,
     ContactRow,
     ContractRow,
     FollowUpRow,
@@ -32,6 +33,7 @@ __all__ = [
     "EXPORT_HEADERS",
     "HEADER_ALIASES",
     "AccountRow",
+    "CellNote",
     "ContactRow",
     "ContractRow",
     "FollowUpRow",

@@ -1,9 +1,13 @@
 """Which column holds which field: the header aliases, and telling the five files apart.
 
-``HEADER_ALIASES`` is the one table of accepted headers (the README lists it). Headers
-match case-insensitively, ignoring surrounding spaces and the difference between ``_``,
-``-`` and spaces. Where a file has several columns for one field, the alias listed first
-wins and the others are ignored.
+``HEADER_ALIASES`` is the one table of accepted headers (the README lists it), with the
+labels that CRMs and spreadsheets export: HubSpot, Salesforce (reports' labels and the
+Data Loader's API names), Pipedrive, Zoho CRM, Odoo, Dynamics 365, SuiteCRM and German
+lists. Headers match ignoring case, spaces, ``_``, ``-`` and brackets, and Salesforce's
+``__c`` custom-field suffix (``NOTICE_PERIOD_DAYS__C`` is ``Notice Period (Days)``).
+Dynamics 365's ``(Do Not Modify) …`` columns match no field and are not listed as
+ignored. Where a file has several columns for one field, the alias listed first wins and
+the others are ignored.
 """
 
 from __future__ import annotations
@@ -20,41 +24,131 @@ _ACCOUNT_REFERENCE = ("Account",)
 
 HEADER_ALIASES: Mapping[RecordKind, Mapping[str, tuple[str, ...]]] = {
     RecordKind.ACCOUNTS: {
-        "name": ("Name", "Account Name", "Company name", "Company", "Account"),
+        "name": (
+            "Name",
+            "Account Name",
+            "Company name",
+            "Company",
+            "Account",
+            "Organization - Name",  # Pipedrive
+            "Firmenname",
+            "Firma",
+            "Display Name",  # Odoo
+        ),
         "owner": (
             "Owner",
-            "Account Owner",
-            "Company owner",
+            "Account Owner",  # Salesforce, Zoho
+            "Company owner",  # HubSpot
             "Owner Email",
             "Contact owner",
             "HubSpot Owner",
             "Owner Name",
+            "OwnerId",  # Salesforce Data Loader: a user id
+            "Organization - Owner",  # Pipedrive
+            "Salesperson",  # Odoo
+            "Assigned to",  # SuiteCRM
+            "Assigned User Name",
+            "Betreuer",
+            "Kundenbetreuer",
         ),
-        "kind": ("Kind", "Type", "Account Type", "Company type"),
+        "kind": (
+            "Kind",
+            "Type",
+            "Account Type",
+            "Company type",
+            "Relationship Type",  # Dynamics 365
+            "Typ",
+            "Kundentyp",
+        ),
         "tier": ("Tier", "Customer Tier", "Account Tier", "Segment"),
         "status": ("Status", "Account Status", "Company Status"),
         "cadence_days": ("Cadence Days", "Cadence"),
-        "tags": ("Tags", "Tag", "Labels"),
+        "tags": (
+            "Tags",
+            "Tag",  # Zoho
+            "Labels",
+            "Organization - Labels",  # Pipedrive
+            "Organization - Label",
+            "Schlagworte",
+        ),
         "renewal_date": (
             "Renewal Date",
             "Contract End Date",
             "Renewal",
             "Next Renewal Date",
             "Contract Renewal Date",
+            "Vertragsende",
         ),
-        "contract_value": ("Contract Value", "ARR", "Annual Contract Value", "ACV", "Amount"),
-        "currency": ("Currency", "Currency ISO Code", "Currency Code"),
-        "notice_days": ("Notice Days", "Notice Period Days", "Notice Period"),
-        "auto_renew": ("Auto Renew", "Auto Renewal", "Autorenew"),
-        "created_at": ("Created At", "Create Date", "Created Date", "Created On", "Date Created"),
-        "last_touch_at": ("Last Touch At", "Last Activity Date", "Last Activity"),
+        "start_date": ("Contract Start Date", "Vertragsbeginn"),
+        "contract_value": (
+            "Contract Value",
+            "ARR",
+            "Annual Contract Value",
+            "ACV",
+            "Amount",
+            "Jahreswert",
+            "Vertragswert",
+        ),
+        "currency": (
+            "Currency",  # Zoho, Dynamics 365 (a name: US Dollar)
+            "Currency ISO Code",  # Salesforce: CurrencyIsoCode
+            "Currency Code",
+            "Account Currency",  # Salesforce reports
+            "Währung",
+        ),
+        "notice_days": (
+            "Notice Days",
+            "Notice Period Days",  # also Salesforce's Notice_Period_Days__c
+            "Notice Period",
+            "Kündigungsfrist",
+        ),
+        "auto_renew": ("Auto Renew", "Auto Renewal", "Automatische Verlängerung"),
+        "created_at": (
+            "Created At",
+            "Create Date",  # HubSpot
+            "Created Date",  # Salesforce: CreatedDate
+            "Created On",  # Dynamics 365
+            "Date Created",  # SuiteCRM
+            "Created Time",  # Zoho
+            "Organization - Add time",  # Pipedrive
+            "Erstellt am",
+        ),
+        "last_touch_at": (
+            "Last Touch At",
+            "Last Activity Date",  # HubSpot; Salesforce: LastActivityDate
+            "Last Activity",
+            "Last Activity Time",  # Zoho
+            "Organization - Last activity date",  # Pipedrive
+        ),
+        # A person in the row: Odoo's people (with "Is a Company" false and a related
+        # company), Dynamics 365's primary contact, a German list's Ansprechpartner.
+        "is_company": ("Is a Company",),  # Odoo: True/False
+        "parent_company": ("Related Company", "Parent Company"),  # Odoo
+        "contact_name": ("Primary Contact", "Ansprechpartner", "Contact Name"),
+        "contact_title": ("Job Position", "Position"),
+        "contact_email": (
+            "Email (Primary Contact) (Contact)",  # Dynamics 365
+            "Email",  # also E-Mail: spaces and hyphens never matter
+        ),
+        "contact_phone": ("Phone", "Telefon"),
     },
     RecordKind.CONTACTS: {
-        "account": _ACCOUNT_REFERENCE,
-        "name": ("Name", "Contact Name", "Full Name"),
-        "title": ("Title", "Job Title"),
-        "email": ("Email", "E-mail", "Email Address"),
-        "phone": ("Phone", "Phone Number"),
+        "account": (
+            "Account",
+            "Associated Company",  # HubSpot contacts
+            "Person - Organization",  # Pipedrive persons
+        ),
+        "name": ("Name", "Contact Name", "Full Name", "Person - Name"),
+        "first_name": ("First Name", "Person - First name", "Vorname"),
+        "last_name": ("Last Name", "Person - Last name", "Nachname"),
+        "title": ("Title", "Job Title", "Person - Job title"),
+        "email": (
+            "Email",
+            "Email Address",
+            "Person - Email",
+            "Person - Email - Work",
+        ),
+        "phone": ("Phone", "Phone Number", "Person - Phone", "Person - Phone - Work", "Telefon"),
         "slack_user_id": ("Slack User", "Slack User ID", "Slack ID"),
     },
     RecordKind.INTERACTIONS: {
@@ -86,7 +180,7 @@ HEADER_ALIASES: Mapping[RecordKind, Mapping[str, tuple[str, ...]]] = {
         "start_date": ("Start Date", "Contract Start Date"),
         "renewal_date": ("Renewal Date", "Contract End Date"),
         "notice_days": ("Notice Days", "Notice Period Days", "Notice Period"),
-        "auto_renew": ("Auto Renew", "Auto Renewal", "Autorenew"),
+        "auto_renew": ("Auto Renew", "Auto Renewal"),
         "direction": ("Direction",),
         "outcome": ("Outcome",),
         "outcome_at": ("Outcome At",),
@@ -100,6 +194,15 @@ REQUIRED_FIELDS: Mapping[RecordKind, tuple[str, ...]] = {
     RecordKind.INTERACTIONS: ("account", "kind", "occurred_at"),
     RecordKind.FOLLOW_UPS: ("account", "due_at", "text"),
     RecordKind.CONTRACTS: ("account", "value", "currency", "renewal_date"),
+}
+
+# In an accounts file, a person's details count only in a file that names people.
+_PERSON_NAMES = frozenset({"contact_name", "parent_company"})
+_PERSON_DETAILS = ("contact_title", "contact_email", "contact_phone")
+
+# Columns that stand in for a required one: First Name and Last Name make a name.
+_INSTEAD: Mapping[tuple[RecordKind, str], tuple[str, ...]] = {
+    (RecordKind.CONTACTS, "name"): ("first_name", "last_name"),
 }
 
 # What our own export writes; every one of these must be an alias above.
@@ -164,8 +267,21 @@ _DETECTION_ORDER = (
 
 
 def normalize_header(header: str) -> str:
-    """``" Account_Owner "`` and ``"account-owner"`` both become ``"account owner"``."""
-    return " ".join(re.sub(r"[_\-]+", " ", header.strip(" \ufeff").casefold()).split())
+    """``" Account_Owner "`` and ``"account-owner"`` both become ``"account owner"``;
+    Salesforce's custom-field suffix and brackets go: ``Notice_Period_Days__c`` and
+    ``Notice Period (Days)`` become ``"notice period days"``."""
+    text = re.sub(r"__c$", "", header.strip(" \ufeff").casefold())
+    return " ".join(re.sub(r"[_\-()]+", " ", text).split())
+
+
+def match_key(header: str) -> str:
+    """What two headers share when they match: Salesforce's Data Loader writes API names
+    (``OWNERID``, ``CURRENCYISOCODE``, ``LASTACTIVITYDATE``), its reports labels."""
+    return normalize_header(header).replace(" ", "")
+
+
+# Dynamics 365 "Export to Excel" adds these for its own re-import: no data to mention.
+_NOT_DATA = re.compile(r"\s*\(do not modify\)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,15 +294,20 @@ class HeaderMap:
 
     @property
     def missing(self) -> tuple[str, ...]:
-        return tuple(f for f in REQUIRED_FIELDS[self.kind] if f not in self.columns)
+        return tuple(
+            f
+            for f in REQUIRED_FIELDS[self.kind]
+            if f not in self.columns
+            and not any(a in self.columns for a in _INSTEAD.get((self.kind, f), ()))
+        )
 
 
 def map_headers(kind: RecordKind, headers: Sequence[str]) -> HeaderMap:
-    normalized = [normalize_header(h) for h in headers]
+    normalized = [match_key(h) for h in headers]
     columns: dict[str, int] = {}
     for field, aliases in HEADER_ALIASES[kind].items():
         for alias in aliases:
-            key = normalize_header(alias)
+            key = match_key(alias)
             index = next(
                 (i for i, h in enumerate(normalized) if h == key and i not in columns.values()),
                 None,
@@ -194,9 +315,14 @@ def map_headers(kind: RecordKind, headers: Sequence[str]) -> HeaderMap:
             if index is not None:
                 columns[field] = index
                 break
+    if kind is RecordKind.ACCOUNTS and not columns.keys() & _PERSON_NAMES:
+        for field in _PERSON_DETAILS:  # an account's own e-mail or phone: not kept
+            columns.pop(field, None)
     used = set(columns.values())
     ignored = tuple(
-        h.strip(" \ufeff") for i, h in enumerate(headers) if i not in used and h.strip(" \ufeff")
+        h.strip(" \ufeff")
+        for i, h in enumerate(headers)
+        if i not in used and h.strip(" \ufeff") and not _NOT_DATA.match(h)
     )
     return HeaderMap(kind, columns, ignored)
 
@@ -204,7 +330,9 @@ def map_headers(kind: RecordKind, headers: Sequence[str]) -> HeaderMap:
 def detect_headers(headers: Sequence[str]) -> HeaderMap:
     """The record kind whose columns the header fits best.
 
-    Only a header with a bare ``Account`` column can be anything but accounts. The kind
+    Only a header with a column naming an account (a bare ``Account``, HubSpot's
+    ``Associated Company``, Pipedrive's ``Person - Organization``) can be anything but
+    accounts. The kind
     that maps the most columns wins; at equal counts a complete kind beats one missing a
     required column, then ``_DETECTION_ORDER`` decides. The result may still miss
     required columns (``HeaderMap.missing``): the file is then one file-level error.

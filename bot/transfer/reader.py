@@ -2,9 +2,13 @@
 
 The file is UTF-8 (with or without a byte-order mark), UTF-16 with its mark, else
 Windows-1252 when it reads like Western European text (``decoding``); its columns are
-separated by commas, semicolons or tabs, whichever the header uses most. A bad row is
-reported by the line it starts on and skipped; so are lines whose quotes do not pair up,
-each costing only its own lines (``splitting``). The rest still reads.
+separated by commas, semicolons or tabs, whichever the header uses most.
+
+Per cell, not per row: a row is kept whenever its required cells read (an account's name;
+a contact's account and name; …). Any other cell that cannot be read is left empty or at
+its default and reported as a ``CellNote`` by line and column. A row whose required cells
+do not read is a ``RowError`` and skipped; so are lines whose quotes do not pair up, each
+costing only its own lines (``splitting``). The rest still reads.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import csv
 import enum
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TypeVar
@@ -21,7 +25,6 @@ from bot.domain import (
     MAX_CADENCE_DAYS,
     MAX_FOLLOW_UP_TEXT_LENGTH,
     MAX_NAME_LENGTH,
-    MAX_NOTICE_DAYS,
     MAX_SUMMARY_LENGTH,
     MAX_TIER_LENGTH,
     AccountKind,
@@ -31,10 +34,12 @@ from bot.domain import (
     InteractionKind,
     RenewalOutcome,
 )
+from bot.transfer.conventions import Conventions
 from bot.transfer.decoding import decode
-from bot.transfer.headers import HeaderMap, describe_missing, detect_headers
+from bot.transfer.headers import REQUIRED_FIELDS, HeaderMap, describe_missing, detect_headers
 from bot.transfer.records import (
     AccountRow,
+    CellNote,
     ContactRow,
     ContractRow,
     FollowUpRow,
@@ -54,6 +59,7 @@ from bot.transfer.values import (
     parse_date,
     parse_datetime,
     parse_flag,
+    parse_notice,
     parse_whole_number,
     split_tags,
     unescape_formula,
@@ -75,9 +81,14 @@ _NO_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 def read_records(
     data: bytes | str, *, dayfirst: bool = False, encoding: str | None = None
 ) -> ImportFile:
-    """Read one CSV export; ``dayfirst`` reads ``3/4/2027`` as 3 April (dotted dates always
-    are). Bytes are decoded as ``decoding.decode`` says (``encoding`` names the codec), and
-    raise ``UnreadableFile`` when that cannot be done faithfully."""
+    """Read one CSV export. Bytes are decoded as ``decoding.decode`` says (``encoding``
+    names the codec), and raise ``UnreadableFile`` when that cannot be done faithfully.
+
+    The file's own dates decide whether ``3/4/2027`` is 3 April: one slashed date that
+    can only be day-first (``31/3/2027``) or only month-first (``3/31/2027``) settles it
+    for the whole file; ``dayfirst`` (the workspace's setting) decides only when none does.
+    Dotted dates are always day-first. Each amount column's decimal mark is found the same
+    way (``values.decimal_mark``). What was decided is said in ``ImportFile.notes``."""
     notes: list[str] = []
     if isinstance(data, bytes):
         data, notes = decode(data, encoding)
@@ -92,10 +103,10 @@ def read_records(
         notes.append(f"Columns are separated by {_delimiter_name(delimiter, plural=True)}.")
 
     records = RecordSplitter(text, delimiter, first_line=first_line)
-    rows: list[Row] = []
     errors: list[RowError] = []
     header_map: HeaderMap | None = None
     headers: list[str] = []
+    body: list[tuple[int, dict[str, str]]] = []
     while (record := records.read()) is not None:
         if isinstance(record, BrokenLines):
             errors.append(RowError(record.line, _broken(record, delimiter, header_map is None)))
@@ -113,6 +124,8 @@ def read_records(
                 break
             records.fields = len(headers)
             continue
+        if _is_footer(cells):
+            continue  # a Salesforce report's totals, confidentiality line and copyright
         if len(cells) > len(headers) and any(cell.strip() for cell in cells[len(headers) :]):
             errors.append(
                 RowError(
@@ -122,23 +135,62 @@ def read_records(
                 )
             )
             continue
-        values = {
-            field: unescape_formula(cells[index].strip()) if index < len(cells) else ""
-            for field, index in header_map.columns.items()
-        }
-        labels = {field: headers[index] for field, index in header_map.columns.items()}
-        row_cells = _Cells(values, labels, dayfirst=dayfirst)
-        row = _BUILDERS[header_map.kind](line, row_cells)
-        if row_cells.problems:
-            errors.extend(RowError(line, problem) for problem in row_cells.problems)
-        else:
-            rows.append(row)
+        body.append(
+            (
+                line,
+                {
+                    field: unescape_formula(cells[index].strip()) if index < len(cells) else ""
+                    for field, index in header_map.columns.items()
+                },
+            )
+        )
 
     if header_map is None:
         if not errors:
             errors.append(RowError(first_line, "The file is empty: it has no header line."))
         return ImportFile(RecordKind.ACCOUNTS, [], errors, [], notes)
-    return ImportFile(header_map.kind, rows, errors, list(header_map.ignored), notes)
+    labels = {field: headers[index] for field, index in header_map.columns.items()}
+    conventions = Conventions.of(body, labels, dayfirst=dayfirst)
+    notes += conventions.notes
+    rows: list[Row] = []
+    people: list[Row] = []  # contacts an accounts file yields, after all of its accounts
+    cell_notes: list[CellNote] = []
+    required = REQUIRED_FIELDS[header_map.kind] + _WHOLE_ROW_CELLS.get(header_map.kind, ())
+    for line, values in body:
+        row_cells = _Cells(line, values, labels, required, conventions)
+        built = _BUILDERS[header_map.kind](line, row_cells)
+        if row_cells.problems:
+            errors.extend(RowError(line, problem) for problem in row_cells.problems)
+            continue
+        cell_notes += row_cells.notes
+        for row in built:
+            kept = (
+                people
+                if isinstance(row, ContactRow) and header_map.kind is not RecordKind.CONTACTS
+                else rows
+            )
+            kept.append(row)
+    errors.sort(key=lambda error: error.line)
+    return ImportFile(
+        header_map.kind, rows + people, errors, list(header_map.ignored), notes, cell_notes
+    )
+
+
+# Optional cells that a row is not kept without when they cannot be read: an interaction
+# cut off from its summary would keep only its date.
+_WHOLE_ROW_CELLS: Mapping[RecordKind, tuple[str, ...]] = {RecordKind.INTERACTIONS: ("summary",)}
+
+# Lines a Salesforce report ends with, each alone in the first column.
+_FOOTER = re.compile(
+    r"grand totals? \(\d[\d,.]* records?\)|total \(\d[\d,.]* records?\)"
+    r"|confidential information - do not distribute|copyright (?:©|\(c\)) .*",
+    re.IGNORECASE,
+)
+
+
+def _is_footer(cells: list[str]) -> bool:
+    filled = [cell.strip() for cell in cells if cell.strip()]
+    return len(filled) == 1 and cells[0].strip() == filled[0] and bool(_FOOTER.fullmatch(filled[0]))
 
 
 def _broken(lines: BrokenLines, delimiter: str, header: bool) -> str:
@@ -185,27 +237,56 @@ def _detect_delimiter(text: str) -> str:
 
 
 class _Cells:
-    """One row's cells by field; each reader notes what is wrong instead of raising."""
+    """One row's cells by field; each reader notes what is wrong instead of raising.
 
-    def __init__(self, values: Mapping[str, str], labels: Mapping[str, str], *, dayfirst: bool):
+    A required cell that cannot be read is a ``problem``: the row is skipped. Any other
+    cell that cannot be read is a ``CellNote``: the field is left empty (or at its
+    default) and the row is kept.
+    """
+
+    def __init__(
+        self,
+        line: int,
+        values: Mapping[str, str],
+        labels: Mapping[str, str],
+        required: Collection[str],
+        conventions: Conventions,
+    ):
+        self._line = line
         self._values = values
         self._labels = labels
-        self._dayfirst = dayfirst
+        self._required = required
+        self._conventions = conventions
         self.problems: list[str] = []
+        self.notes: list[CellNote] = []
 
     def _label(self, field: str) -> str:
         """The column's header as the file writes it."""
         return self._labels.get(field, field)
 
-    def _parse(self, field: str, parse: Callable[[str], T]) -> T | None:
+    def has(self, field: str) -> bool:
+        return bool(self._values.get(field, ""))
+
+    def _refuse(self, field: str, reason: str, instead: str) -> None:
+        if field in self._required:
+            self.problems.append(f"{self._label(field)}: {reason}.")
+        else:
+            self.notes.append(CellNote(self._line, self._label(field), f"{reason}; {instead}."))
+
+    def _parse(
+        self, field: str, parse: Callable[[str], T], instead: str = "left empty"
+    ) -> T | None:
         text = self._values.get(field, "")
         if not text:
             return None
         try:
             return parse(text)
         except CellError as exc:
-            self.problems.append(f"{self._label(field)}: {exc}.")
+            self._refuse(field, str(exc), instead)
             return None
+
+    def problem(self, message: str) -> None:
+        self.problems.append(message)
 
     def required(self, field: str, value: T | None, placeholder: T) -> T:
         """``value``, or the placeholder and a problem when the cell is empty."""
@@ -227,43 +308,65 @@ class _Cells:
         return self._parse(field, lambda t: parse_whole_number(t, minimum=minimum, maximum=maximum))
 
     def flag(self, field: str) -> bool:
-        return self._parse(field, parse_flag) or False
+        return self._parse(field, parse_flag, "read as no") or False
 
     def choice(self, field: str, choices: type[E]) -> E | None:
         return self._parse(field, lambda t: parse_choice(t, choices))
 
     def account_kind(self, field: str) -> AccountKind:
-        return self._parse(field, parse_account_kind) or AccountKind.CUSTOMER
+        default = AccountKind.CUSTOMER
+        return self._parse(field, parse_account_kind, f"read as {default.value}") or default
 
     def tags(self, field: str) -> tuple[str, ...]:
         return self._parse(field, split_tags) or ()
 
+    def is_company(self, field: str) -> bool | None:
+        return self._parse(field, _parse_is_company, "read as a company")
+
+    def notice(self, field: str) -> tuple[int | None, int | None]:
+        """Notice as (days, months); months only when the cell gives months."""
+        return self._parse(field, parse_notice) or (None, None)
+
     def date(self, field: str) -> date | None:
-        return self._parse(field, lambda t: parse_date(t, dayfirst=self._dayfirst))
+        return self._parse(field, lambda t: parse_date(t, dayfirst=self._conventions.dayfirst))
 
     def datetime(self, field: str) -> datetime | None:
-        return self._parse(field, lambda t: parse_datetime(t, dayfirst=self._dayfirst))
+        return self._parse(field, lambda t: parse_datetime(t, dayfirst=self._conventions.dayfirst))
 
     def amount(
         self, field: str, currency_field: str, *, plain_first: bool = False
     ) -> tuple[Decimal | None, str | None]:
         """The amount and its currency, from the currency column or written with the amount."""
-        amount = self._parse(field, lambda t: parse_amount(t, plain_first=plain_first))
+        separators = self._conventions.separators.get(field)
+        amount = self._parse(
+            field, lambda t: parse_amount(t, plain_first=plain_first, separators=separators)
+        )
         value, written = amount or (None, None)
         currency = self._parse(currency_field, parse_currency)
         if currency and written and currency != written:
-            self.problems.append(
-                f"{self._label(field)}: “{self._values[field]}” is in {written}, "
-                f"but {self._label(currency_field)} says {currency}."
+            self._refuse(
+                field,
+                f"“{self._values[field]}” is in {written}, "
+                f"but {self._label(currency_field)} says {currency}",
+                "left empty",
             )
+            return None, currency
         return value, currency or written
 
 
-def _account_row(line: int, c: _Cells) -> AccountRow:
+def _account_rows(line: int, c: _Cells) -> list[Row]:
+    """The account a row describes and the person it names, if any; or, for an Odoo
+    person of a related company, that person only, as a contact of that company."""
+    name = c.required("name", c.text("name", limit=MAX_NAME_LENGTH), "")
+    company = c.text("parent_company", limit=MAX_NAME_LENGTH)
+    is_company = c.is_company("is_company")
+    if is_company is False and company:
+        return [_person(line, c, account=company, name=name)]
     value, currency = c.amount("contract_value", "currency")
-    return AccountRow(
+    notice_days, notice_months = c.notice("notice_days")
+    account = AccountRow(
         line=line,
-        name=c.required("name", c.text("name", limit=MAX_NAME_LENGTH), ""),
+        name=name,
         owner=c.text("owner", limit=_MAX_SHORT_TEXT),
         kind=c.account_kind("kind"),
         tier=c.text("tier", limit=MAX_TIER_LENGTH),
@@ -273,10 +376,38 @@ def _account_row(line: int, c: _Cells) -> AccountRow:
         renewal_date=c.date("renewal_date"),
         contract_value=value,
         currency=currency,
-        notice_days=c.number("notice_days", minimum=0, maximum=MAX_NOTICE_DAYS),
+        notice_days=notice_days,
         auto_renew=c.flag("auto_renew"),
         created_at=c.datetime("created_at"),
         last_touch_at=c.datetime("last_touch_at"),
+        notice_months=notice_months,
+        start_date=c.date("start_date"),
+    )
+    contact = c.text("contact_name", limit=MAX_NAME_LENGTH)
+    if contact and name:
+        return [account, _person(line, c, account=name, name=contact)]
+    return [account]
+
+
+def _parse_is_company(text: str) -> bool:
+    """Odoo's ``Is a Company`` (True/False) or ``Company Type`` (Company/Individual)."""
+    match text.casefold():
+        case "company":
+            return True
+        case "individual" | "person":
+            return False
+    return parse_flag(text)
+
+
+def _person(line: int, c: _Cells, *, account: str, name: str) -> ContactRow:
+    return ContactRow(
+        line=line,
+        account=account,
+        name=name,
+        title=c.text("contact_title", limit=_MAX_SHORT_TEXT),
+        email=c.text("contact_email", limit=_MAX_SHORT_TEXT),
+        phone=c.text("contact_phone", limit=_MAX_SHORT_TEXT),
+        slack_user_id=None,
     )
 
 
@@ -284,72 +415,90 @@ def _account_name(c: _Cells) -> str:
     return c.required("account", c.text("account", limit=MAX_NAME_LENGTH), "")
 
 
-def _contact_row(line: int, c: _Cells) -> ContactRow:
-    return ContactRow(
-        line=line,
-        account=_account_name(c),
-        name=c.required("name", c.text("name", limit=MAX_NAME_LENGTH), ""),
-        title=c.text("title", limit=_MAX_SHORT_TEXT),
-        email=c.text("email", limit=_MAX_SHORT_TEXT),
-        phone=c.text("phone", limit=_MAX_SHORT_TEXT),
-        slack_user_id=c.text("slack_user_id", limit=_MAX_SHORT_TEXT),
-    )
+def _contact_rows(line: int, c: _Cells) -> list[Row]:
+    account = _account_name(c)
+    name = c.text("name", limit=MAX_NAME_LENGTH)
+    if name is None and not c.has("name"):
+        # HubSpot and Pipedrive write first and last names apart.
+        parts = [c.text(part, limit=MAX_NAME_LENGTH) for part in ("first_name", "last_name")]
+        name = " ".join(part for part in parts if part)[:MAX_NAME_LENGTH] or None
+        if name is None:
+            c.problem("The contact has no name.")
+    return [
+        ContactRow(
+            line=line,
+            account=account,
+            name=c.required("name", name, "") if c.has("name") else name or "",
+            title=c.text("title", limit=_MAX_SHORT_TEXT),
+            email=c.text("email", limit=_MAX_SHORT_TEXT),
+            phone=c.text("phone", limit=_MAX_SHORT_TEXT),
+            slack_user_id=c.text("slack_user_id", limit=_MAX_SHORT_TEXT),
+        )
+    ]
 
 
-def _interaction_row(line: int, c: _Cells) -> InteractionRow:
-    return InteractionRow(
-        line=line,
-        account=_account_name(c),
-        kind=c.required("kind", c.choice("kind", InteractionKind), InteractionKind.NOTE),
-        occurred_at=c.required("occurred_at", c.datetime("occurred_at"), _NO_TIME),
-        summary=c.text("summary", limit=MAX_SUMMARY_LENGTH) or "",
-        logged_by=c.text("logged_by", limit=_MAX_SHORT_TEXT),
-        contact=c.text("contact", limit=MAX_NAME_LENGTH),
-        permalink=c.text("permalink", limit=_MAX_LINK_LENGTH),
-    )
+def _interaction_rows(line: int, c: _Cells) -> list[Row]:
+    return [
+        InteractionRow(
+            line=line,
+            account=_account_name(c),
+            kind=c.required("kind", c.choice("kind", InteractionKind), InteractionKind.NOTE),
+            occurred_at=c.required("occurred_at", c.datetime("occurred_at"), _NO_TIME),
+            summary=c.text("summary", limit=MAX_SUMMARY_LENGTH) or "",
+            logged_by=c.text("logged_by", limit=_MAX_SHORT_TEXT),
+            contact=c.text("contact", limit=MAX_NAME_LENGTH),
+            permalink=c.text("permalink", limit=_MAX_LINK_LENGTH),
+        )
+    ]
 
 
-def _follow_up_row(line: int, c: _Cells) -> FollowUpRow:
-    return FollowUpRow(
-        line=line,
-        account=_account_name(c),
-        number=c.number("number", minimum=1, maximum=_MAX_FOLLOW_UP_NUMBER),
-        owner=c.text("owner", limit=_MAX_SHORT_TEXT),
-        due_at=c.required("due_at", c.datetime("due_at"), _NO_TIME),
-        text=c.required("text", c.text("text", limit=MAX_FOLLOW_UP_TEXT_LENGTH), ""),
-        status=c.choice("status", FollowUpStatus) or FollowUpStatus.OPEN,
-        snoozed_until=c.datetime("snoozed_until"),
-        created_by=c.text("created_by", limit=_MAX_SHORT_TEXT),
-        created_at=c.datetime("created_at"),
-        completed_by=c.text("completed_by", limit=_MAX_SHORT_TEXT),
-        completed_at=c.datetime("completed_at"),
-    )
+def _follow_up_rows(line: int, c: _Cells) -> list[Row]:
+    return [
+        FollowUpRow(
+            line=line,
+            account=_account_name(c),
+            number=c.number("number", minimum=1, maximum=_MAX_FOLLOW_UP_NUMBER),
+            owner=c.text("owner", limit=_MAX_SHORT_TEXT),
+            due_at=c.required("due_at", c.datetime("due_at"), _NO_TIME),
+            text=c.required("text", c.text("text", limit=MAX_FOLLOW_UP_TEXT_LENGTH), ""),
+            status=c.choice("status", FollowUpStatus) or FollowUpStatus.OPEN,
+            snoozed_until=c.datetime("snoozed_until"),
+            created_by=c.text("created_by", limit=_MAX_SHORT_TEXT),
+            created_at=c.datetime("created_at"),
+            completed_by=c.text("completed_by", limit=_MAX_SHORT_TEXT),
+            completed_at=c.datetime("completed_at"),
+        )
+    ]
 
 
-def _contract_row(line: int, c: _Cells) -> ContractRow:
+def _contract_rows(line: int, c: _Cells) -> list[Row]:
     # Our export writes plain decimals: "1.500" there is one and a half.
     value, currency = c.amount("value", "currency", plain_first=True)
-    return ContractRow(
-        line=line,
-        account=_account_name(c),
-        value=c.required("value", value, Decimal(0)),
-        currency=c.required("currency", currency, ""),
-        start_date=c.date("start_date"),
-        renewal_date=c.required("renewal_date", c.date("renewal_date"), _NO_DATE),
-        notice_days=c.number("notice_days", minimum=0, maximum=MAX_NOTICE_DAYS),
-        auto_renew=c.flag("auto_renew"),
-        direction=c.choice("direction", ContractDirection),
-        outcome=c.choice("outcome", RenewalOutcome),
-        outcome_at=c.datetime("outcome_at"),
-    )
+    notice_days, notice_months = c.notice("notice_days")
+    return [
+        ContractRow(
+            line=line,
+            account=_account_name(c),
+            value=c.required("value", value, Decimal(0)),
+            currency=c.required("currency", currency, ""),
+            start_date=c.date("start_date"),
+            renewal_date=c.required("renewal_date", c.date("renewal_date"), _NO_DATE),
+            notice_days=notice_days,
+            auto_renew=c.flag("auto_renew"),
+            direction=c.choice("direction", ContractDirection),
+            outcome=c.choice("outcome", RenewalOutcome),
+            outcome_at=c.datetime("outcome_at"),
+            notice_months=notice_months,
+        )
+    ]
 
 
-# Each builder returns a row even when a cell is wrong; the caller keeps it only when
-# the cells noted no problem.
-_BUILDERS: Mapping[RecordKind, Callable[[int, _Cells], Row]] = {
-    RecordKind.ACCOUNTS: _account_row,
-    RecordKind.CONTACTS: _contact_row,
-    RecordKind.INTERACTIONS: _interaction_row,
-    RecordKind.FOLLOW_UPS: _follow_up_row,
-    RecordKind.CONTRACTS: _contract_row,
+# Each builder returns its rows even when a cell is wrong; the caller keeps them only
+# when no required cell had a problem.
+_BUILDERS: Mapping[RecordKind, Callable[[int, _Cells], list[Row]]] = {
+    RecordKind.ACCOUNTS: _account_rows,
+    RecordKind.CONTACTS: _contact_rows,
+    RecordKind.INTERACTIONS: _interaction_rows,
+    RecordKind.FOLLOW_UPS: _follow_up_rows,
+    RecordKind.CONTRACTS: _contract_rows,
 }

@@ -51,6 +51,11 @@ class AccountRow:
     # Our own export and HubSpot ("Last Activity Date") carry it; without it every
     # imported account would look untouched since its creation.
     last_touch_at: datetime | None = None
+    # Notice written in months ("3 Monate"): kept as months, which win over
+    # ``notice_days`` (then 30 a month, a stand-in for files without a renewal date).
+    notice_months: int | None = None
+    # German lists' "Vertragsbeginn": when the contract started.
+    start_date: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +110,7 @@ class ContractRow:
     direction: ContractDirection | None
     outcome: RenewalOutcome | None
     outcome_at: datetime | None
+    notice_months: int | None = None  # as on AccountRow
 
 
 Row = AccountRow | ContactRow | InteractionRow | FollowUpRow | ContractRow
@@ -138,6 +144,11 @@ class CellNote:
 @dataclass(frozen=True, slots=True)
 class ImportFile:
     """One CSV file read: the rows that are valid and the reasons the others are not.
+
+    ``rows`` holds rows of ``kind``, except that an accounts file may also yield contacts
+    (``ContactRow``): an Odoo person of a related company, a Dynamics 365 primary contact,
+    a German list's Ansprechpartner. Those come after every account row, so each contact's
+    account is read first.
 
     ``notes`` says what the reader assumed (an encoding other than UTF-8, a delimiter
     other than a comma); ``ignored_headers`` lists columns that no field uses;

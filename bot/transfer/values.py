@@ -18,7 +18,7 @@ from typing import TypeVar
 from dateutil.parser import parse as dateutil_parse
 
 from bot.amounts import AmountError, Separators, read_amount
-from bot.domain import MAX_TAG_LENGTH, AccountKind
+from bot.domain import MAX_NOTICE_DAYS, MAX_NOTICE_MONTHS, MAX_TAG_LENGTH, AccountKind
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -32,8 +32,8 @@ def _key(text: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
 
 
-# CRM account types, matched by ``_key``. An empty type is a customer.
-# Our own kind names (``AccountKind`` values) are accepted too.
+# CRM account types and spreadsheet words for them, matched by ``_key``. An empty type
+# is a customer. Our own kind names (``AccountKind`` values) are accepted too.
 ACCOUNT_KIND_ALIASES: Mapping[str, AccountKind] = {
     # HubSpot company types
     "Prospect": AccountKind.PROSPECT,
@@ -47,6 +47,21 @@ ACCOUNT_KIND_ALIASES: Mapping[str, AccountKind] = {
     "Channel Partner / Reseller": AccountKind.RESELLER,
     "Installation Partner": AccountKind.PARTNER,
     "Technology Partner": AccountKind.PARTNER,
+    # Odoo's company type, Dynamics 365's relationship types
+    "Company": AccountKind.CUSTOMER,
+    "Individual": AccountKind.CUSTOMER,
+    "Supplier": AccountKind.SUPPLIER,
+    "Distributor": AccountKind.DISTRIBUTOR,
+    # German spreadsheets
+    "Kunde": AccountKind.CUSTOMER,
+    "Bestandskunde": AccountKind.CUSTOMER,
+    "Interessent": AccountKind.PROSPECT,
+    "Lieferant": AccountKind.SUPPLIER,
+    "Händler": AccountKind.RESELLER,
+    "Wiederverkäufer": AccountKind.RESELLER,
+    "Vertriebspartner": AccountKind.PARTNER,
+    "Großhändler": AccountKind.DISTRIBUTOR,
+    "Dienstleister": AccountKind.VENDOR,
 }
 _KIND_BY_KEY = {kind.value: kind for kind in AccountKind} | {
     _key(alias): kind for alias, kind in ACCOUNT_KIND_ALIASES.items()
@@ -54,13 +69,12 @@ _KIND_BY_KEY = {kind.value: kind for kind in AccountKind} | {
 
 
 def parse_account_kind(text: str) -> AccountKind:
+    """A kind; the picklists' other types (Competitor, Investor, Press, ``-None-``) are
+    refused, and the reader keeps the row as the default kind."""
     kind = _KIND_BY_KEY.get(_key(text))
     if kind is None:
         accepted = ", ".join(k.value for k in AccountKind)
-        raise CellError(
-            f"“{text}” is not a kind I know; use one of {accepted} "
-            "(HubSpot and Salesforce types such as Customer - Direct are understood too)"
-        )
+        raise CellError(f"“{text}” is not a kind I know ({accepted})")
     return kind
 
 
@@ -75,8 +89,10 @@ def parse_choice(text: str, choices: type[E]) -> E:
 
 
 _FLAGS = {
-    "yes": True, "y": True, "true": True, "1": True, "on": True, "x": True,
-    "no": False, "n": False, "false": False, "0": False, "off": False,
+    "yes": True, "y": True, "true": True, "1": True, "on": True, "x": True, "ja": True,
+    "j": True, "wahr": True, "checked": True,
+    "no": False, "n": False, "false": False, "0": False, "off": False, "nein": False,
+    "falsch": False, "unchecked": False,
 }  # fmt: skip
 
 
@@ -96,26 +112,98 @@ def parse_whole_number(text: str, *, minimum: int, maximum: int) -> int:
     return number
 
 
+# Currencies as CRMs and spreadsheets name them (Dynamics 365 writes "US Dollar"), by
+# ``_key``; a three-letter code is read as it is. "$" alone names no currency.
+CURRENCY_NAMES: Mapping[str, str] = {
+    "€": "EUR", "Euro": "EUR", "Euros": "EUR",
+    "£": "GBP", "Pound": "GBP", "Pound Sterling": "GBP", "British Pound": "GBP",
+    "British Pound Sterling": "GBP", "Britisches Pfund": "GBP",
+    "US Dollar": "USD", "US Dollars": "USD", "U.S. Dollar": "USD", "United States Dollar": "USD",
+    "Canadian Dollar": "CAD", "Kanadischer Dollar": "CAD",
+    "Australian Dollar": "AUD", "Australischer Dollar": "AUD",
+    "Swiss Franc": "CHF", "Schweizer Franken": "CHF", "Franken": "CHF",
+    "Japanese Yen": "JPY", "Yen": "JPY",
+    "Swedish Krona": "SEK", "Schwedische Krone": "SEK",
+    "Danish Krone": "DKK", "Dänische Krone": "DKK",
+    "Norwegian Krone": "NOK", "Norwegische Krone": "NOK",
+    "Polish Zloty": "PLN", "Złoty": "PLN", "Zloty": "PLN",
+    "Indian Rupee": "INR", "Chinese Yuan": "CNY", "Renminbi": "CNY",
+}  # fmt: skip
+_CURRENCY_BY_KEY = {_key(name) or name: code for name, code in CURRENCY_NAMES.items()}
+
+
 def parse_currency(text: str) -> str:
-    if not re.fullmatch(r"[A-Za-z]{3}", text):
-        raise CellError(f"“{text}” is not a three-letter currency code such as EUR or USD")
-    return text.upper()
+    """A code (``eur``), a symbol (``€``) or a name (``US Dollar``, ``US-Dollar``)."""
+    if re.fullmatch(r"[A-Za-z]{3}", text):
+        return text.upper()
+    code = _CURRENCY_BY_KEY.get(_key(text) or text.strip())
+    if code is None:
+        raise CellError(
+            f"“{text}” is not a currency I know; write a three-letter code such as EUR or USD"
+        )
+    return code
 
 
-def parse_amount(text: str, *, plain_first: bool = False) -> tuple[Decimal, str | None]:
+def parse_amount(
+    text: str, *, plain_first: bool = False, separators: Separators | None = None
+) -> tuple[Decimal, str | None]:
     """A non-negative amount below ``MAX_CONTRACT_VALUE`` and the currency written with it.
 
-    Read by ``bot.amounts``, as chat reads it: ``24,000.50`` and ``24.000,50`` are the same;
-    a lone separator before three digits (``24,000``, ``24.000``) groups thousands, as other
-    CRMs write them, unless ``plain_first``: our own export writes plain decimals, so there
-    ``1.500`` is one and a half. A ``$`` or ``¥`` alone names no currency (which dollar?).
+    Read by ``bot.amounts``, as chat reads it: ``24,000.50`` and ``24.000,50`` are the same.
+    A lone separator before three digits (``24,000``, ``24.000``) follows ``separators``,
+    the column's convention (``decimal_mark``) when the reader found one; else it groups
+    thousands, as other CRMs write them, unless ``plain_first``: our own export writes plain
+    decimals, so there ``1.500`` is one and a half. A ``$`` or ``¥`` alone names no
+    currency (which dollar?).
     """
-    separators = Separators.DECIMAL_POINT if plain_first else Separators.THOUSANDS
+    if separators is None:
+        separators = Separators.DECIMAL_POINT if plain_first else Separators.THOUSANDS
     try:
         amount = read_amount(text, separators=separators)
     except AmountError as error:
         raise CellError(str(error)) from None
     return amount.value, amount.currency
+
+
+def decimal_mark(text: str) -> str | None:
+    """The decimal mark an amount's text shows for sure: the last of ``.`` and ``,`` when
+    both are there (``24.000,50``), the other one when one repeats (``1.250.000``), a lone
+    one not before exactly three digits (``24,5``, ``118500.50``); else None (``24.000``)."""
+    number = re.sub(r"[^\d.,]", "", text)
+    marks = [c for c in number if c in ".,"]
+    if not marks:
+        return None
+    if len(set(marks)) == 2:
+        return marks[-1]
+    if len(marks) > 1:
+        return "," if marks[0] == "." else "."
+    head, tail = number.split(marks[0])
+    return None if len(tail) == 3 and head not in ("", "0") else marks[0]
+
+
+_NOTICE = re.compile(
+    r"(?P<number>\d+)\s*(?P<unit>(?:days?|tage?n?|d|weeks?|wochen?|wk|w|months?|monate?n?|mon|m|mo)\.?)?",
+    re.IGNORECASE,
+)
+
+
+def parse_notice(text: str) -> tuple[int, int | None]:
+    """A notice period as (days, months): ``90``, ``90 Tage``, ``6 Wochen`` and ``3 months``
+    (days, months None) or ``3 Monate`` (months kept as months; days counted as 30 each,
+    the caller counts them from the renewal date when it has one)."""
+    match = _NOTICE.fullmatch(text.strip())
+    if match is None:
+        raise CellError(f"“{text}” is not a notice period; write it like 90, 90 days or 3 months")
+    number = int(match["number"])
+    unit = (match["unit"] or "d").casefold().rstrip(".")
+    if unit.startswith("m"):
+        if not 0 <= number <= MAX_NOTICE_MONTHS:
+            raise CellError(f"{number} months is out of range (0 to {MAX_NOTICE_MONTHS})")
+        return number * 30, number
+    days = number * 7 if unit.startswith("w") else number
+    if days > MAX_NOTICE_DAYS:
+        raise CellError(f"{days:,} days is out of range (0 to {MAX_NOTICE_DAYS:,})")
+    return days, None
 
 
 def split_tags(text: str) -> tuple[str, ...]:
@@ -137,7 +225,7 @@ _TIME = (
     r"(?:\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?))?)?"
 )
 _ISO = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})" + _TIME)
-_DOTTED = re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})" + _TIME)
+_DOTTED = re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})" + _TIME)
 _SLASHED = re.compile(r"(?P<a>\d{1,2})[/-](?P<b>\d{1,2})[/-](?P<y>\d{4})" + _TIME)
 _MONTH_NAMED = (
     re.compile(r"(?P<d>\d{1,2})[\s-][A-Za-z]{3,9}\.?,?[\s-](?P<y>\d{4})" + _TIME),
@@ -150,6 +238,22 @@ _UTC_NAMES = {"Z": UTC, "UTC": UTC, "GMT": UTC}
 # Fills only what a shape lacks (the time, the zone); every shape has a full date.
 _DEFAULT = datetime(2000, 1, 1, tzinfo=UTC)
 _EXAMPLES = "2027-03-31, 31.03.2027, 31 Mar 2027 or 2024-03-14 10:22"
+# A dotted date's two-digit year (31.03.27), as German spreadsheets write it: 1970–2069.
+_CENTURY_PIVOT = 70
+
+
+def slashed_order(text: str) -> bool | None:
+    """Whether a slashed date can only be day-first (``31/3/2027``: True) or month-first
+    (``3/31/2027``: False); None when it is either (``3/4/2027``) or not slashed."""
+    match = _SLASHED.fullmatch(text.strip())
+    if match is None:
+        return None
+    first, second = int(match["a"]), int(match["b"])
+    if first > 12 >= second:
+        return True
+    if second > 12 >= first:
+        return False
+    return None
 
 
 def parse_moment(text: str, *, dayfirst: bool) -> datetime:
@@ -168,9 +272,13 @@ def parse_moment(text: str, *, dayfirst: bool) -> datetime:
         raise CellError(f"“{text}” has a two-digit year; write the year in full")
     else:
         raise CellError(f"“{text}” is not a date; write it like {_EXAMPLES}")
+    year, written = int(match["y"]), text
+    if len(match["y"]) == 2:  # only dotted dates: 31.03.27
+        year += 1900 if year >= _CENTURY_PIVOT else 2000
+        written = f"{match['d']}.{match['m']}.{year}{text[match.end('y') :]}"
     try:
         moment: datetime = dateutil_parse(
-            text,
+            written,
             dayfirst=day_first,
             yearfirst=match.re is _ISO,
             tzinfos=_UTC_NAMES,
@@ -181,7 +289,7 @@ def parse_moment(text: str, *, dayfirst: bool) -> datetime:
         raise CellError(f"“{text}” is not a valid date ({reason})") from None
     # dateutil swaps day and month when the other order is the only valid one
     # (13/3/2024 month-first); a file has one order, so that is an error, not a guess.
-    if (moment.year, moment.day) != (int(match["y"]), int(day)) or (
+    if (moment.year, moment.day) != (year, int(day)) or (
         month is not None and moment.month != int(month)
     ):
         order = "day-first (D/M/YYYY)" if day_first else "month-first (M/D/YYYY)"

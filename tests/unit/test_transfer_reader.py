@@ -24,6 +24,7 @@ from bot.transfer import (
     EXPORT_HEADERS,
     HEADER_ALIASES,
     AccountRow,
+    CellNote,
     ContactRow,
     ContractRow,
     FollowUpRow,
@@ -89,6 +90,14 @@ def accounts(result: ImportFile) -> list[AccountRow]:
 def one_account(*lines: str, dayfirst: bool = False) -> AccountRow:
     (row,) = accounts(read_ok(csv_bytes(*lines), dayfirst=dayfirst))
     return row
+
+
+def only_note(result: ImportFile) -> tuple[AccountRow, CellNote]:
+    """The one row a file holds, kept with the one cell it could not read."""
+    assert result.errors == [], result.errors
+    (row,) = accounts(result)
+    (note,) = result.cell_notes
+    return row, note
 
 
 def only_error(result: ImportFile) -> RowError:
@@ -163,15 +172,17 @@ def test_salesforce_report_reads_month_first_dates() -> None:
     assert "Annual Revenue" in result.ignored_headers
 
 
-def test_salesforce_report_read_day_first_refuses_what_is_not_a_day_first_date() -> None:
-    result = read_records(SALESFORCE, dayfirst=True)
+def test_the_files_own_dates_outweigh_a_day_first_workspace() -> None:
+    # Issue 10: 3/14/2024 can only be month-first, so the whole file is read month-first
+    # (it used to be read day-first and lose three rows).
+    result = read_ok(SALESFORCE, dayfirst=True)
     by_line = {r.line: r for r in accounts(result)}
-    assert by_line[3].created_at == datetime(2023, 2, 11, tzinfo=UTC)  # 11/2/2023
-    assert by_line[7].created_at == datetime(2021, 1, 2, tzinfo=UTC)  # 2/1/2021
-    assert [e.line for e in result.errors] == [2, 4, 5]  # 3/14, 1/20, 6/30
-    assert result.errors[0].message == (
-        "Created Date: “3/14/2024” is not a valid day-first (D/M/YYYY) date."
-    )
+    assert by_line[3].created_at == datetime(2023, 11, 2, tzinfo=UTC)  # 11/2/2023
+    assert by_line[7].created_at == datetime(2021, 2, 1, tzinfo=UTC)  # 2/1/2021
+    assert result.notes == [
+        "Dates such as 3/4/2027 are read month-first (3/31/2027): “3/14/2024” "
+        "(Created Date, line 2) can only be read that way."
+    ]
 
 
 # -- encodings and delimiters ------------------------------------------------------------
@@ -201,7 +212,11 @@ def test_semicolon_file_with_european_numbers() -> None:
         date(2027, 3, 31),
     )
     assert (globex.contract_value, globex.renewal_date) == (Decimal(1250000), date(2027, 4, 1))
-    assert result.notes == ["Columns are separated by semicolons."]
+    assert result.notes == [
+        "Columns are separated by semicolons.",
+        "Amounts in Contract Value are read with a decimal comma (24.000,50), "
+        "as line 2 writes them.",
+    ]
 
 
 def test_tab_delimited_file() -> None:
@@ -231,7 +246,9 @@ def test_windows_1252_bytes_are_read_with_a_note() -> None:
         "EUR",
     )
     assert result.notes == [
-        "The file is not UTF-8; it was read as Windows-1252 (Western European)."
+        "The file is not UTF-8; it was read as Windows-1252 (Western European).",
+        "Amounts in Contract Value are read with a decimal comma (24.000,50), "
+        "as line 2 writes them.",
     ]
 
 
@@ -444,14 +461,17 @@ def test_amounts_with_thousands_separators(text: str, value: Decimal, currency: 
     ],
 )
 def test_amounts_that_are_refused(text: str, reason: str) -> None:
-    error = only_error(read_records(csv_bytes("Name,Amount", f'Acme,"{text}"')))
-    assert error.line == 2
-    assert error.message.startswith(f"Amount: “{text}” {reason}")
+    row, note = only_note(read_records(csv_bytes("Name,Amount", f'Acme,"{text}"')))
+    assert row.contract_value is None
+    assert (note.line, note.column) == (2, "Amount")
+    assert note.message.startswith(f"“{text}” {reason}")
+    assert note.message.endswith("; left empty.")
 
 
 def test_a_currency_column_must_agree_with_the_amount() -> None:
-    error = only_error(read_records(csv_bytes("Name,Amount,Currency", "Acme,€5,USD")))
-    assert error.message == "Amount: “€5” is in EUR, but Currency says USD."
+    row, note = only_note(read_records(csv_bytes("Name,Amount,Currency", "Acme,€5,USD")))
+    assert (row.contract_value, row.currency) == (None, "USD")
+    assert str(note) == "line 2, Amount: “€5” is in EUR, but Currency says USD; left empty."
 
 
 @pytest.mark.parametrize(
@@ -494,7 +514,6 @@ def test_a_renewal_date_is_the_calendar_date_as_written() -> None:
     [
         ("31.02.2027", "“31.02.2027” is not a valid date (day is out of range for month)"),
         ("2027-02-30", "“2027-02-30” is not a valid date (day is out of range for month)"),
-        ("14/3/2024", "“14/3/2024” is not a valid month-first (M/D/YYYY) date"),
         ("3/14/24", "“3/14/24” has a two-digit year; write the year in full"),
         ("next friday", "“next friday” is not a date; write it like 2027-03-31"),
         ("42", "“42” is not a date"),
@@ -503,31 +522,43 @@ def test_a_renewal_date_is_the_calendar_date_as_written() -> None:
     ],
 )
 def test_dates_that_are_refused(text: str, reason: str) -> None:
-    error = only_error(read_records(csv_bytes("Name,Renewal Date", f"Acme,{text}")))
-    assert error.line == 2
-    assert error.message.startswith(f"Renewal Date: {reason}")
+    row, note = only_note(read_records(csv_bytes("Name,Renewal Date", f"Acme,{text}")))
+    assert row.renewal_date is None
+    assert (note.line, note.column) == (2, "Renewal Date")
+    assert note.message.startswith(reason)
+
+
+def test_a_file_that_writes_dates_both_ways_reads_them_as_the_workspace_does() -> None:
+    result = read_records(csv_bytes("Name,Renewal Date", "Acme,14/3/2024", "Globex,3/14/2024"))
+    acme, globex = accounts(result)
+    assert (acme.renewal_date, globex.renewal_date) == (None, date(2024, 3, 14))
+    (note,) = result.cell_notes
+    assert (note.line, note.message) == (
+        2,
+        "“14/3/2024” is not a valid month-first (M/D/YYYY) date; left empty.",
+    )
+    assert result.notes == [
+        "The file writes dates both ways (“14/3/2024” on line 2, “3/14/2024” on line 3); "
+        "dates such as 3/4/2027 are read as the workspace's setting (month-first (3/31/2027))."
+    ]
 
 
 @pytest.mark.parametrize(
     ("cell", "message"),
     [
-        ("Kind=Friend", "Kind: “Friend” is not a kind I know; use one of customer, prospect"),
-        ("Renewal=31.02.2027", "Renewal: “31.02.2027” is not a valid date"),
-        ("Amount=12,34,5", "Amount: “12,34,5” is not a number I can read without guessing"),
-        ("Amount=-100", "Amount: “-100” is negative"),
-        ("Status=sleeping", "Status: “sleeping” is not one of: active, at_risk, churned, archived"),
-        ("Cadence=0", "Cadence: 0 is out of range (1 to 3,660)"),
-        ("Cadence=weekly", "Cadence: “weekly” is not a whole number"),
-        ("Auto Renew=maybe", "Auto Renew: “maybe” is neither yes nor no"),
-        ("Currency=Euro", "Currency: “Euro” is not a three-letter currency code"),
-        (
-            f"Name={'x' * (MAX_NAME_LENGTH + 1)}",
-            "Name: 201 characters is too long; the limit is 200",
-        ),
-        ("Name=", "Name is empty."),
+        ("Kind=Friend", "“Friend” is not a kind I know (customer, prospect"),
+        ("Renewal=31.02.2027", "“31.02.2027” is not a valid date"),
+        ("Amount=12,34,5", "“12,34,5” is not a number I can read without guessing"),
+        ("Amount=-100", "“-100” is negative"),
+        ("Status=sleeping", "“sleeping” is not one of: active, at_risk, churned, archived"),
+        ("Cadence=0", "0 is out of range (1 to 3,660)"),
+        ("Cadence=weekly", "“weekly” is not a whole number"),
+        ("Auto Renew=maybe", "“maybe” is neither yes nor no"),
+        ("Currency=Peso", "“Peso” is not a currency I know"),
     ],
 )
-def test_a_bad_value_on_line_4_skips_only_line_4(cell: str, message: str) -> None:
+def test_a_bad_optional_cell_on_line_4_loses_only_that_cell(cell: str, message: str) -> None:
+    # Issue 10: the row used to be skipped; now only the cell is lost, and reported.
     header = ["Name", "Kind", "Renewal", "Amount", "Status", "Cadence", "Auto Renew", "Currency"]
     good = {"Name": "Acme", "Kind": "vendor", "Renewal": "2027-03-31", "Amount": "24,000"}
     column, value = cell.split("=", 1)
@@ -545,20 +576,55 @@ def test_a_bad_value_on_line_4_skips_only_line_4(cell: str, message: str) -> Non
             line("Line Five"),
         )
     )
-    assert [r.line for r in result.rows] == [2, 3, 5]
+    assert result.errors == []
+    assert [r.line for r in result.rows] == [2, 3, 4, 5]
+    (note,) = result.cell_notes
+    assert (note.line, note.column) == (4, column)
+    assert note.message.startswith(message)
+    line_three, line_four = accounts(result)[1:3]
+    defaults = {"Kind": AccountKind.CUSTOMER, "Auto Renew": False}
+    field = {
+        "Kind": "kind",
+        "Renewal": "renewal_date",
+        "Amount": "contract_value",
+        "Status": "status",
+        "Cadence": "cadence_days",
+        "Auto Renew": "auto_renew",
+        "Currency": "currency",
+    }[column]
+    assert getattr(line_four, field) == defaults.get(column)
+    others = [f for f in AccountRow.__slots__ if f not in {"line", "name", field}]
+    assert [getattr(line_four, f) for f in others] == [getattr(line_three, f) for f in others]
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        (
+            f"Name={'x' * (MAX_NAME_LENGTH + 1)}",
+            "Name: 201 characters is too long; the limit is 200",
+        ),
+        ("Name=", "Name is empty."),
+    ],
+)
+def test_a_row_without_a_name_is_skipped(cell: str, message: str) -> None:
+    _, value = cell.split("=", 1)
+    result = read_records(csv_bytes("Name,Kind", "Line Two,vendor", f'"{value}",vendor'))
+    assert [r.line for r in result.rows] == [2]
     (error,) = result.errors
-    assert error.line == 4
+    assert error.line == 3
     assert error.message.startswith(message)
 
 
-def test_every_problem_of_a_row_is_reported() -> None:
-    result = read_records(csv_bytes("Name,Kind,Cadence Days", ",Friend,-1"))
-    assert [e.line for e in result.errors] == [2, 2, 2]
-    assert [e.message.split(":")[0].split(" is ")[0] for e in result.errors] == [
-        "Name",
-        "Kind",
-        "Cadence Days",
+def test_a_skipped_row_reports_its_name_and_a_kept_row_its_cells() -> None:
+    result = read_records(csv_bytes("Name,Kind,Cadence Days", ",Friend,-1", "Acme,Friend,-1"))
+    assert [(e.line, e.message) for e in result.errors] == [(2, "Name is empty.")]
+    assert [(n.line, n.column) for n in result.cell_notes] == [
+        (3, "Kind"),
+        (3, "Cadence Days"),
     ]
+    (row,) = accounts(result)
+    assert (row.kind, row.cadence_days) == (AccountKind.CUSTOMER, None)
 
 
 def test_names_full_of_markup_and_emoji_are_kept_as_written() -> None:
@@ -569,8 +635,9 @@ def test_names_full_of_markup_and_emoji_are_kept_as_written() -> None:
 def test_tags_are_split_on_semicolons_commas_and_bars() -> None:
     row = one_account("Name,Tags", 'Acme," vip; emea,VIP | q3 ;;"')
     assert row.tags == ("vip", "emea", "q3")
-    error = only_error(read_records(csv_bytes("Name,Tags", f"Acme,{'t' * 51}")))
-    assert "is longer than 50 characters" in error.message
+    row, note = only_note(read_records(csv_bytes("Name,Tags", f"Acme,{'t' * 51}")))
+    assert row.tags == ()
+    assert "is longer than 50 characters" in note.message
 
 
 def test_status_names_are_read_in_any_spelling() -> None:
