@@ -84,7 +84,7 @@ class NewFollowUp:
 @dataclass(frozen=True, slots=True)
 class NewContract:
     account_id: int
-    value: Decimal
+    value: Decimal | None
     currency: str
     renewal_date: date
     direction: ContractDirection

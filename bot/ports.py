@@ -291,7 +291,7 @@ class ContractRepository(Protocol):
         self,
         *,
         account_id: int,
-        value: Decimal,
+        value: Decimal | None,
         currency: str,
         renewal_date: date,
         direction: ContractDirection,

@@ -1,7 +1,10 @@
 """Applying an import file: create what is new, update what changed, report every line.
 
 Each row is checked completely before anything of it is written, so a bad row is skipped
-whole and reported by its line number while the rest of the file goes in. Owners that are
+whole and reported by its line number while the rest of the file goes in; an optional cell
+the row can do without is reported by its line and column (``CellNote``) and the row kept.
+An account the file names twice is taken from its first row; the later rows are reported,
+never merged into it. Importing the same file again changes nothing. Owners that are
 not (yet) Slack users are kept as unresolved owners: visible and assignable, never dropped.
 Owners are looked up in Slack beforehand (``import_owners``), never while the import's
 transaction is open.
@@ -43,6 +46,7 @@ from bot.services.import_batch import ImportBatch, Later, resolved
 from bot.services.lookup import resolve_account
 from bot.transfer.records import (
     AccountRow,
+    CellNote,
     ContactRow,
     ContractRow,
     FollowUpRow,
@@ -74,13 +78,29 @@ CHUNK_ROWS = 1_000  # rows per chunk: per transaction, and per set of statements
 CHUNK_ATTEMPTS = 3  # a chunk that lost a race with another writer runs again on fresh data
 
 
+# The column a note about an account row's contract value names when the file's own header
+# is not known to the importer.
+CONTRACT_VALUE_COLUMN = "Contract Value"
+
+
 @dataclass
 class ImportReport:
+    """What an import did (or, dry, would do), counted by row.
+
+    ``skipped`` holds the rows left out (no name, unreadable, refused values) by line; a row
+    with three problems is one skipped row. ``repeated`` holds the rows that name an account
+    an earlier row of the file named (the first row is kept). ``cell_notes`` the cells of
+    kept rows that were not understood. ``refused``: the file as a whole was not taken.
+    """
+
     kind: RecordKind
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     skipped: list[RowError] = field(default_factory=list)
+    repeated: list[RowError] = field(default_factory=list)
+    cell_notes: list[CellNote] = field(default_factory=list)
+    refused: RowError | None = None
     unresolved_owners: dict[str, str] = field(default_factory=dict)  # account → owner text
     changes: list[str] = field(default_factory=list)  # one line per create or update
     notes: list[str] = field(default_factory=list)
@@ -96,15 +116,59 @@ class ImportReport:
         self.updated += part.updated
         self.unchanged += part.unchanged
         self.skipped += part.skipped
+        self.cell_notes += part.cell_notes
         self.unresolved_owners |= part.unresolved_owners
         self.changes += part.changes
 
+    def finish(self) -> None:
+        """Every list in line order."""
+        self.skipped.sort(key=lambda error: error.line)
+        self.cell_notes.sort(key=lambda note: note.line)
 
-def _report_for(file: ImportFile) -> ImportReport:
-    report = ImportReport(kind=file.kind, skipped=list(file.errors), notes=list(file.notes))
+
+def _prepare(file: ImportFile) -> tuple[ImportReport, list[Row]]:
+    """The report an import starts from, and the rows it applies: a refused file has none,
+    and a row naming an account an earlier row named is reported instead of applied."""
+    report = ImportReport(
+        kind=file.kind,
+        skipped=list(file.errors),
+        notes=list(file.notes),
+        cell_notes=list(file.cell_notes),
+    )
+    if file.refused:
+        report.refused = file.errors[0] if file.errors else RowError(1, "The file is empty.")
+        report.skipped = []
+        return report, []
     if file.ignored_headers:
         report.notes.append("Ignored columns: " + ", ".join(file.ignored_headers) + ".")
-    return report
+    rows, report.repeated = first_row_of_each_account(file.rows)
+    return report, rows
+
+
+def first_row_of_each_account(rows: Sequence[Row]) -> tuple[list[Row], list[RowError]]:
+    """The rows to apply, and the account rows left out because an earlier row of the file
+    names the same account (names compare as ``name_key`` does: case and spacing aside)."""
+    first_lines: dict[str, int] = {}
+    kept: list[Row] = []
+    repeated: list[RowError] = []
+    for row in rows:
+        if isinstance(row, AccountRow):
+            try:
+                key = name_key(clean_name(row.name))
+            except RapportError:
+                key = name_key(row.name)
+            if key in first_lines:
+                repeated.append(
+                    RowError(
+                        row.line,
+                        f"“{row.name.strip()}” is named on line {first_lines[key]} already; "
+                        "that first row was kept and this one left out.",
+                    )
+                )
+                continue
+            first_lines[key] = row.line
+        kept.append(row)
+    return kept, repeated
 
 
 def _chunks(rows: Sequence[Row], size: int) -> Iterator[Sequence[Row]]:
@@ -126,8 +190,8 @@ def import_file(
     """Import a file in chunks, each in a transaction of its own (``units`` opens one): a
     long import holds no lock for long and keeps what it did if it stops half-way. A chunk
     that lost a race with another writer runs again on fresh data."""
-    report = _report_for(file)
-    for number, chunk in enumerate(_chunks(file.rows, chunk_rows)):
+    report, rows = _prepare(file)
+    for number, chunk in enumerate(_chunks(rows, chunk_rows)):
         for attempt in range(1, CHUNK_ATTEMPTS + 1):
             part = ImportReport(kind=file.kind)
             try:
@@ -146,7 +210,7 @@ def import_file(
         report.add(part)
         if progress is not None:
             progress(len(chunk))
-    report.skipped.sort(key=lambda error: error.line)
+    report.finish()
     return report
 
 
@@ -193,14 +257,14 @@ class Importer:
 
     def run(self, file: ImportFile, progress: Callable[[int], None] | None = None) -> ImportReport:
         """The whole file in the caller's one transaction (a dry run, the tests)."""
-        report = _report_for(file)
-        for number, chunk in enumerate(_chunks(file.rows, CHUNK_ROWS)):
+        report, rows = _prepare(file)
+        for number, chunk in enumerate(_chunks(rows, CHUNK_ROWS)):
             if _tables_have_grown(number):
                 self.uow.bulk.refresh_statistics()
             self.apply(chunk, report)
             if progress is not None:
                 progress(len(chunk))
-        report.skipped.sort(key=lambda error: error.line)
+        report.finish()
         return report
 
     def apply(self, rows: Sequence[Row], report: ImportReport) -> None:
@@ -246,7 +310,9 @@ class Importer:
         ids = [resolved(a).id for a in self.accounts.values()]
         kinds = {type(row) for row in rows}
         self.open_contracts: dict[str, Contract | Later[Contract]] = {}
-        self.contract_terms: dict[int, list[tuple[date, RenewalOutcome | None, Decimal]]] = {}
+        self.contract_terms: dict[
+            int, list[tuple[date, RenewalOutcome | None, Decimal | None]]
+        ] = {}
         if kinds & {AccountRow, ContractRow}:
             by_account = bulk.contracts_by_account(ids)
             for key, account in self.accounts.items():
@@ -331,11 +397,20 @@ class Importer:
 
     def _account(self, row: AccountRow, report: ImportReport) -> None:
         name, key = self.names.get(row.name) or (clean_name(row.name), "")
-        tier = clean_tier(row.tier)
-        tags = tuple(dict.fromkeys(clean_tag(t) for t in row.tags))
-        cadence = check_cadence(row.cadence_days) if row.cadence_days else None
+        at = row.line
+        tier = self._cell(at, "Tier", lambda: clean_tier(row.tier), None)
+        tags = self._tags(row)
+        cadence = (
+            self._cell(at, "Cadence Days", lambda: check_cadence(row.cadence_days or 0), None)
+            if row.cadence_days
+            else None
+        )
         contract_terms = self._contract_terms(row)
-        notice_days = check_notice_days(row.notice_days) if contract_terms else None
+        notice_days = (
+            self._cell(at, "Notice Days", lambda: check_notice_days(row.notice_days), None)
+            if contract_terms
+            else None
+        )
         owner = self._owner(row.owner)
         existing = self.accounts.get(key)
         changes: list[str] = []
@@ -417,20 +492,63 @@ class Importer:
         self.batch.audit("account.import", "account", existing, saved)
         return saved
 
-    def _contract_terms(self, row: AccountRow) -> tuple[Decimal, str] | None:
+    def _tags(self, row: AccountRow) -> tuple[str, ...]:
+        """The row's tags, once each; a tag that is not one is reported and left out."""
+        tags: dict[str, None] = {}
+        for text in row.tags:
+
+            def check(text: str = text) -> str | None:
+                return clean_tag(text)
+
+            if tag := self._cell(row.line, "Tags", check, None):
+                tags[tag] = None
+        return tuple(tags)
+
+    def _cell(self, line: int, column: str, check: Callable[[], T], default: T) -> T:
+        """An optional cell checked: what it holds, else ``default`` with the cell reported
+        (the row is kept; only the cell is lost)."""
+        try:
+            return check()
+        except RapportError as refused:
+            self._report.cell_notes.append(
+                CellNote(line, column, f"{refused.message} The cell was left out.")
+            )
+            return default
+
+    def _contract_terms(self, row: AccountRow) -> tuple[Decimal | None, str] | None:
+        """The value (``None``: not given, or not understood) and currency of the contract
+        an account row describes; ``None`` when the row describes none (no renewal date)."""
         if row.renewal_date is None:
             if row.contract_value is not None:
-                raise _SkipRow("a contract value needs a renewal date in the same row")
+                self._report.cell_notes.append(
+                    CellNote(
+                        row.line,
+                        CONTRACT_VALUE_COLUMN,
+                        f"{row.contract_value} has no renewal date in the same row, so no "
+                        "contract was made; the account was kept.",
+                    )
+                )
             return None
-        value = check_contract_value(row.contract_value or Decimal(0))
-        return value, check_currency(row.currency or self.default_currency)
+        value = None
+        if row.contract_value is not None:
+            given = row.contract_value
+            value = self._cell(
+                row.line, CONTRACT_VALUE_COLUMN, lambda: check_contract_value(given), None
+            )
+        currency = self._cell(
+            row.line,
+            "Currency",
+            lambda: check_currency(row.currency or self.default_currency),
+            self.default_currency,
+        )
+        return value, currency
 
     def _apply_open_contract(
         self,
         key: str,
         account: Account | Later[Account],
         row: AccountRow,
-        value: Decimal,
+        value: Decimal | None,
         currency: str,
         notice_days: int | None,
         direction: ContractDirection,
@@ -462,9 +580,10 @@ class Importer:
         # A file gives notice in days; without one, notice kept in months stays in months,
         # counted back from the renewal date the file gives.
         months = None if notice_days else current.notice_months
+        # A row without a value leaves the value known already as it is.
         replacement = dataclasses.replace(
             current,
-            value=value,
+            value=current.value if value is None else value,
             currency=currency,
             renewal_date=row.renewal_date,
             notice_days=(
@@ -601,7 +720,7 @@ class Importer:
 
     def _contract(self, row: ContractRow, report: ImportReport) -> None:
         account = self._account_named(row.account)
-        value = check_contract_value(row.value)
+        value = None if row.value is None else check_contract_value(row.value)
         currency = check_currency(row.currency)
         notice_days = check_notice_days(row.notice_days)
         existing = self.contract_terms.setdefault(account.id, [])

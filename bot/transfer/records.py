@@ -96,7 +96,7 @@ class FollowUpRow:
 class ContractRow:
     line: int
     account: str
-    value: Decimal
+    value: Decimal | None  # None: not known (the export of a contract without a value)
     currency: str
     start_date: date | None
     renewal_date: date
@@ -141,7 +141,9 @@ class ImportFile:
 
     ``notes`` says what the reader assumed (an encoding other than UTF-8, a delimiter
     other than a comma); ``ignored_headers`` lists columns that no field uses;
-    ``cell_notes`` the optional cells of kept rows that could not be read.
+    ``cell_notes`` the optional cells of kept rows that could not be read; ``refused`` says
+    the reader stopped at the header (no header, no name column): the file as a whole is
+    refused, and its one error says why.
     """
 
     kind: RecordKind
@@ -150,3 +152,4 @@ class ImportFile:
     ignored_headers: list[str]
     notes: list[str]
     cell_notes: list[CellNote] = field(default_factory=list)
+    refused: bool = False

@@ -90,11 +90,12 @@ def test_bad_rows_are_reported_by_line_and_the_rest_goes_in(app: Harness) -> Non
         "Bad Date,Vendor,U01ALICE,31.02.2027,100\n"  # line 5: no such day
         "Negative,Vendor,U01ALICE,2027-05-01,-5\n"  # line 6: negative value
         '"Markup <!channel> & 🚀",,U01ALICE,2027-05-01,"1,200.50"\n'
-        "Value Without Date,,U01ALICE,,100\n"  # line 8: value needs a date
+        "Value Without Date,,U01ALICE,,100\n"  # line 8: kept, its value reported
     )
     report = _import(app, data)
-    assert report.created == 2
-    assert [e.line for e in report.skipped] == [3, 4, 5, 6, 8]
+    assert report.created == 3
+    assert [e.line for e in report.skipped] == [3, 4, 5, 6]
+    assert [(n.line, n.column) for n in report.cell_notes] == [(8, "Contract Value")]
     markup = app.read("T2", lambda w: w.accounts.by_key("markup <!channel> & 🚀"))
     assert markup is not None
     contract = app.read("T2", lambda w: w.contracts.open_for_account(markup.id))

@@ -1,0 +1,242 @@
+"""What an import does with what real exports hold (issue 10, the writing side).
+
+Per cell, not per row: an optional cell the importer cannot take is reported by line and
+column and the row kept. A renewal date without a value makes a contract of unknown value,
+never 0. The same file imported twice changes nothing the second time and says so; an
+account named twice in one file keeps its first row. A dry run reports what the real run
+does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from bot.domain import Actor, Owner
+from bot.execute import Executed, run_text
+from bot.render import Viewer
+from bot.render.results import render_result
+from bot.services import exporting
+from bot.services.importing import Importer, ImportReport, import_file
+from bot.transfer.reader import read_records
+from bot.transfer.records import ImportFile, RecordKind, RowError
+from bot.transfer.writer import EXPORT_FILES
+from storage.unit_of_work import unit_of_work
+from tests.integration.conftest import ALICE, NOW, Harness
+
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures"  # copies of ../shared/samples
+TEAM = "T3"
+
+
+def _import(
+    app: Harness, data: bytes | str | ImportFile, *, team: str = TEAM, dry_run: bool = False
+) -> ImportReport:
+    file = data if isinstance(data, ImportFile) else read_records(data)
+    with unit_of_work(app.sessions, team, dry_run=dry_run) as work:
+        return Importer(work, Actor(team_id=team, user_id="import"), NOW).run(file)
+
+
+def _import_in_chunks(app: Harness, data: str, *, team: str = TEAM) -> ImportReport:
+    return import_file(
+        lambda: unit_of_work(app.sessions, team),
+        Actor(team_id=team, user_id="import"),
+        NOW,
+        read_records(data),
+        chunk_rows=2,
+    )
+
+
+def _account(app: Harness, name: str, team: str = TEAM):  # type: ignore[no-untyped-def]
+    found = app.read(team, lambda w: w.accounts.by_key(name.casefold()))
+    assert found is not None, name
+    return found
+
+
+def _open_contract(app: Harness, name: str, team: str = TEAM):  # type: ignore[no-untyped-def]
+    account = _account(app, name, team)
+    return app.read(team, lambda w: w.contracts.open_for_account(account.id))
+
+
+def _shown(app: Harness, text: str, team: str = TEAM) -> str:
+    actor = Actor(team_id=team, user_id=ALICE.user_id)
+    executed = app.read(team, lambda w: run_text(w, actor, NOW, text))
+    assert isinstance(executed, Executed), executed
+    reply = render_result(executed, Viewer(user_id=actor.user_id, tz=ALICE_TZ, now=NOW))
+    return reply.text + json.dumps(reply.blocks, ensure_ascii=False)
+
+
+ALICE_TZ = __import__("zoneinfo").ZoneInfo("Europe/Berlin")
+
+
+# -- idempotent and honest ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sample", ["hubspot-companies.csv", "salesforce-accounts.csv"])
+def test_each_sample_imported_twice_changes_nothing_the_second_time(
+    app: Harness, sample: str
+) -> None:
+    data = (SAMPLES / sample).read_bytes()
+    first = _import(app, data)
+    assert first.created > 0
+    before = app.snapshot()
+    again = _import(app, data)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, first.created)
+    assert again.changes == []
+    assert app.snapshot() == before
+
+
+SAME_NAME_TWICE = (
+    "Company name,Company owner,Type,Tags,Renewal Date,Contract Value\n"
+    "Alpha,a@ourco.example,Reseller,vip,2027-03-31,24000\n"
+    "Beta,,Vendor,,2027-01-01,5\n"
+    "ALPHA,b@ourco.example,Partner,key,2027-04-30,100\n"  # line 4: Alpha again
+    "beta ,,,,,\n"  # line 5: Beta again
+)
+
+
+def test_an_account_named_twice_keeps_its_first_row_and_reports_the_later_ones(
+    app: Harness,
+) -> None:
+    report = _import(app, SAME_NAME_TWICE)
+    assert (report.created, report.updated) == (2, 0)
+    assert [(e.line, "line 2" in e.message) for e in report.repeated] == [(4, True), (5, False)]
+    assert "line 3" in report.repeated[1].message
+    alpha = _account(app, "alpha")
+    assert (alpha.name, alpha.kind.value, alpha.tags) == ("Alpha", "reseller", ("vip",))
+    assert alpha.owner == Owner(unresolved="a@ourco.example")
+    contract = _open_contract(app, "alpha")
+    assert (contract.value, contract.renewal_date) == (Decimal("24000.00"), date(2027, 3, 31))
+
+
+def test_a_file_naming_an_account_twice_is_unchanged_when_imported_again(app: Harness) -> None:
+    """The cause of "a second import updated 8 accounts": the later row of a name overwrote
+    the earlier one, and on the next import the earlier one overwrote it back."""
+    _import(app, SAME_NAME_TWICE)
+    before = app.snapshot()
+    again = _import(app, SAME_NAME_TWICE)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert app.snapshot() == before
+
+
+MESSY = (
+    "Name,Owner,Tier,Tags,Cadence Days,Renewal Date,Contract Value,Currency,Notice Days\n"
+    "Good Co,U0BOB,gold,emea,30,2027-03-31,24000,EUR,60\n"
+    "Value Only,U0BOB,,,,,500,EUR,\n"  # line 3: a value without a renewal date
+    "Date Only,U0BOB,,,,2027-05-31,,GBP,\n"  # line 4: a renewal date without a value
+    "Bad Cells,U0BOB,,ok;#,,2027-06-30,12.3456,EUR,\n"  # line 5: two bad cells
+    ",U0BOB,,,,,,,\n"  # line 6: no name
+    "Good Co,U0ALICE,,,,,,,\n"  # line 7: Good Co again
+    "Bad Cells,U0ALICE,,,,,,,\n"  # line 8: and again
+)
+
+
+def test_a_dry_run_reports_exactly_what_the_real_run_does(app: Harness) -> None:
+    dry = _import(app, MESSY, dry_run=True)
+    assert dry.created == 4
+    real = _import_in_chunks(app, MESSY)
+    assert real == dry
+    assert _import(app, MESSY, dry_run=True) == _import_in_chunks(app, MESSY)
+
+
+def test_the_summary_counts_rows_and_reports_cells_by_line_and_column(app: Harness) -> None:
+    report = _import(app, MESSY)
+    assert (report.created, report.updated, report.unchanged) == (4, 0, 0)
+    assert [e.line for e in report.skipped] == [6]
+    assert report.skipped_rows == 1
+    assert [e.line for e in report.repeated] == [7, 8]
+    assert [(n.line, n.column) for n in report.cell_notes] == [
+        (3, "Contract Value"),
+        (5, "Tags"),
+        (5, "Contract Value"),
+    ]
+    bad = _account(app, "bad cells")
+    assert bad.tags == ("ok",)
+    bad_contract = _open_contract(app, "bad cells")
+    assert (bad_contract.value, bad_contract.currency) == (None, "EUR")
+    assert _open_contract(app, "value only") is None
+    assert _account(app, "value only").owner.user_id == "U0BOB"
+
+
+def test_a_refused_file_is_reported_as_refused_not_as_a_skipped_row(app: Harness) -> None:
+    why = RowError(1, "The file has no account name column.")
+    report = _import(app, ImportFile(RecordKind.ACCOUNTS, [], [why], ["Foo"], [], refused=True))
+    assert report.refused == why
+    assert (report.skipped, report.skipped_rows) == ([], 0)
+
+
+# -- contracts -------------------------------------------------------------------------------
+
+
+def test_a_renewal_date_without_a_value_makes_a_contract_of_unknown_value(
+    app: Harness, tmp_path: Path
+) -> None:
+    _import(app, MESSY)
+    contract = _open_contract(app, "date only")
+    assert contract is not None
+    assert (contract.value, contract.currency) == (None, "GBP")
+    assert contract.renewal_date == date(2027, 5, 31)
+    card = _shown(app, "show Date Only")
+    assert "value unknown" in card and "0 GBP" not in card
+    assert "value unknown" in _shown(app, "renewals next 6 months")
+    exported = _export(app, TEAM, tmp_path)["contracts.csv"]
+    [row] = [r for r in csv.DictReader(io.StringIO(exported)) if r["Account"] == "Date Only"]
+    assert (row["Value"], row["Currency"], row["Renewal Date"]) == ("", "GBP", "2027-05-31")
+
+
+def test_a_later_row_without_a_value_keeps_the_value_known(app: Harness) -> None:
+    _import(app, "Name,Renewal Date,Contract Value,Currency\nAcme,2027-03-31,900,EUR\n")
+    report = _import(app, "Name,Renewal Date,Contract Value,Currency\nAcme,2027-03-31,,EUR\n")
+    assert (report.updated, report.unchanged) == (0, 1)
+    assert _open_contract(app, "acme").value == Decimal("900.00")
+
+
+def test_the_rows_own_currency_is_used(app: Harness) -> None:
+    _import(
+        app,
+        "Name,Renewal Date,Contract Value,Currency\n"
+        "Euro Co,2027-03-31,900,EUR\n"
+        "Franc Co,2027-03-31,900,chf\n"
+        "Plain Co,2027-03-31,900,\n",
+    )
+    currencies = [_open_contract(app, n).currency for n in ("euro co", "franc co", "plain co")]
+    assert currencies == ["EUR", "CHF", "USD"]  # USD: the workspace's currency
+
+
+def test_the_export_of_the_samples_imports_into_a_fresh_workspace_and_exports_the_same(
+    app: Harness, tmp_path: Path
+) -> None:
+    for sample in ("hubspot-companies.csv", "salesforce-accounts.csv"):
+        _import(app, (SAMPLES / sample).read_bytes())
+    first = _export(app, TEAM, tmp_path / "first")
+    for name, _kind in EXPORT_FILES:
+        report = _import(app, (tmp_path / "first" / name).read_bytes(), team="T4")
+        assert (report.skipped, report.repeated, report.cell_notes) == ([], [], []), name
+    assert _export(app, "T4", tmp_path / "second") == first
+    for name, _kind in EXPORT_FILES:
+        again = _import(app, (tmp_path / "first" / name).read_bytes(), team="T4")
+        assert (again.created, again.updated) == (0, 0), name
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the reader (bot/transfer, issue 10's reading side) refuses an empty Value in "
+    "contracts.csv; once it reads it as no value, this passes: remove the mark",
+)
+def test_a_contract_of_unknown_value_survives_the_round_trip(app: Harness, tmp_path: Path) -> None:
+    _import(app, "Name,Renewal Date,Contract Value\nAcme,2027-03-31,\n")
+    first = _export(app, TEAM, tmp_path / "first")
+    for name, _kind in EXPORT_FILES:
+        report = _import(app, (tmp_path / "first" / name).read_bytes(), team="T4")
+        assert report.skipped == [], (name, report.skipped)
+    assert _export(app, "T4", tmp_path / "second") == first
+
+
+def _export(app: Harness, team: str, directory: Path) -> dict[str, str]:
+    exporting.write_files(app.read(team, exporting.collect), directory)
+    return {name: (directory / name).read_text(encoding="utf-8") for name, _ in EXPORT_FILES}
