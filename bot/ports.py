@@ -515,6 +515,10 @@ class BulkWriter(Protocol):
 
     def add_contacts(self, contacts: Sequence[NewContact]) -> list[Contact]: ...
 
+    def update_contacts(self, contacts: Sequence[Contact]) -> None:
+        """Write each contact's name, title, e-mail, phone and Slack user as given."""
+        ...
+
     def add_interactions(self, interactions: Sequence[NewInteraction]) -> list[Interaction]: ...
 
     def add_follow_ups(self, follow_ups: Sequence[NewFollowUp]) -> list[FollowUp]:

@@ -27,6 +27,7 @@ from typing import TypeVar
 
 from bot.domain import (
     Account,
+    AccountKind,
     AccountStatus,
     Actor,
     Contact,
@@ -324,13 +325,17 @@ class Importer:
                 if open_:
                     self.open_contracts[key] = open_[0]
         self.contacts: dict[int, list[Contact]] = {}
-        self.contact_keys: dict[int, set[str]] = {}
+        # An account's contacts (by its name's key: it may be one this import creates) by
+        # e-mail, case aside, and by name: what a contact row is matched against.
+        self.contacts_by_email: dict[str, dict[str, Contact | Later[Contact]]] = {}
+        self.contacts_by_name: dict[
+            str, dict[str, tuple[Contact | Later[Contact], str | None]]
+        ] = {}
         if kinds & {ContactRow, InteractionRow}:
             self.contacts = bulk.contacts_by_account(ids)
-            self.contact_keys = {
-                account_id: {name_key(c.name) for c in contacts}
-                for account_id, contacts in self.contacts.items()
-            }
+            for key, account in self.accounts.items():
+                for contact in self.contacts.get(resolved(account).id, []):
+                    self._know_contact(key, contact, contact.name, contact.email)
         self.seen_interactions: set[tuple[int, datetime, InteractionKind, str]] = set()
         if InteractionRow in kinds:
             moments = {
@@ -604,29 +609,107 @@ class Importer:
     # -- what hangs off accounts ----------------------------------------------------------
 
     def _contact(self, row: ContactRow, report: ImportReport) -> None:
-        account = self._account_named(row.account)
+        """A contact of the account the row names (created when there is none, and said so),
+        matched by e-mail, else by name: added, updated with what the row gives, or
+        unchanged."""
         name = clean_name(row.name, field="contact", what="A contact's name")
         email = check_email(row.email) if row.email else None
-        known = self.contact_keys.setdefault(account.id, set())
-        if name_key(name) in known:
+        key, account, new_account = self._contact_account(row)
+        found = self._matching_contact(key, name, email)
+        if found is None:
+
+            def contact() -> NewContact:
+                return NewContact(
+                    account_id=resolved(account).id,
+                    name=name,
+                    title=row.title,
+                    email=email,
+                    phone=row.phone,
+                    slack_user_id=row.slack_user_id,
+                    created_at=self.now,
+                )
+
+            added = self.batch.add_contact(contact)
+            self._know_contact(key, added, name, email)
+            self.batch.audit("contact.import", "contact", None, added)
+            report.created += 1
+            new = " (a new account)" if new_account else ""
+            self.batch.line(
+                lambda: f"line {row.line}: new contact “{name}” at “{resolved(account).name}”{new}"
+            )
+            return
+        current = self._current(found)
+        # Matched by e-mail the row's name is the contact's name; a cell left empty keeps
+        # what is there, and an e-mail in other capitals is the same e-mail.
+        same_email = bool(email and current.email and email.casefold() == current.email.casefold())
+        updated = dataclasses.replace(
+            current,
+            name=name if same_email else current.name,
+            title=row.title or current.title,
+            email=current.email if same_email else email or current.email,
+            phone=row.phone or current.phone,
+            slack_user_id=row.slack_user_id or current.slack_user_id,
+        )
+        if updated == current:
             report.unchanged += 1
             return
-        known.add(name_key(name))
-        contact = self.batch.add_contact(
-            NewContact(
-                account_id=account.id,
+        self.batch.save_contact(updated)
+        self._know_contact(key, updated, updated.name, updated.email)
+        self.batch.audit("contact.import", "contact", current, updated)
+        report.updated += 1
+        self.batch.line(
+            lambda: (
+                f"line {row.line}: contact “{updated.name}” at “{resolved(account).name}” updated"
+            )
+        )
+
+    def _contact_account(self, row: ContactRow) -> tuple[str, Account | Later[Account], str]:
+        """The account a contact row names, its key, and its name when this row creates it
+        (a contacts file is a contacts file: its companies come with it)."""
+        found = self.accounts.get(name_key(row.account))
+        if found is not None:
+            return name_key(row.account), found, ""
+        name = clean_name(row.account)
+        key = name_key(name)
+        if key in self.accounts:
+            return key, self.accounts[key], ""
+        kind = AccountKind.CUSTOMER
+        importer = self.actor.user_id
+        account = self.batch.add_account(
+            NewAccount(
                 name=name,
-                title=row.title,
-                email=email,
-                phone=row.phone,
-                slack_user_id=row.slack_user_id,
+                kind=kind,
+                owner=Owner(user_id=importer) if SLACK_USER_ID.match(importer) else Owner(),
+                tier=None,
+                cadence_days=kind.default_cadence_days,
                 created_at=self.now,
             )
         )
-        self.batch.audit("contact.import", "contact", None, contact)
-        report.created += 1
-        line = f"line {row.line}: new contact “{name}” at “{account.name}”"
-        self.batch.line(lambda: line)
+        self.batch.audit("account.import", "account", None, account)
+        self.accounts[key] = account
+        return key, account, name
+
+    def _matching_contact(
+        self, key: str, name: str, email: str | None
+    ) -> Contact | Later[Contact] | None:
+        """The account's contact with the row's e-mail; else one with its name, unless both
+        have e-mails and they differ (two people of one name)."""
+        if email:
+            by_email = self.contacts_by_email.get(key, {}).get(email.casefold())
+            if by_email is not None:
+                return by_email
+        by_name = self.contacts_by_name.get(key, {}).get(name_key(name))
+        if by_name is None:
+            return None
+        contact, known_email = by_name
+        return contact if not email or known_email is None else None
+
+    def _know_contact(
+        self, key: str, contact: Contact | Later[Contact], name: str, email: str | None
+    ) -> None:
+        self.contacts_by_name.setdefault(key, {})[name_key(name)] = (contact, email)
+        if email:
+            self.contacts_by_email.setdefault(key, {})[email.casefold()] = contact
 
     def _interaction(self, row: InteractionRow, report: ImportReport) -> None:
         account = self._account_named(row.account)

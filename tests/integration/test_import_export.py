@@ -102,14 +102,15 @@ def test_bad_rows_are_reported_by_line_and_the_rest_goes_in(app: Harness) -> Non
     assert contract is not None and contract.value == Decimal("1200.50")
 
 
-def test_contacts_for_unknown_accounts_are_skipped_with_a_suggestion(app: Harness) -> None:
+def test_contacts_for_unknown_accounts_create_them_and_say_so(app: Harness) -> None:
     app.run(Actor(team_id="T2", user_id="UEVE"), accounts.add_account, NOW, name="Acme Corp")
     data = "Account,Name,Title,Email,Phone,Slack User\nAcme Crop,Jane,CTO,,,\nAcme Corp,Joe,,,,\n"
     report = _import(app, data)
-    assert report.created == 1
-    assert len(report.skipped) == 1
-    assert report.skipped[0].line == 2
-    assert "Acme Corp" in report.skipped[0].message
+    assert (report.created, report.skipped) == (2, [])
+    assert report.changes == [
+        "line 2: new contact “Jane” at “Acme Crop” (a new account)",
+        "line 3: new contact “Joe” at “Acme Corp”",
+    ]
 
 
 def _build_world(app: Harness) -> None:

@@ -37,7 +37,6 @@ FILES = {
     "contacts": [
         "Account,Name,Title,Email,Phone,Slack User",
         "Acme Corp,Ann Lee,CTO,ann@acme.example,,",
-        "bad Acme Crop,Bo,,,,",
         "bad Acme Corp,Cy,,not-an-e-mail,,",
         "Acme Corp,Di,,,,",
     ],

@@ -22,7 +22,7 @@ from bot.domain import Actor, Owner
 from bot.execute import Executed, run_text
 from bot.render import Viewer
 from bot.render.results import render_result
-from bot.services import exporting
+from bot.services import accounts, exporting
 from bot.services.importing import Importer, ImportReport, import_file
 from bot.transfer.reader import read_records
 from bot.transfer.records import ImportFile, RecordKind, RowError
@@ -240,3 +240,63 @@ def test_a_contract_of_unknown_value_survives_the_round_trip(app: Harness, tmp_p
 def _export(app: Harness, team: str, directory: Path) -> dict[str, str]:
     exporting.write_files(app.read(team, exporting.collect), directory)
     return {name: (directory / name).read_text(encoding="utf-8") for name, _ in EXPORT_FILES}
+
+
+# -- contacts ---------------------------------------------------------------------------------
+
+CONTACTS = (
+    "Account,Name,Title,Email,Phone,Slack User\n"
+    "Acme Corp,Ann Lee,CTO,Ann@Acme.example,,\n"
+    "New Co,Bo Chen,,bo@new.example,,\n"  # line 3: New Co does not exist yet
+    "new co,Cy Diaz,,,+1 555 0100,\n"  # line 4: New Co, created a line earlier
+)
+
+
+def _contacts(app: Harness, account: str) -> list[tuple[str, str | None, str | None]]:
+    found = _account(app, account)
+    return [
+        (c.name, c.title, c.email)
+        for c in app.read(TEAM, lambda w: w.contacts.for_account(found.id))
+    ]
+
+
+def test_a_contact_of_an_account_not_there_yet_creates_it_and_says_so(app: Harness) -> None:
+    app.run(Actor(team_id=TEAM, user_id="UEVE"), accounts.add_account, NOW, name="Acme Corp")
+    importer = Actor(team_id=TEAM, user_id="U0IMPORTER")
+    with unit_of_work(app.sessions, TEAM) as work:
+        report = Importer(work, importer, NOW).run(read_records(CONTACTS))
+    assert (report.created, report.skipped) == (3, [])
+    assert report.changes[1] == "line 3: new contact “Bo Chen” at “New Co” (a new account)"
+    assert report.changes[2] == "line 4: new contact “Cy Diaz” at “New Co”"
+    new_co = _account(app, "new co")
+    assert new_co.owner == Owner(user_id="U0IMPORTER")
+    assert [c[0] for c in _contacts(app, "new co")] == ["Bo Chen", "Cy Diaz"]
+    audit = app.read(TEAM, lambda w: w.audit.all())
+    assert ("account.import", str(new_co.id)) in {(e.action, e.entity_id) for e in audit}
+
+
+def test_a_contacts_file_imported_again_updates_by_e_mail_instead_of_duplicating(
+    app: Harness,
+) -> None:
+    first = _import(app, CONTACTS)
+    assert first.created == 3
+    assert _account(app, "acme corp").owner == Owner()  # the CLI's importer is no Slack user
+    before = app.snapshot()
+    again = _import(app, CONTACTS)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert app.snapshot() == before
+    changed = (
+        "Account,Name,Title,Email\n"
+        "Acme Corp,Ann Lee-Smith,CEO,ann@ACME.example\n"  # the same person, by e-mail
+        "Acme Corp,Ann Lee,,ann.lee@other.example\n"  # another Ann Lee: another e-mail
+        "New Co,Cy Diaz,COO,cy@new.example\n"  # Cy had no e-mail: matched by name
+    )
+    report = _import(app, changed)
+    assert (report.created, report.updated, report.unchanged) == (1, 2, 0)
+    assert _contacts(app, "acme corp") == [
+        ("Ann Lee", None, "ann.lee@other.example"),
+        ("Ann Lee-Smith", "CEO", "Ann@Acme.example"),
+    ]
+    assert ("Cy Diaz", "COO", "cy@new.example") in _contacts(app, "new co")
+    assert "contact.import" in {e.action for e in app.read(TEAM, lambda w: w.audit.all())}
+    assert (_import(app, changed).created, _import(app, changed).updated) == (0, 0)
