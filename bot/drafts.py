@@ -95,3 +95,4 @@ class NewContract:
     outcome: RenewalOutcome | None = None
     outcome_at: datetime | None = None
     outcome_by: str | None = None
+    notice_months: int | None = None

@@ -63,6 +63,7 @@ from bot.validation import (
     check_currency,
     check_email,
     check_notice_days,
+    check_notice_months,
     clean_follow_up_text,
     clean_name,
     clean_summary,
@@ -416,17 +417,23 @@ class Importer:
             if contract_terms
             else None
         )
+        notice_months = (
+            self._cell(at, "Notice", lambda: check_notice_months(row.notice_months or 0), None)
+            if contract_terms and row.notice_months is not None
+            else None
+        )
         owner = self._owner(row.owner)
         existing = self.accounts.get(key)
         changes: list[str] = []
         if existing is None:
+            kind = row.kind or AccountKind.CUSTOMER
             account: Account | Later[Account] = self.batch.add_account(
                 NewAccount(
                     name=name,
-                    kind=row.kind,
+                    kind=kind,
                     owner=owner or Owner(),
                     tier=tier,
-                    cadence_days=cadence or row.kind.default_cadence_days,
+                    cadence_days=cadence or kind.default_cadence_days,
                     status=row.status or AccountStatus.ACTIVE,
                     tags=tags,
                     last_touch_at=row.last_touch_at,
@@ -434,8 +441,8 @@ class Importer:
                 )
             )
             self.batch.audit("account.import", "account", None, account)
-            changes.append(f"new {row.kind.value}")
-            account_name, contract_direction = name, row.kind.contract_direction
+            changes.append(f"new {kind.value}")
+            account_name, contract_direction = name, kind.contract_direction
         else:
             before = self._current(existing)
             account = self._update_account(before, row, owner, tier, tags, cadence)
@@ -445,7 +452,7 @@ class Importer:
         self.accounts[key] = account
         if contract_terms is not None and (
             contract_change := self._apply_open_contract(
-                key, account, row, *contract_terms, notice_days, contract_direction
+                key, account, row, *contract_terms, (notice_days, notice_months), contract_direction
             )
         ):
             changes.append(contract_change)
@@ -476,7 +483,7 @@ class Importer:
         )
         updated = dataclasses.replace(
             existing,
-            kind=row.kind,
+            kind=row.kind or existing.kind,
             owner=owner or existing.owner,
             tier=tier or existing.tier,
             status=row.status or existing.status,
@@ -555,12 +562,16 @@ class Importer:
         row: AccountRow,
         value: Decimal | None,
         currency: str,
-        notice_days: int | None,
+        notice: tuple[int | None, int | None],
         direction: ContractDirection,
     ) -> str | None:
-        """Add or update the open contract a CRM row describes; says what changed, if anything."""
+        """Add or update the open contract a CRM row describes; says what changed, if anything.
+        ``notice`` is the row's notice in days, and in calendar months if it gives them so."""
         assert row.renewal_date is not None
         renewal_date = row.renewal_date
+        notice_days, notice_months = notice
+        if notice_months is not None:
+            notice_days = notice_days_for_months(renewal_date, notice_months)
         open_contract = self.open_contracts.get(key)
         if open_contract is None:
 
@@ -573,6 +584,7 @@ class Importer:
                     direction=direction,
                     start_date=None,
                     notice_days=notice_days,
+                    notice_months=notice_months,
                     auto_renew=row.auto_renew,
                     created_at=self.now,
                 )
@@ -582,9 +594,9 @@ class Importer:
             self.batch.audit("contract.import", "contract", None, added)
             return f"contract renewing {row.renewal_date}"
         current = self._current(open_contract)
-        # A file gives notice in days; without one, notice kept in months stays in months,
-        # counted back from the renewal date the file gives.
-        months = None if notice_days else current.notice_months
+        # Notice in days replaces notice in months; without either, notice kept in months
+        # stays in months, counted back from the renewal date the file gives.
+        months = notice_months or (None if notice_days else current.notice_months)
         # A row without a value leaves the value known already as it is.
         replacement = dataclasses.replace(
             current,

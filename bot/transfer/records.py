@@ -37,7 +37,7 @@ class AccountRow:
     line: int
     name: str
     owner: str | None
-    kind: AccountKind
+    kind: AccountKind | None  # None: not given (a new account is then a customer)
     tier: str | None
     status: AccountStatus | None
     cadence_days: int | None
@@ -51,6 +51,9 @@ class AccountRow:
     # Our own export and HubSpot ("Last Activity Date") carry it; without it every
     # imported account would look untouched since its creation.
     last_touch_at: datetime | None = None
+    # Notice given in calendar months ("3 Monate", "3 months"): kept in months, as
+    # `contract … notice 3 months` keeps it.
+    notice_months: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

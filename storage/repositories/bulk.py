@@ -501,7 +501,7 @@ class SqlBulkWriter(Scoped):
                 "start_date": contract.start_date,
                 "renewal_date": contract.renewal_date,
                 "notice_days": contract.notice_days,
-                "notice_months": None,  # files give notice in days
+                "notice_months": contract.notice_months,
                 "auto_renew": contract.auto_renew,
                 "direction": contract.direction.value,
                 "outcome": contract.outcome.value if contract.outcome else None,

@@ -15,17 +15,18 @@ import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.domain import Actor, Owner
+from bot.domain import AccountKind, Actor, Owner
 from bot.execute import Executed, run_text
 from bot.render import Viewer
 from bot.render.results import render_result
 from bot.services import accounts, exporting
 from bot.services.importing import Importer, ImportReport, import_file
 from bot.transfer.reader import read_records
-from bot.transfer.records import ImportFile, RecordKind, RowError
+from bot.transfer.records import AccountRow, ImportFile, RecordKind, RowError
 from bot.transfer.writer import EXPORT_FILES
 from storage.unit_of_work import unit_of_work
 from tests.integration.conftest import ALICE, NOW, Harness
@@ -300,3 +301,56 @@ def test_a_contacts_file_imported_again_updates_by_e_mail_instead_of_duplicating
     assert ("Cy Diaz", "COO", "cy@new.example") in _contacts(app, "new co")
     assert "contact.import" in {e.action for e in app.read(TEAM, lambda w: w.audit.all())}
     assert (_import(app, changed).created, _import(app, changed).updated) == (0, 0)
+
+
+def _account_row(**fields: object) -> AccountRow:
+    given: dict[str, Any] = {
+        "line": 2,
+        "name": "Months Co",
+        "owner": None,
+        "kind": AccountKind.CUSTOMER,
+        "tier": None,
+        "status": None,
+        "cadence_days": None,
+        "tags": (),
+        "renewal_date": date(2027, 5, 31),
+        "contract_value": Decimal(1000),
+        "currency": "EUR",
+        "notice_days": None,
+        "auto_renew": False,
+        "created_at": None,
+    }
+    return AccountRow(**(given | fields))
+
+
+def test_notice_given_in_months_is_kept_in_months(app: Harness) -> None:
+    """ "3 Monate": three calendar months before the renewal date, as `notice 3 months`."""
+
+    def accounts_file(*rows: AccountRow) -> ImportFile:
+        return ImportFile(RecordKind.ACCOUNTS, list(rows), [], [], [])
+
+    _import(app, accounts_file(_account_row(notice_months=3)))
+    contract = _open_contract(app, "months co")
+    assert (contract.notice_months, contract.notice_days) == (3, 92)  # from 28 February
+    before = app.snapshot()
+    again = _import(app, accounts_file(_account_row(notice_months=3)))
+    assert (again.updated, again.unchanged) == (0, 1)
+    assert app.snapshot() == before
+    _import(app, accounts_file(_account_row(renewal_date=date(2027, 8, 31), notice_months=1)))
+    contract = _open_contract(app, "months co")
+    assert (contract.notice_months, contract.notice_days) == (1, 31)
+    _import(app, accounts_file(_account_row(renewal_date=date(2027, 8, 31), notice_days=45)))
+    contract = _open_contract(app, "months co")
+    assert (contract.notice_months, contract.notice_days) == (None, 45)
+
+
+def test_a_row_without_a_kind_keeps_the_accounts_kind(app: Harness) -> None:
+    def accounts_file(row: AccountRow) -> ImportFile:
+        return ImportFile(RecordKind.ACCOUNTS, [row], [], [], [])
+
+    _import(app, accounts_file(_account_row(kind=None, renewal_date=None, contract_value=None)))
+    assert _account(app, "months co").kind is AccountKind.CUSTOMER
+    _import(app, accounts_file(_account_row(kind=AccountKind.PARTNER, renewal_date=None)))
+    report = _import(app, accounts_file(_account_row(kind=None, renewal_date=None)))
+    assert (report.updated, report.unchanged) == (0, 1)
+    assert _account(app, "months co").kind is AccountKind.PARTNER
