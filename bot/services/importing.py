@@ -148,29 +148,44 @@ def _prepare(file: ImportFile) -> tuple[ImportReport, list[Row]]:
 
 
 def first_row_of_each_account(rows: Sequence[Row]) -> tuple[list[Row], list[RowError]]:
-    """The rows to apply, and the account rows left out because an earlier row of the file
-    names the same account (names compare as ``name_key`` does: case and spacing aside)."""
-    first_lines: dict[str, int] = {}
+    """The rows to apply, and the rows left out because an earlier row of the file describes
+    the same account (names compare as ``name_key`` does: case and spacing aside) or the same
+    contact of an account (by e-mail, case aside, else by name). Applying both would let the
+    later overwrite the earlier, and every import of the file would change it again."""
+    first_lines: dict[tuple[str, ...], int] = {}
     kept: list[Row] = []
     repeated: list[RowError] = []
     for row in rows:
-        if isinstance(row, AccountRow):
-            try:
-                key = name_key(clean_name(row.name))
-            except RapportError:
-                key = name_key(row.name)
-            if key in first_lines:
-                repeated.append(
-                    RowError(
-                        row.line,
-                        f"“{row.name.strip()}” is named on line {first_lines[key]} already; "
-                        "that first row was kept and this one left out.",
-                    )
-                )
+        match row:
+            case AccountRow():
+                key: tuple[str, ...] = ("account", _name_key(row.name))
+                what = f"“{row.name.strip()}”"
+            case ContactRow():
+                person = row.email.strip().casefold() if row.email else _name_key(row.name)
+                key = ("contact", _name_key(row.account), person)
+                what = f"The contact “{row.name.strip()}” at “{row.account.strip()}”"
+            case _:
+                kept.append(row)
                 continue
-            first_lines[key] = row.line
+        if key in first_lines:
+            repeated.append(
+                RowError(
+                    row.line,
+                    f"{what} is on line {first_lines[key]} already; that first row was kept "
+                    "and this one left out.",
+                )
+            )
+            continue
+        first_lines[key] = row.line
         kept.append(row)
     return kept, repeated
+
+
+def _name_key(name: str) -> str:
+    try:
+        return name_key(clean_name(name))
+    except RapportError:
+        return name_key(name)
 
 
 def _chunks(rows: Sequence[Row], size: int) -> Iterator[Sequence[Row]]:

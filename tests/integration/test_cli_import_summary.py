@@ -41,7 +41,7 @@ def test_a_dry_run_prints_what_the_real_run_then_does(database: URL, tmp_path: P
         "  3 created, 1 skipped, 1 repeated (the first row kept), 2 cells not understood.\n" in real
     )
     assert "  skipped line 5: " in real
-    assert "  repeated line 6: “GOOD CO” is named on line 2 already;" in real
+    assert "  repeated line 6: “GOOD CO” is on line 2 already;" in real
     assert "  not understood: line 3, Contract Value: 500 has no renewal date" in real
     assert "  not understood: line 4, Tags: “#” isn't a tag" in real
     code, again = run("import", str(messy), "--team", "T1")

@@ -354,3 +354,20 @@ def test_a_row_without_a_kind_keeps_the_accounts_kind(app: Harness) -> None:
     report = _import(app, accounts_file(_account_row(kind=None, renewal_date=None)))
     assert (report.updated, report.unchanged) == (0, 1)
     assert _account(app, "months co").kind is AccountKind.PARTNER
+
+
+def test_a_contact_named_twice_in_a_file_keeps_its_first_row(app: Harness) -> None:
+    twice = (
+        "Account,Name,Title,Email\n"
+        "Acme Corp,Ann Lee,CTO,ann@acme.example\n"
+        "Acme Corp,Ann Smith,CEO,ANN@acme.example\n"  # line 3: Ann's e-mail again
+        "Acme Corp,Bo,,\n"
+        "ACME CORP,bo,CFO,\n"  # line 5: Bo, without an e-mail, again
+    )
+    report = _import(app, twice)
+    assert (report.created, [e.line for e in report.repeated]) == (2, [3, 5])
+    assert "line 2" in report.repeated[0].message
+    before = app.snapshot()
+    again = _import(app, twice)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert app.snapshot() == before
