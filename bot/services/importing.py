@@ -208,6 +208,8 @@ def import_file(
     long import holds no lock for long and keeps what it did if it stops half-way. A chunk
     that lost a race with another writer runs again on fresh data."""
     report, rows = _prepare(file)
+    if progress is not None and len(rows) < len(file.rows):
+        progress(len(file.rows) - len(rows))  # the rows left out are done with
     for number, chunk in enumerate(_chunks(rows, chunk_rows)):
         for attempt in range(1, CHUNK_ATTEMPTS + 1):
             part = ImportReport(kind=file.kind)
@@ -275,6 +277,8 @@ class Importer:
     def run(self, file: ImportFile, progress: Callable[[int], None] | None = None) -> ImportReport:
         """The whole file in the caller's one transaction (a dry run, the tests)."""
         report, rows = _prepare(file)
+        if progress is not None and len(rows) < len(file.rows):
+            progress(len(file.rows) - len(rows))  # the rows left out are done with
         for number, chunk in enumerate(_chunks(rows, CHUNK_ROWS)):
             if _tables_have_grown(number):
                 self.uow.bulk.refresh_statistics()

@@ -182,10 +182,10 @@ def test_large_files_show_progress_on_a_terminal_only(
     monkeypatch.setattr(sys, "stderr", err)
     big = tmp_path / "big.csv"
     rows = "".join(f"Account {n},Prospect\n" for n in range(2_500))
-    big.write_text("Name,Type\n" + rows, encoding="utf-8")
+    big.write_text("Name,Type\n" + rows + "account 7,Partner\n", encoding="utf-8")
     code, shown = run("import", str(big), "--team", "T1")
-    assert code == 0 and "2500 created." in shown
-    assert ("2500/2500" in err.getvalue()) is terminal
+    assert code == 1 and "2500 created, 1 repeated" in shown
+    assert ("2501/2501" in err.getvalue()) is terminal  # the repeated row counts as done
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

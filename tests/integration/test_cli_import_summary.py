@@ -3,11 +3,15 @@ left out by line (and column), a dry run saying exactly what the real run then d
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import URL
 
+import app
+from bot.services.importing import ImportReport
+from bot.transfer.records import RecordKind, RowError
 from tests.conftest import BACKENDS
 from tests.integration import test_cli
 from tests.integration.test_cli import run
@@ -47,3 +51,15 @@ def test_a_dry_run_prints_what_the_real_run_then_does(database: URL, tmp_path: P
     code, again = run("import", str(messy), "--team", "T1")
     assert "  3 unchanged, 1 skipped, 1 repeated (the first row kept), 2 cells" in again
     assert "created" not in again and "updated" not in again
+
+
+def test_a_refused_file_is_said_to_be_refused_not_counted_as_a_skipped_row() -> None:
+    report = ImportReport(
+        kind=RecordKind.ACCOUNTS, refused=RowError(1, "The file has no account name column.")
+    )
+    out = io.StringIO()
+    app._print_report(Path("people.csv"), report, False, out)
+    assert out.getvalue() == (
+        "people.csv (accounts):\n"
+        "  refused, nothing was imported: line 1: The file has no account name column.\n"
+    )
