@@ -224,15 +224,15 @@ def _import(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> i
     actor = Actor(team_id=team_id, user_id=IMPORT_ACTOR)
     owners = _resolve_owners(sessions, team_id, settings, [data for _, data in read])
     now = SystemClock().now()
-    skipped = 0
+    left_out = 0
     for path, data in read:
         try:
             report = _import_one(sessions, team_id, actor, now, data, owners, arguments)
         except RapportError as refused:
             raise UsageError(refused.message) from None
         _print_report(path, report, arguments.dry_run, out)
-        skipped += report.skipped_rows
-    return 1 if skipped else 0
+        left_out += report.skipped_rows + len(report.repeated) + (report.refused is not None)
+    return 1 if left_out else 0
 
 
 def _resolve_owners(
@@ -282,7 +282,8 @@ def _import_one(
     so that what it reports is exactly what a real run would do."""
     with ExitStack() as stack:
         progress = None
-        if len(data.rows) >= PROGRESS_THRESHOLD:
+        # A bar only for a person watching: never into a log file or a pipe.
+        if len(data.rows) >= PROGRESS_THRESHOLD and sys.stderr.isatty():
             bar = stack.enter_context(tqdm(total=len(data.rows), unit="row", file=sys.stderr))
             progress = bar.update
         if arguments.dry_run:
@@ -303,19 +304,21 @@ def _import_one(
 
 
 def _print_report(path: Path, report: ImportReport, dry_run: bool, out: TextIO) -> None:
-    verb = "would be" if dry_run else "were"
     print(f"{path.name} ({report.kind.value}):", file=out)
     for note in report.notes:
         print(f"  note: {note}", file=out)
+    if report.refused is not None:
+        print(f"  refused, nothing was imported: {report.refused}", file=out)
+        return
     for change in report.changes:
         print(f"  {change}", file=out)
-    print(
-        f"  {report.created} {verb} created, {report.updated} {verb} updated, "
-        f"{report.unchanged} unchanged, {report.skipped_rows} skipped.",
-        file=out,
-    )
+    print(f"  {_counts(report, dry_run)}", file=out)
     for error in report.skipped:
         print(f"  skipped {error}", file=out)
+    for error in report.repeated:
+        print(f"  repeated {error}", file=out)
+    for cell in report.cell_notes:
+        print(f"  not understood: {cell}", file=out)
     if report.unresolved_owners:
         print(
             f"  {len(report.unresolved_owners)} owners are not Slack users yet; they stay "
@@ -326,6 +329,24 @@ def _print_report(path: Path, report: ImportReport, dry_run: bool, out: TextIO) 
             print(f"    {account}: {owner}", file=out)
     if dry_run:
         print("  Dry run: nothing was saved.", file=out)
+
+
+def _counts(report: ImportReport, dry_run: bool) -> str:
+    """The rows by what became of them; a count that is 0 is left out ("5 unchanged.")."""
+    verb = "would be " if dry_run else ""
+    counts = [
+        (report.created, f"{verb}created"),
+        (report.updated, f"{verb}updated"),
+        (report.unchanged, "unchanged"),
+        (report.skipped_rows, "skipped"),
+        (len(report.repeated), "repeated (the first row kept)"),
+        (
+            len(report.cell_notes),
+            "cells not understood" if len(report.cell_notes) != 1 else "cell not understood",
+        ),
+    ]
+    said = [f"{count} {what}" for count, what in counts if count]
+    return (", ".join(said) if said else "no rows") + "."
 
 
 def _export(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> int:

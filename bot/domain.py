@@ -323,7 +323,7 @@ class Contract:
     id: int
     team_id: str
     account_id: int
-    value: Decimal
+    value: Decimal | None  # None: not known (an import gave a renewal date without one)
     currency: str
     renewal_date: date
     direction: ContractDirection

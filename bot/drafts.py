@@ -84,7 +84,7 @@ class NewFollowUp:
 @dataclass(frozen=True, slots=True)
 class NewContract:
     account_id: int
-    value: Decimal
+    value: Decimal | None
     currency: str
     renewal_date: date
     direction: ContractDirection
@@ -95,3 +95,4 @@ class NewContract:
     outcome: RenewalOutcome | None = None
     outcome_at: datetime | None = None
     outcome_by: str | None = None
+    notice_months: int | None = None

@@ -291,7 +291,7 @@ class ContractRepository(Protocol):
         self,
         *,
         account_id: int,
-        value: Decimal,
+        value: Decimal | None,
         currency: str,
         renewal_date: date,
         direction: ContractDirection,
@@ -514,6 +514,10 @@ class BulkWriter(Protocol):
         ...
 
     def add_contacts(self, contacts: Sequence[NewContact]) -> list[Contact]: ...
+
+    def update_contacts(self, contacts: Sequence[Contact]) -> None:
+        """Write each contact's name, title, e-mail, phone and Slack user as given."""
+        ...
 
     def add_interactions(self, interactions: Sequence[NewInteraction]) -> list[Interaction]: ...
 

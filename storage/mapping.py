@@ -125,7 +125,7 @@ def contract(row: models.ContractRow) -> Contract:
         id=row.id,
         team_id=row.team_id,
         account_id=row.account_id,
-        value=Decimal(row.value_cents).scaleb(-2),
+        value=None if row.value_cents is None else Decimal(row.value_cents).scaleb(-2),
         currency=row.currency,
         renewal_date=row.renewal_date,
         direction=ContractDirection(row.direction),

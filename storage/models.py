@@ -330,7 +330,8 @@ class ContractRow(Versioned, Base):
     team_id: Mapped[str] = _team_fk()
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     # Hundredths of the currency unit: exact on every database (SQLite has no decimal type).
-    value_cents: Mapped[int] = mapped_column(BigInteger)
+    # None: the value is not known (an import gave a renewal date without one).
+    value_cents: Mapped[int | None] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     start_date: Mapped[date | None] = mapped_column(Date)
     renewal_date: Mapped[date] = mapped_column(Date)

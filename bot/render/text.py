@@ -176,8 +176,11 @@ def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count} {word if count == 1 else (words or word + 's')}"
 
 
-def money(value: Decimal, currency: str) -> str:
-    """24000 EUR as "24,000 EUR"; cents only when there are some: "24,000.50 EUR"."""
+def money(value: Decimal | None, currency: str) -> str:
+    """24000 EUR as "24,000 EUR"; cents only when there are some: "24,000.50 EUR". A value
+    not known (an import gave a renewal date without one) is "value unknown", never 0."""
+    if value is None:
+        return "value unknown"
     whole = value == value.to_integral_value()
     amount = f"{value:,.0f}" if whole else f"{value:,.2f}"
     return f"{amount} {escape(currency)}"

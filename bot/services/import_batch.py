@@ -64,7 +64,8 @@ class ImportBatch:
         self._account_updates: dict[int, tuple[Account, int]] = {}
         self._contracts: list[tuple[Callable[[], NewContract], Later[Contract]]] = []
         self._contract_updates: dict[int, tuple[Contract, int]] = {}
-        self._contacts: list[tuple[NewContact, Later[Contact]]] = []
+        self._contacts: list[tuple[Callable[[], NewContact], Later[Contact]]] = []
+        self._contact_updates: dict[int, Contact] = {}
         self._interactions: list[tuple[NewInteraction, Later[Interaction]]] = []
         self._follow_ups: list[tuple[NewFollowUp, Later[FollowUp]]] = []
         self._events: list[Callable[[], AuditEvent]] = []
@@ -96,10 +97,15 @@ class ImportBatch:
         self._contract_updates[contract.id] = (saved, read)
         return saved
 
-    def add_contact(self, contact: NewContact) -> Later[Contact]:
+    def add_contact(self, contact: Callable[[], NewContact]) -> Later[Contact]:
+        """A contact whose account may itself still be waiting here: built when written."""
         later: Later[Contact] = Later()
         self._contacts.append((contact, later))
         return later
+
+    def save_contact(self, contact: Contact) -> None:
+        """``contact`` written over its stored row."""
+        self._contact_updates[contact.id] = contact
 
     def add_interaction(self, interaction: NewInteraction) -> Later[Interaction]:
         later: Later[Interaction] = Later()
@@ -161,7 +167,12 @@ class ImportBatch:
                 later_c.value = contract
         if self._contract_updates:
             bulk.update_contracts(list(self._contract_updates.values()), self.now)
-        self._fill(self._contacts, bulk.add_contacts)
+        if self._contacts:
+            stored = bulk.add_contacts([build() for build, _ in self._contacts])
+            for (_, later_contact), contact in zip(self._contacts, stored, strict=True):
+                later_contact.value = contact
+        if self._contact_updates:
+            bulk.update_contacts(list(self._contact_updates.values()))
         self._fill(self._interactions, bulk.add_interactions)
         self._fill(self._follow_ups, bulk.add_follow_ups)
         if self._events:

@@ -1,7 +1,10 @@
 """Applying an import file: create what is new, update what changed, report every line.
 
 Each row is checked completely before anything of it is written, so a bad row is skipped
-whole and reported by its line number while the rest of the file goes in. Owners that are
+whole and reported by its line number while the rest of the file goes in; an optional cell
+the row can do without is reported by its line and column (``CellNote``) and the row kept.
+An account the file names twice is taken from its first row; the later rows are reported,
+never merged into it. Importing the same file again changes nothing. Owners that are
 not (yet) Slack users are kept as unresolved owners: visible and assignable, never dropped.
 Owners are looked up in Slack beforehand (``import_owners``), never while the import's
 transaction is open.
@@ -24,6 +27,7 @@ from typing import TypeVar
 
 from bot.domain import (
     Account,
+    AccountKind,
     AccountStatus,
     Actor,
     Contact,
@@ -43,6 +47,7 @@ from bot.services.import_batch import ImportBatch, Later, resolved
 from bot.services.lookup import resolve_account
 from bot.transfer.records import (
     AccountRow,
+    CellNote,
     ContactRow,
     ContractRow,
     FollowUpRow,
@@ -58,6 +63,7 @@ from bot.validation import (
     check_currency,
     check_email,
     check_notice_days,
+    check_notice_months,
     clean_follow_up_text,
     clean_name,
     clean_summary,
@@ -74,13 +80,29 @@ CHUNK_ROWS = 1_000  # rows per chunk: per transaction, and per set of statements
 CHUNK_ATTEMPTS = 3  # a chunk that lost a race with another writer runs again on fresh data
 
 
+# The column a note about an account row's contract value names when the file's own header
+# is not known to the importer.
+CONTRACT_VALUE_COLUMN = "Contract Value"
+
+
 @dataclass
 class ImportReport:
+    """What an import did (or, dry, would do), counted by row.
+
+    ``skipped`` holds the rows left out (no name, unreadable, refused values) by line; a row
+    with three problems is one skipped row. ``repeated`` holds the rows that name an account
+    an earlier row of the file named (the first row is kept). ``cell_notes`` the cells of
+    kept rows that were not understood. ``refused``: the file as a whole was not taken.
+    """
+
     kind: RecordKind
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     skipped: list[RowError] = field(default_factory=list)
+    repeated: list[RowError] = field(default_factory=list)
+    cell_notes: list[CellNote] = field(default_factory=list)
+    refused: RowError | None = None
     unresolved_owners: dict[str, str] = field(default_factory=dict)  # account → owner text
     changes: list[str] = field(default_factory=list)  # one line per create or update
     notes: list[str] = field(default_factory=list)
@@ -96,15 +118,74 @@ class ImportReport:
         self.updated += part.updated
         self.unchanged += part.unchanged
         self.skipped += part.skipped
+        self.cell_notes += part.cell_notes
         self.unresolved_owners |= part.unresolved_owners
         self.changes += part.changes
 
+    def finish(self) -> None:
+        """Every list in line order."""
+        self.skipped.sort(key=lambda error: error.line)
+        self.cell_notes.sort(key=lambda note: note.line)
 
-def _report_for(file: ImportFile) -> ImportReport:
-    report = ImportReport(kind=file.kind, skipped=list(file.errors), notes=list(file.notes))
+
+def _prepare(file: ImportFile) -> tuple[ImportReport, list[Row]]:
+    """The report an import starts from, and the rows it applies: a refused file has none,
+    and a row naming an account an earlier row named is reported instead of applied."""
+    report = ImportReport(
+        kind=file.kind,
+        skipped=list(file.errors),
+        notes=list(file.notes),
+        cell_notes=list(file.cell_notes),
+    )
+    if file.refused:
+        report.refused = file.errors[0] if file.errors else RowError(1, "The file is empty.")
+        report.skipped = []
+        return report, []
     if file.ignored_headers:
         report.notes.append("Ignored columns: " + ", ".join(file.ignored_headers) + ".")
-    return report
+    rows, report.repeated = first_row_of_each_account(file.rows)
+    return report, rows
+
+
+def first_row_of_each_account(rows: Sequence[Row]) -> tuple[list[Row], list[RowError]]:
+    """The rows to apply, and the rows left out because an earlier row of the file describes
+    the same account (names compare as ``name_key`` does: case and spacing aside) or the same
+    contact of an account (by e-mail, case aside, else by name). Applying both would let the
+    later overwrite the earlier, and every import of the file would change it again."""
+    first_lines: dict[tuple[str, ...], int] = {}
+    kept: list[Row] = []
+    repeated: list[RowError] = []
+    for row in rows:
+        match row:
+            case AccountRow():
+                key: tuple[str, ...] = ("account", _name_key(row.name))
+                what = f"“{row.name.strip()}”"
+            case ContactRow():
+                person = row.email.strip().casefold() if row.email else _name_key(row.name)
+                key = ("contact", _name_key(row.account), person)
+                what = f"The contact “{row.name.strip()}” at “{row.account.strip()}”"
+            case _:
+                kept.append(row)
+                continue
+        if key in first_lines:
+            repeated.append(
+                RowError(
+                    row.line,
+                    f"{what} is on line {first_lines[key]} already; that first row was kept "
+                    "and this one left out.",
+                )
+            )
+            continue
+        first_lines[key] = row.line
+        kept.append(row)
+    return kept, repeated
+
+
+def _name_key(name: str) -> str:
+    try:
+        return name_key(clean_name(name))
+    except RapportError:
+        return name_key(name)
 
 
 def _chunks(rows: Sequence[Row], size: int) -> Iterator[Sequence[Row]]:
@@ -126,8 +207,10 @@ def import_file(
     """Import a file in chunks, each in a transaction of its own (``units`` opens one): a
     long import holds no lock for long and keeps what it did if it stops half-way. A chunk
     that lost a race with another writer runs again on fresh data."""
-    report = _report_for(file)
-    for number, chunk in enumerate(_chunks(file.rows, chunk_rows)):
+    report, rows = _prepare(file)
+    if progress is not None and len(rows) < len(file.rows):
+        progress(len(file.rows) - len(rows))  # the rows left out are done with
+    for number, chunk in enumerate(_chunks(rows, chunk_rows)):
         for attempt in range(1, CHUNK_ATTEMPTS + 1):
             part = ImportReport(kind=file.kind)
             try:
@@ -146,7 +229,7 @@ def import_file(
         report.add(part)
         if progress is not None:
             progress(len(chunk))
-    report.skipped.sort(key=lambda error: error.line)
+    report.finish()
     return report
 
 
@@ -193,14 +276,16 @@ class Importer:
 
     def run(self, file: ImportFile, progress: Callable[[int], None] | None = None) -> ImportReport:
         """The whole file in the caller's one transaction (a dry run, the tests)."""
-        report = _report_for(file)
-        for number, chunk in enumerate(_chunks(file.rows, CHUNK_ROWS)):
+        report, rows = _prepare(file)
+        if progress is not None and len(rows) < len(file.rows):
+            progress(len(file.rows) - len(rows))  # the rows left out are done with
+        for number, chunk in enumerate(_chunks(rows, CHUNK_ROWS)):
             if _tables_have_grown(number):
                 self.uow.bulk.refresh_statistics()
             self.apply(chunk, report)
             if progress is not None:
                 progress(len(chunk))
-        report.skipped.sort(key=lambda error: error.line)
+        report.finish()
         return report
 
     def apply(self, rows: Sequence[Row], report: ImportReport) -> None:
@@ -246,7 +331,9 @@ class Importer:
         ids = [resolved(a).id for a in self.accounts.values()]
         kinds = {type(row) for row in rows}
         self.open_contracts: dict[str, Contract | Later[Contract]] = {}
-        self.contract_terms: dict[int, list[tuple[date, RenewalOutcome | None, Decimal]]] = {}
+        self.contract_terms: dict[
+            int, list[tuple[date, RenewalOutcome | None, Decimal | None]]
+        ] = {}
         if kinds & {AccountRow, ContractRow}:
             by_account = bulk.contracts_by_account(ids)
             for key, account in self.accounts.items():
@@ -258,13 +345,17 @@ class Importer:
                 if open_:
                     self.open_contracts[key] = open_[0]
         self.contacts: dict[int, list[Contact]] = {}
-        self.contact_keys: dict[int, set[str]] = {}
+        # An account's contacts (by its name's key: it may be one this import creates) by
+        # e-mail, case aside, and by name: what a contact row is matched against.
+        self.contacts_by_email: dict[str, dict[str, Contact | Later[Contact]]] = {}
+        self.contacts_by_name: dict[
+            str, dict[str, tuple[Contact | Later[Contact], str | None]]
+        ] = {}
         if kinds & {ContactRow, InteractionRow}:
             self.contacts = bulk.contacts_by_account(ids)
-            self.contact_keys = {
-                account_id: {name_key(c.name) for c in contacts}
-                for account_id, contacts in self.contacts.items()
-            }
+            for key, account in self.accounts.items():
+                for contact in self.contacts.get(resolved(account).id, []):
+                    self._know_contact(key, contact, contact.name, contact.email)
         self.seen_interactions: set[tuple[int, datetime, InteractionKind, str]] = set()
         if InteractionRow in kinds:
             moments = {
@@ -331,22 +422,37 @@ class Importer:
 
     def _account(self, row: AccountRow, report: ImportReport) -> None:
         name, key = self.names.get(row.name) or (clean_name(row.name), "")
-        tier = clean_tier(row.tier)
-        tags = tuple(dict.fromkeys(clean_tag(t) for t in row.tags))
-        cadence = check_cadence(row.cadence_days) if row.cadence_days else None
+        at = row.line
+        tier = self._cell(at, "Tier", lambda: clean_tier(row.tier), None)
+        tags = self._tags(row)
+        cadence = (
+            self._cell(at, "Cadence Days", lambda: check_cadence(row.cadence_days or 0), None)
+            if row.cadence_days
+            else None
+        )
         contract_terms = self._contract_terms(row)
-        notice_days = check_notice_days(row.notice_days) if contract_terms else None
+        notice_days = (
+            self._cell(at, "Notice Days", lambda: check_notice_days(row.notice_days), None)
+            if contract_terms
+            else None
+        )
+        notice_months = (
+            self._cell(at, "Notice", lambda: check_notice_months(row.notice_months or 0), None)
+            if contract_terms and row.notice_months is not None
+            else None
+        )
         owner = self._owner(row.owner)
         existing = self.accounts.get(key)
         changes: list[str] = []
         if existing is None:
+            kind = row.kind or AccountKind.CUSTOMER
             account: Account | Later[Account] = self.batch.add_account(
                 NewAccount(
                     name=name,
-                    kind=row.kind,
+                    kind=kind,
                     owner=owner or Owner(),
                     tier=tier,
-                    cadence_days=cadence or row.kind.default_cadence_days,
+                    cadence_days=cadence or kind.default_cadence_days,
                     status=row.status or AccountStatus.ACTIVE,
                     tags=tags,
                     last_touch_at=row.last_touch_at,
@@ -354,8 +460,8 @@ class Importer:
                 )
             )
             self.batch.audit("account.import", "account", None, account)
-            changes.append(f"new {row.kind.value}")
-            account_name, contract_direction = name, row.kind.contract_direction
+            changes.append(f"new {kind.value}")
+            account_name, contract_direction = name, kind.contract_direction
         else:
             before = self._current(existing)
             account = self._update_account(before, row, owner, tier, tags, cadence)
@@ -365,7 +471,7 @@ class Importer:
         self.accounts[key] = account
         if contract_terms is not None and (
             contract_change := self._apply_open_contract(
-                key, account, row, *contract_terms, notice_days, contract_direction
+                key, account, row, *contract_terms, (notice_days, notice_months), contract_direction
             )
         ):
             changes.append(contract_change)
@@ -396,7 +502,7 @@ class Importer:
         )
         updated = dataclasses.replace(
             existing,
-            kind=row.kind,
+            kind=row.kind or existing.kind,
             owner=owner or existing.owner,
             tier=tier or existing.tier,
             status=row.status or existing.status,
@@ -417,27 +523,74 @@ class Importer:
         self.batch.audit("account.import", "account", existing, saved)
         return saved
 
-    def _contract_terms(self, row: AccountRow) -> tuple[Decimal, str] | None:
+    def _tags(self, row: AccountRow) -> tuple[str, ...]:
+        """The row's tags, once each; a tag that is not one is reported and left out."""
+        tags: dict[str, None] = {}
+        for text in row.tags:
+
+            def check(text: str = text) -> str | None:
+                return clean_tag(text)
+
+            if tag := self._cell(row.line, "Tags", check, None):
+                tags[tag] = None
+        return tuple(tags)
+
+    def _cell(self, line: int, column: str, check: Callable[[], T], default: T) -> T:
+        """An optional cell checked: what it holds, else ``default`` with the cell reported
+        (the row is kept; only the cell is lost)."""
+        try:
+            return check()
+        except RapportError as refused:
+            self._report.cell_notes.append(
+                CellNote(line, column, f"{refused.message} The cell was left out.")
+            )
+            return default
+
+    def _contract_terms(self, row: AccountRow) -> tuple[Decimal | None, str] | None:
+        """The value (``None``: not given, or not understood) and currency of the contract
+        an account row describes; ``None`` when the row describes none (no renewal date)."""
         if row.renewal_date is None:
             if row.contract_value is not None:
-                raise _SkipRow("a contract value needs a renewal date in the same row")
+                self._report.cell_notes.append(
+                    CellNote(
+                        row.line,
+                        CONTRACT_VALUE_COLUMN,
+                        f"{row.contract_value} has no renewal date in the same row, so no "
+                        "contract was made; the account was kept.",
+                    )
+                )
             return None
-        value = check_contract_value(row.contract_value or Decimal(0))
-        return value, check_currency(row.currency or self.default_currency)
+        value = None
+        if row.contract_value is not None:
+            given = row.contract_value
+            value = self._cell(
+                row.line, CONTRACT_VALUE_COLUMN, lambda: check_contract_value(given), None
+            )
+        currency = self._cell(
+            row.line,
+            "Currency",
+            lambda: check_currency(row.currency or self.default_currency),
+            self.default_currency,
+        )
+        return value, currency
 
     def _apply_open_contract(
         self,
         key: str,
         account: Account | Later[Account],
         row: AccountRow,
-        value: Decimal,
+        value: Decimal | None,
         currency: str,
-        notice_days: int | None,
+        notice: tuple[int | None, int | None],
         direction: ContractDirection,
     ) -> str | None:
-        """Add or update the open contract a CRM row describes; says what changed, if anything."""
+        """Add or update the open contract a CRM row describes; says what changed, if anything.
+        ``notice`` is the row's notice in days, and in calendar months if it gives them so."""
         assert row.renewal_date is not None
         renewal_date = row.renewal_date
+        notice_days, notice_months = notice
+        if notice_months is not None:
+            notice_days = notice_days_for_months(renewal_date, notice_months)
         open_contract = self.open_contracts.get(key)
         if open_contract is None:
 
@@ -450,6 +603,7 @@ class Importer:
                     direction=direction,
                     start_date=None,
                     notice_days=notice_days,
+                    notice_months=notice_months,
                     auto_renew=row.auto_renew,
                     created_at=self.now,
                 )
@@ -459,12 +613,13 @@ class Importer:
             self.batch.audit("contract.import", "contract", None, added)
             return f"contract renewing {row.renewal_date}"
         current = self._current(open_contract)
-        # A file gives notice in days; without one, notice kept in months stays in months,
-        # counted back from the renewal date the file gives.
-        months = None if notice_days else current.notice_months
+        # Notice in days replaces notice in months; without either, notice kept in months
+        # stays in months, counted back from the renewal date the file gives.
+        months = notice_months or (None if notice_days else current.notice_months)
+        # A row without a value leaves the value known already as it is.
         replacement = dataclasses.replace(
             current,
-            value=value,
+            value=current.value if value is None else value,
             currency=currency,
             renewal_date=row.renewal_date,
             notice_days=(
@@ -485,29 +640,107 @@ class Importer:
     # -- what hangs off accounts ----------------------------------------------------------
 
     def _contact(self, row: ContactRow, report: ImportReport) -> None:
-        account = self._account_named(row.account)
+        """A contact of the account the row names (created when there is none, and said so),
+        matched by e-mail, else by name: added, updated with what the row gives, or
+        unchanged."""
         name = clean_name(row.name, field="contact", what="A contact's name")
         email = check_email(row.email) if row.email else None
-        known = self.contact_keys.setdefault(account.id, set())
-        if name_key(name) in known:
+        key, account, new_account = self._contact_account(row)
+        found = self._matching_contact(key, name, email)
+        if found is None:
+
+            def contact() -> NewContact:
+                return NewContact(
+                    account_id=resolved(account).id,
+                    name=name,
+                    title=row.title,
+                    email=email,
+                    phone=row.phone,
+                    slack_user_id=row.slack_user_id,
+                    created_at=self.now,
+                )
+
+            added = self.batch.add_contact(contact)
+            self._know_contact(key, added, name, email)
+            self.batch.audit("contact.import", "contact", None, added)
+            report.created += 1
+            new = " (a new account)" if new_account else ""
+            self.batch.line(
+                lambda: f"line {row.line}: new contact “{name}” at “{resolved(account).name}”{new}"
+            )
+            return
+        current = self._current(found)
+        # Matched by e-mail the row's name is the contact's name; a cell left empty keeps
+        # what is there, and an e-mail in other capitals is the same e-mail.
+        same_email = bool(email and current.email and email.casefold() == current.email.casefold())
+        updated = dataclasses.replace(
+            current,
+            name=name if same_email else current.name,
+            title=row.title or current.title,
+            email=current.email if same_email else email or current.email,
+            phone=row.phone or current.phone,
+            slack_user_id=row.slack_user_id or current.slack_user_id,
+        )
+        if updated == current:
             report.unchanged += 1
             return
-        known.add(name_key(name))
-        contact = self.batch.add_contact(
-            NewContact(
-                account_id=account.id,
+        self.batch.save_contact(updated)
+        self._know_contact(key, updated, updated.name, updated.email)
+        self.batch.audit("contact.import", "contact", current, updated)
+        report.updated += 1
+        self.batch.line(
+            lambda: (
+                f"line {row.line}: contact “{updated.name}” at “{resolved(account).name}” updated"
+            )
+        )
+
+    def _contact_account(self, row: ContactRow) -> tuple[str, Account | Later[Account], str]:
+        """The account a contact row names, its key, and its name when this row creates it
+        (a contacts file is a contacts file: its companies come with it)."""
+        found = self.accounts.get(name_key(row.account))
+        if found is not None:
+            return name_key(row.account), found, ""
+        name = clean_name(row.account)
+        key = name_key(name)
+        if key in self.accounts:
+            return key, self.accounts[key], ""
+        kind = AccountKind.CUSTOMER
+        importer = self.actor.user_id
+        account = self.batch.add_account(
+            NewAccount(
                 name=name,
-                title=row.title,
-                email=email,
-                phone=row.phone,
-                slack_user_id=row.slack_user_id,
+                kind=kind,
+                owner=Owner(user_id=importer) if SLACK_USER_ID.match(importer) else Owner(),
+                tier=None,
+                cadence_days=kind.default_cadence_days,
                 created_at=self.now,
             )
         )
-        self.batch.audit("contact.import", "contact", None, contact)
-        report.created += 1
-        line = f"line {row.line}: new contact “{name}” at “{account.name}”"
-        self.batch.line(lambda: line)
+        self.batch.audit("account.import", "account", None, account)
+        self.accounts[key] = account
+        return key, account, name
+
+    def _matching_contact(
+        self, key: str, name: str, email: str | None
+    ) -> Contact | Later[Contact] | None:
+        """The account's contact with the row's e-mail; else one with its name, unless both
+        have e-mails and they differ (two people of one name)."""
+        if email:
+            by_email = self.contacts_by_email.get(key, {}).get(email.casefold())
+            if by_email is not None:
+                return by_email
+        by_name = self.contacts_by_name.get(key, {}).get(name_key(name))
+        if by_name is None:
+            return None
+        contact, known_email = by_name
+        return contact if not email or known_email is None else None
+
+    def _know_contact(
+        self, key: str, contact: Contact | Later[Contact], name: str, email: str | None
+    ) -> None:
+        self.contacts_by_name.setdefault(key, {})[name_key(name)] = (contact, email)
+        if email:
+            self.contacts_by_email.setdefault(key, {})[email.casefold()] = contact
 
     def _interaction(self, row: InteractionRow, report: ImportReport) -> None:
         account = self._account_named(row.account)
@@ -601,7 +834,7 @@ class Importer:
 
     def _contract(self, row: ContractRow, report: ImportReport) -> None:
         account = self._account_named(row.account)
-        value = check_contract_value(row.value)
+        value = None if row.value is None else check_contract_value(row.value)
         currency = check_currency(row.currency)
         notice_days = check_notice_days(row.notice_days)
         existing = self.contract_terms.setdefault(account.id, [])

@@ -37,7 +37,7 @@ class AccountRow:
     line: int
     name: str
     owner: str | None
-    kind: AccountKind
+    kind: AccountKind | None  # None: not given (a new account is then a customer)
     tier: str | None
     status: AccountStatus | None
     cadence_days: int | None
@@ -101,7 +101,7 @@ class FollowUpRow:
 class ContractRow:
     line: int
     account: str
-    value: Decimal
+    value: Decimal | None  # None: not known (the export of a contract without a value)
     currency: str
     start_date: date | None
     renewal_date: date
@@ -152,7 +152,9 @@ class ImportFile:
 
     ``notes`` says what the reader assumed (an encoding other than UTF-8, a delimiter
     other than a comma); ``ignored_headers`` lists columns that no field uses;
-    ``cell_notes`` the optional cells of kept rows that could not be read.
+    ``cell_notes`` the optional cells of kept rows that could not be read; ``refused`` says
+    the reader stopped at the header (no header, no name column): the file as a whole is
+    refused, and its one error says why.
     """
 
     kind: RecordKind
@@ -161,3 +163,4 @@ class ImportFile:
     ignored_headers: list[str]
     notes: list[str]
     cell_notes: list[CellNote] = field(default_factory=list)
+    refused: bool = False

@@ -402,6 +402,35 @@ class SqlBulkWriter(Scoped):
             for id_, row in zip(ids, values, strict=True)
         ]
 
+    def update_contacts(self, contacts: Sequence[Contact]) -> None:
+        table = _table(models.ContactRow)
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.team_id == self.team_id)
+            .values(
+                {
+                    column: bindparam(f"b_{column}")
+                    for column in ("name", "name_key", "title", "email", "phone", "slack_user_id")
+                }
+            )
+        )
+        self.session.connection().execute(
+            statement,
+            [
+                {
+                    "b_id": contact.id,
+                    "b_name": contact.name,
+                    "b_name_key": key_of(contact.name),
+                    "b_title": contact.title,
+                    "b_email": contact.email,
+                    "b_phone": contact.phone,
+                    "b_slack_user_id": contact.slack_user_id,
+                }
+                for contact in contacts
+            ],
+        )
+        self.session.expire_all()
+
     def add_interactions(self, interactions: Sequence[NewInteraction]) -> list[Interaction]:
         values = [
             {
@@ -472,7 +501,7 @@ class SqlBulkWriter(Scoped):
                 "start_date": contract.start_date,
                 "renewal_date": contract.renewal_date,
                 "notice_days": contract.notice_days,
-                "notice_months": None,  # files give notice in days
+                "notice_months": contract.notice_months,
                 "auto_renew": contract.auto_renew,
                 "direction": contract.direction.value,
                 "outcome": contract.outcome.value if contract.outcome else None,

@@ -26,8 +26,9 @@ def _open_contract_of_account() -> Select[models.ContractRow]:
     )
 
 
-def _to_cents(value: Decimal) -> int:
-    return int((value * 100).to_integral_value())
+def _to_cents(value: Decimal | None) -> int | None:
+    """Hundredths of the currency unit; ``None`` for a value not known."""
+    return None if value is None else int((value * 100).to_integral_value())
 
 
 class SqlContractRepository(Scoped):
@@ -35,7 +36,7 @@ class SqlContractRepository(Scoped):
         self,
         *,
         account_id: int,
-        value: Decimal,
+        value: Decimal | None,
         currency: str,
         renewal_date: date,
         direction: ContractDirection,

@@ -89,24 +89,29 @@ def test_bad_rows_are_reported_by_line_and_the_rest_goes_in(app: Harness) -> Non
         "Bad Kind,Alien,U01ALICE,,\n"  # line 4: unknown kind, kept as a customer
         "Bad Date,Vendor,U01ALICE,31.02.2027,\n"  # line 5: no such day, kept without it
         '"Markup <!channel> & 🚀",,U01ALICE,2027-05-01,"1,200.50"\n'
+        "Value Without Date,,U01ALICE,,100\n"  # line 7: kept, its value reported
     )
     report = _import(app, data)
-    assert report.created == 4
+    assert report.created == 5
     assert [e.line for e in report.skipped] == [3]
+    noted = {(n.line, n.column) for n in report.cell_notes}
+    assert {4, 5, 7} <= {line for line, _column in noted}
+    assert (7, "Contract Value") in noted
     markup = app.read("T2", lambda w: w.accounts.by_key("markup <!channel> & 🚀"))
     assert markup is not None
     contract = app.read("T2", lambda w: w.contracts.open_for_account(markup.id))
     assert contract is not None and contract.value == Decimal("1200.50")
 
 
-def test_contacts_for_unknown_accounts_are_skipped_with_a_suggestion(app: Harness) -> None:
+def test_contacts_for_unknown_accounts_create_them_and_say_so(app: Harness) -> None:
     app.run(Actor(team_id="T2", user_id="UEVE"), accounts.add_account, NOW, name="Acme Corp")
     data = "Account,Name,Title,Email,Phone,Slack User\nAcme Crop,Jane,CTO,,,\nAcme Corp,Joe,,,,\n"
     report = _import(app, data)
-    assert report.created == 1
-    assert len(report.skipped) == 1
-    assert report.skipped[0].line == 2
-    assert "Acme Corp" in report.skipped[0].message
+    assert (report.created, report.skipped) == (2, [])
+    assert report.changes == [
+        "line 2: new contact “Jane” at “Acme Crop” (a new account)",
+        "line 3: new contact “Joe” at “Acme Corp”",
+    ]
 
 
 def _build_world(app: Harness) -> None:

@@ -47,7 +47,7 @@ def _import(name: str) -> str:
 
 def test_emails_resolve_through_users_lookup_by_email(environment: FakeSlack) -> None:
     shown = _import("hubspot-companies.csv")
-    assert "5 were created" in shown
+    assert "5 created." in shown
     # Maria and Jan are Slack users; Sam is not (and one company has no owner at all).
     assert "Northwind Traders" not in shown.split("not Slack users yet")[-1]
     assert "Tailspin Toys, Inc.: sam.okafor@ourco.example" in shown
@@ -70,7 +70,7 @@ def test_names_resolve_against_the_member_list(environment: FakeSlack) -> None:
 def test_without_team_the_tokens_workspace_is_used(environment: FakeSlack) -> None:
     out = io.StringIO()
     assert app.main(["import", str(FIXTURES / "hubspot-companies.csv")], out=out) == 0
-    assert "5 were created" in out.getvalue()
+    assert "5 created." in out.getvalue()
     export = io.StringIO()
     assert app.main(["export", "out", "--team", r.TEAM], out=export) == 0
     assert "accounts.csv: 5 rows" in export.getvalue()
@@ -114,7 +114,7 @@ def test_no_slack_call_while_a_transaction_is_open(
 
     monkeypatch.setattr(WebClient, "api_call", watched)
     shown = _import(sample)
-    assert "were created" in shown
+    assert " created." in shown
     assert {"users.lookupByEmail", "users.list"} & {method for method, _ in calls}
     assert [call for call in calls if call[1]] == []
     assert open_transactions() == 0
