@@ -8,6 +8,29 @@ lists. Headers match ignoring case, spaces, ``_``, ``-`` and brackets, and Sales
 Dynamics 365's ``(Do Not Modify) …`` columns match no field and are not listed as
 ignored. Where a file has several columns for one field, the alias listed first wins and
 the others are ignored.
+
+Where each layout's headers were checked (custom fields, such as a renewal date or a
+contract value, are each team's own; only their usual names are listed):
+
+- HubSpot: the labels its properties API gives default properties ("Company name",
+  "Company owner", "Contact owner", "Type", "Create Date", "Last Activity Date", "Company
+  Name", "HubSpot Owner Email"/"Name"); public code reading HubSpot exports for
+  "Associated Company" and "Associated Company (Primary)".
+- Salesforce: developer.salesforce.com/docs/platform/field-reference (Account) for API
+  names; github.com/forcedotcom/dataloader issues 1095 and 1499 (upper-case headers up to
+  v60, the query's spelling since); report labels and footer from public code reading
+  report exports.
+- Pipedrive: public code reading real exports ("Organization - Organization created",
+  "Person - Email - Home", "Person - Phone - Mobile", "Person - Job title" …).
+- Zoho CRM: zoho.com/crm/help/api/modules-fields.html (Accounts).
+- Odoo: odoo/odoo odoo/addons/base/models/res_partner.py (field strings) and
+  addons/web/controllers/export.py (headers are those strings; an "import-compatible"
+  export writes technical names such as ``parent_id``, not listed).
+- Dynamics 365: learn.microsoft.com/power-apps/developer/data-platform/reference/entities/
+  account, and public code reading "Export to Excel" files.
+- SuiteCRM: salesagility/SuiteCRM include/export_utils.php (``translateForExport``) with
+  modules/Accounts/language/en_us.lang.php (``LBL_EXPORT_ASSIGNED_USER_NAME``).
+- German lists: no vendor; the words German spreadsheets use.
 """
 
 from __future__ import annotations
@@ -39,15 +62,18 @@ HEADER_ALIASES: Mapping[RecordKind, Mapping[str, tuple[str, ...]]] = {
             "Owner",
             "Account Owner",  # Salesforce, Zoho
             "Company owner",  # HubSpot
+            "HubSpot Owner Name",  # HubSpot's older owner properties
+            "HubSpot Owner Email",
             "Owner Email",
             "Contact owner",
             "HubSpot Owner",
             "Owner Name",
+            "Owner.Name",  # Salesforce Data Loader, when the query asks for Owner.Name
             "OwnerId",  # Salesforce Data Loader: a user id
             "Organization - Owner",  # Pipedrive
             "Salesperson",  # Odoo
-            "Assigned to",  # SuiteCRM
-            "Assigned User Name",
+            "Assigned to",  # SuiteCRM's form label
+            "Assigned User Name",  # SuiteCRM's export: the user's login name
             "Betreuer",
             "Kundenbetreuer",
         ),
@@ -55,7 +81,6 @@ HEADER_ALIASES: Mapping[RecordKind, Mapping[str, tuple[str, ...]]] = {
             "Kind",
             "Type",
             "Account Type",
-            "Company type",
             "Relationship Type",  # Dynamics 365
             "Typ",
             "Kundentyp",
@@ -110,7 +135,8 @@ HEADER_ALIASES: Mapping[RecordKind, Mapping[str, tuple[str, ...]]] = {
             "Created On",  # Dynamics 365
             "Date Created",  # SuiteCRM
             "Created Time",  # Zoho
-            "Organization - Add time",  # Pipedrive
+            "Organization - Organization created",  # Pipedrive
+            "Organization - Add time",  # Pipedrive, older exports
             "Erstellt am",
         ),
         "last_touch_at": (
@@ -122,12 +148,13 @@ HEADER_ALIASES: Mapping[RecordKind, Mapping[str, tuple[str, ...]]] = {
         ),
         # A person in the row: Odoo's people (with "Is a Company" false and a related
         # company), Dynamics 365's primary contact, a German list's Ansprechpartner.
-        "is_company": ("Is a Company",),  # Odoo: True/False
+        "is_company": ("Is a Company", "Company Type"),  # Odoo: True/False, Company/Individual
         "parent_company": ("Related Company", "Parent Company"),  # Odoo
         "contact_name": ("Primary Contact", "Ansprechpartner", "Contact Name"),
         "contact_title": ("Job Position", "Position"),
         "contact_email": (
-            "Email (Primary Contact) (Contact)",  # Dynamics 365
+            "Email (Primary Contact) (Contact)",  # Dynamics 365's export
+            "Email (Primary Contact)",  # the same column as Dynamics 365's view names it
             "Email",  # also E-Mail: spaces and hyphens never matter
         ),
         "contact_phone": ("Phone", "Telefon"),
@@ -135,8 +162,10 @@ HEADER_ALIASES: Mapping[RecordKind, Mapping[str, tuple[str, ...]]] = {
     RecordKind.CONTACTS: {
         "account": (
             "Account",
-            "Associated Company",  # HubSpot contacts
+            "Associated Company",  # HubSpot contacts, with their associations
+            "Associated Company (Primary)",  # HubSpot contacts, newer exports
             "Person - Organization",  # Pipedrive persons
+            "Company Name",  # HubSpot's contact property (text, beside a person only)
         ),
         "name": ("Name", "Contact Name", "Full Name", "Person - Name"),
         "first_name": ("First Name", "Person - First name", "Vorname"),
@@ -146,9 +175,20 @@ HEADER_ALIASES: Mapping[RecordKind, Mapping[str, tuple[str, ...]]] = {
             "Email",
             "Email Address",
             "Person - Email",
-            "Person - Email - Work",
+            "Person - Email - Work",  # Pipedrive: one column per label, work first
+            "Person - Email - Home",
+            "Person - Email - Other",
         ),
-        "phone": ("Phone", "Phone Number", "Person - Phone", "Person - Phone - Work", "Telefon"),
+        "phone": (
+            "Phone",
+            "Phone Number",
+            "Person - Phone",
+            "Person - Phone - Work",
+            "Person - Phone - Mobile",
+            "Person - Phone - Home",
+            "Person - Phone - Other",
+            "Telefon",
+        ),
         "slack_user_id": ("Slack User", "Slack User ID", "Slack ID"),
     },
     RecordKind.INTERACTIONS: {
@@ -199,6 +239,11 @@ REQUIRED_FIELDS: Mapping[RecordKind, tuple[str, ...]] = {
 # In an accounts file, a person's details count only in a file that names people.
 _PERSON_NAMES = frozenset({"contact_name", "parent_company"})
 _PERSON_DETAILS = ("contact_title", "contact_email", "contact_phone")
+
+# HubSpot's "Company Name" names a contact's company, but an accounts file's own name
+# column is spelt the same: it makes a contacts file only beside a person's name.
+_COMPANY_NAME = "Company Name"
+_PERSON_NAME_FIELDS = frozenset({"name", "first_name", "last_name"})
 
 # Columns that stand in for a required one: First Name and Last Name make a name.
 _INSTEAD: Mapping[tuple[RecordKind, str], tuple[str, ...]] = {
@@ -331,8 +376,8 @@ def detect_headers(headers: Sequence[str]) -> HeaderMap:
     """The record kind whose columns the header fits best.
 
     Only a header with a column naming an account (a bare ``Account``, HubSpot's
-    ``Associated Company``, Pipedrive's ``Person - Organization``) can be anything but
-    accounts. The kind
+    ``Associated Company``, Pipedrive's ``Person - Organization``; HubSpot's ``Company
+    Name`` only beside a person's name) can be anything but accounts. The kind
     that maps the most columns wins; at equal counts a complete kind beats one missing a
     required column, then ``_DETECTION_ORDER`` decides. The result may still miss
     required columns (``HeaderMap.missing``): the file is then one file-level error.
@@ -341,11 +386,21 @@ def detect_headers(headers: Sequence[str]) -> HeaderMap:
     candidates = [
         (len(m.columns), not m.missing, -order, m)
         for order, m in enumerate(maps)
-        if "account" in m.columns or (m.kind is RecordKind.ACCOUNTS and "name" in m.columns)
+        if _names_an_account(m, headers)
     ]
     if not candidates:
         return maps[-1]  # an accounts file without a name column
     return max(candidates, key=lambda c: c[:3])[3]
+
+
+def _names_an_account(header_map: HeaderMap, headers: Sequence[str]) -> bool:
+    columns = header_map.columns
+    if header_map.kind is RecordKind.ACCOUNTS:
+        return "name" in columns
+    if "account" not in columns:
+        return False
+    company_name = match_key(headers[columns["account"]]) == match_key(_COMPANY_NAME)
+    return not company_name or bool(columns.keys() & _PERSON_NAME_FIELDS)
 
 
 def describe_missing(header_map: HeaderMap) -> str:

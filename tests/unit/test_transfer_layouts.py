@@ -137,8 +137,11 @@ def test_pipedrive_organizations() -> None:
         ("Contoso Pharma", None, ("Hot lead",)),
         ("Fabrikam Logistics", "Jan Becker", ()),
     ]
-    assert accounts(result)[0].created_at == datetime(2024, 3, 14, 10, 22, 5, tzinfo=UTC)
+    northwind = accounts(result)[0]
+    assert northwind.created_at == datetime(2024, 3, 14, 10, 22, 5, tzinfo=UTC)  # "created"
+    assert northwind.last_touch_at == datetime(2026, 10, 2, tzinfo=UTC)
     assert (result.errors, result.cell_notes) == ([], [])
+    assert "Organization - Update time" in result.ignored_headers
 
 
 def test_pipedrive_persons_make_a_contacts_file() -> None:
@@ -210,14 +213,17 @@ def test_dynamics_365_export_to_excel() -> None:
     assert result.ignored_headers == ["Main Phone", "Address 1: City"]  # not (Do Not Modify)
 
 
-def test_suitecrm_assigned_to_is_the_owner() -> None:
+def test_suitecrm_assigned_user_name_is_the_owner() -> None:
+    """SuiteCRM's export labels a column by its ``LBL_EXPORT_…`` string first: the
+    assigned user's login name is "Assigned User Name", the user's id "Assigned User"."""
     result = read("suitecrm-accounts.csv")
     assert [(r.line, r.name, r.owner) for r in accounts(result)] == [
-        (2, "Adventure Works", "Maria Lopez"),
+        (2, "Adventure Works", "maria.lopez"),
         (3, "Litware GmbH", None),
-        (4, "Proseware Supplies", "Jan Becker"),
-        (6, "Blue Yonder Airlines", "Sam Okafor"),
+        (4, "Proseware Supplies", "jan.becker"),
+        (6, "Blue Yonder Airlines", "sam.okafor"),
     ]
+    assert accounts(result)[0].created_at == datetime(2024, 3, 14, 10, 22, tzinfo=UTC)
     assert notes(result) == [
         (3, "Type", "Analyst"),
         (4, "Type", "Integrator"),
@@ -226,6 +232,12 @@ def test_suitecrm_assigned_to_is_the_owner() -> None:
     assert [(e.line, e.message) for e in result.errors] == [(7, "Name is empty.")]
     # An account's own e-mail is no contact: without a person's name it is not read.
     assert "Email Address" in result.ignored_headers
+    assert "Assigned User" in result.ignored_headers  # an id, not a name
+
+
+def test_suitecrm_form_label_assigned_to_is_the_owner_too() -> None:
+    result = read_records('"Name","Type","Assigned to"\r\n"Adventure Works","Customer","Maria"\r\n')
+    assert [(r.name, r.owner) for r in accounts(result)] == [("Adventure Works", "Maria")]
 
 
 def test_german_list_in_windows_1252_with_semicolons() -> None:
@@ -277,3 +289,103 @@ def test_german_list_with_a_byte_order_mark_and_two_digit_years() -> None:
     assert [r.notice_months for r in rows] == [3, None, 2]
     assert notes(result) == [(4, "Typ", "Wettbewerber")]
     assert result.errors == []
+
+
+# -- headers as newer or other exports write them -----------------------------------------
+
+
+def test_hubspot_contacts_newer_export_names_the_primary_company() -> None:
+    """Newer HubSpot exports name the association "Associated Company (Primary)"; the
+    contact's own "Company Name" property is free text and loses to it."""
+    result = read("hubspot-contacts-primary.csv")
+    assert result.kind is RecordKind.CONTACTS
+    assert [(r.line, r.account, r.name, r.email) for r in contacts(result)] == [
+        (2, "Northwind Traders", "Ann Lee", "ann.lee@northwind.example"),
+        (3, "Contoso Pharma", "Bo Chen", "bo@contoso.example"),
+    ]
+    assert [(e.line, e.message) for e in result.errors] == [
+        (4, "Associated Company (Primary) is empty.")
+    ]
+    assert "Company Name" in result.ignored_headers
+    assert "Associated Company IDs (Primary)" in result.ignored_headers
+
+
+def test_hubspot_contacts_without_associations_belong_to_their_company_name() -> None:
+    result = read_records(
+        "First Name,Last Name,Email,Company Name,Contact owner\r\n"
+        "Ann,Lee,ann.lee@northwind.example,Northwind Traders,Maria Lopez\r\n"
+    )
+    assert result.kind is RecordKind.CONTACTS
+    assert [(r.account, r.name) for r in contacts(result)] == [("Northwind Traders", "Ann Lee")]
+
+
+def test_a_company_name_column_without_a_person_is_a_list_of_accounts() -> None:
+    for header, row in (
+        ("Company Name,Phone,Website", "Northwind Traders,555-0100,northwind.example"),
+        ("Company Name,Email", "Northwind Traders,info@northwind.example"),
+    ):
+        result = read_records(f"{header}\r\n{row}\r\n")
+        assert [r.name for r in accounts(result)] == ["Northwind Traders"], header
+        assert result.errors == []
+
+
+def test_hubspot_older_owner_properties() -> None:
+    result = read_records("Company name,HubSpot Owner Email\r\nAcme,maria@ourco.example\r\n")
+    assert [(r.name, r.owner) for r in accounts(result)] == [("Acme", "maria@ourco.example")]
+    result = read_records("Company name,HubSpot Owner Name\r\nAcme,Maria Lopez\r\n")
+    assert [(r.name, r.owner) for r in accounts(result)] == [("Acme", "Maria Lopez")]
+
+
+def test_salesforce_data_loader_since_v61_writes_names_as_the_query_spells_them() -> None:
+    result = read_records(
+        "Id,Name,Type,OwnerId,Owner.Name,CurrencyIsoCode,LastActivityDate,Renewal_Date__c\r\n"
+        "0015g00000AbCdE1,Adventure Works,Customer - Direct,0055g00000Maria1,Maria Lopez,"
+        "EUR,2026-10-02,2027-03-31\r\n"
+    )
+    (row,) = accounts(result)
+    assert (row.name, row.kind, row.owner, row.currency) == (
+        "Adventure Works",
+        AccountKind.CUSTOMER,
+        "Maria Lopez",  # the owner's name wins over the user id
+        "EUR",
+    )
+    assert (row.last_touch_at, row.renewal_date) == (
+        datetime(2026, 10, 2, tzinfo=UTC),
+        date(2027, 3, 31),
+    )
+    assert result.ignored_headers == ["Id", "OwnerId"]
+
+
+def test_odoo_company_type_tells_people_from_companies() -> None:
+    result = read_records(
+        "Name,Company Type,Related Company,Salesperson,Email\r\n"
+        "Northwind Traders,Company,,Maria Lopez,info@northwind.example\r\n"
+        "Ann Lee,Individual,Northwind Traders,Maria Lopez,ann.lee@northwind.example\r\n"
+    )
+    assert [(r.name, r.kind, r.owner) for r in accounts(result)] == [
+        ("Northwind Traders", AccountKind.CUSTOMER, "Maria Lopez")
+    ]
+    assert [(r.account, r.name, r.email) for r in contacts(result)] == [
+        ("Northwind Traders", "Ann Lee", "ann.lee@northwind.example")
+    ]
+    assert (result.errors, result.cell_notes) == ([], [])
+
+
+def test_dynamics_365_primary_contact_email_as_the_view_names_it() -> None:
+    result = read_records(
+        "(Do Not Modify) Account,Account Name,Primary Contact,Email (Primary Contact)\r\n"
+        "7f1c,Adventure Works,Ann Lee,ann.lee@adventure.example\r\n"
+    )
+    assert [(r.account, r.name, r.email) for r in contacts(result)] == [
+        ("Adventure Works", "Ann Lee", "ann.lee@adventure.example")
+    ]
+
+
+def test_pipedrive_persons_with_only_a_mobile_and_a_home_email() -> None:
+    result = read_records(
+        "Person - Name,Person - Organization,Person - Email - Home,Person - Phone - Mobile\r\n"
+        "Ann Lee,Northwind Traders,ann@home.example,+49 170 1234567\r\n"
+    )
+    assert [(r.account, r.name, r.email, r.phone) for r in contacts(result)] == [
+        ("Northwind Traders", "Ann Lee", "ann@home.example", "+49 170 1234567")
+    ]

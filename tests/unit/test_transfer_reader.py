@@ -332,7 +332,7 @@ def test_a_row_with_fewer_fields_reads_the_rest_as_empty() -> None:
 
 def test_headers_match_whatever_their_case_spacing_and_separators() -> None:
     row = one_account(
-        " account_NAME , ACCOUNT-OWNER,company   TYPE,Cadence_Days,currency iso code,AUTO-RENEW",
+        " account_NAME , ACCOUNT-OWNER,account   TYPE,Cadence_Days,currency iso code,AUTO-RENEW",
         "Acme,U02BOB,prospect,14,eur,yes",
     )
     assert (row.name, row.owner, row.kind, row.cadence_days, row.currency, row.auto_renew) == (
