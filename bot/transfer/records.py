@@ -37,7 +37,8 @@ class AccountRow:
     line: int
     name: str
     owner: str | None
-    kind: AccountKind | None  # None: not given (a new account is then a customer)
+    kind: AccountKind | None  # None: not given or not a kind (a new account is then a
+    # customer; an existing one keeps its kind)
     tier: str | None
     status: AccountStatus | None
     cadence_days: int | None
@@ -102,7 +103,7 @@ class ContractRow:
     line: int
     account: str
     value: Decimal | None  # None: not known (the export of a contract without a value)
-    currency: str
+    currency: str | None  # None: not given (the import's currency is used)
     start_date: date | None
     renewal_date: date
     notice_days: int | None
