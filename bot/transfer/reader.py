@@ -164,7 +164,7 @@ def read_records(
     } - _OPTIONAL_CELLS.get(kind, frozenset())
     for line, values in body:
         row_cells = _Cells(line, values, labels, required, conventions)
-        built = _BUILDERS[header_map.kind](line, row_cells)
+        built = _BUILDERS[kind](line, row_cells)
         if row_cells.problems:
             errors.extend(RowError(line, problem) for problem in row_cells.problems)
             continue

@@ -154,8 +154,9 @@ class ImportFile:
     ``notes`` says what the reader assumed (an encoding other than UTF-8, a delimiter
     other than a comma); ``ignored_headers`` lists columns that no field uses;
     ``cell_notes`` the optional cells of kept rows that could not be read; ``refused`` says
-    the reader stopped at the header (no header, no name column): the file as a whole is
-    refused, and its one error says why.
+    the reader stopped at the header (none, unreadable, or without a column its kind needs,
+    such as an accounts file's name): the file as a whole is refused, and its one error
+    says why.
     """
 
     kind: RecordKind
