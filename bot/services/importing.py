@@ -834,8 +834,13 @@ class Importer:
 
     def _contract(self, row: ContractRow, report: ImportReport) -> None:
         account = self._account_named(row.account)
-        value = None if row.value is None else check_contract_value(row.value)
-        currency = check_currency(row.currency)
+        given = row.value
+        value = (
+            None
+            if given is None
+            else self._cell(row.line, "Value", lambda: check_contract_value(given), None)
+        )
+        currency = check_currency(row.currency or self.default_currency)
         notice_days = check_notice_days(row.notice_days)
         existing = self.contract_terms.setdefault(account.id, [])
         if any(

@@ -9,6 +9,9 @@ a contact's account and name; …). Any other cell that cannot be read is left e
 its default and reported as a ``CellNote`` by line and column. A row whose required cells
 do not read is a ``RowError`` and skipped; so are lines whose quotes do not pair up, each
 costing only its own lines (``splitting``). The rest still reads.
+
+A file whose header cannot be read, or lacks a column its kind cannot do without (an
+accounts file's name), is ``refused`` whole: its one error, on the header's line, says why.
 """
 
 from __future__ import annotations
@@ -120,8 +123,8 @@ def read_records(
             headers = [cell.strip(" \ufeff\t") for cell in cells]
             header_map = detect_headers(headers)
             if header_map.missing:
-                errors.append(RowError(line, describe_missing(header_map)))
-                break
+                refusal = RowError(line, describe_missing(header_map))
+                return _refused(header_map.kind, refusal, notes, header_map.ignored)
             records.fields = len(headers)
             continue
         if _is_footer(cells):
@@ -145,20 +148,23 @@ def read_records(
             )
         )
 
-    if header_map is None:
-        if not errors:
-            errors.append(RowError(first_line, "The file is empty: it has no header line."))
-        return ImportFile(RecordKind.ACCOUNTS, [], errors, [], notes)
+    if header_map is None:  # the header line does not read, or there is none
+        refusal = errors[0] if errors else RowError(first_line, _NO_HEADER)
+        return _refused(RecordKind.ACCOUNTS, refusal, notes)
     labels = {field: headers[index] for field, index in header_map.columns.items()}
     conventions = Conventions.of(body, labels, dayfirst=dayfirst)
     notes += conventions.notes
     rows: list[Row] = []
     people: list[Row] = []  # contacts an accounts file yields, after all of its accounts
     cell_notes: list[CellNote] = []
-    required = REQUIRED_FIELDS[header_map.kind] + _WHOLE_ROW_CELLS.get(header_map.kind, ())
+    kind = header_map.kind
+    required = {
+        *REQUIRED_FIELDS[kind],
+        *_WHOLE_ROW_CELLS.get(kind, ()),
+    } - _OPTIONAL_CELLS.get(kind, frozenset())
     for line, values in body:
         row_cells = _Cells(line, values, labels, required, conventions)
-        built = _BUILDERS[header_map.kind](line, row_cells)
+        built = _BUILDERS[kind](line, row_cells)
         if row_cells.problems:
             errors.extend(RowError(line, problem) for problem in row_cells.problems)
             continue
@@ -176,9 +182,26 @@ def read_records(
     )
 
 
+_NO_HEADER = "The file is empty: it has no header line."
+
+
+def _refused(
+    kind: RecordKind, refusal: RowError, notes: list[str], ignored: Collection[str] = ()
+) -> ImportFile:
+    """A file the reader stops at the header of: no rows, and one error that says why."""
+    return ImportFile(kind, [], [refusal], list(ignored), notes, refused=True)
+
+
 # Optional cells that a row is not kept without when they cannot be read: an interaction
 # cut off from its summary would keep only its date.
 _WHOLE_ROW_CELLS: Mapping[RecordKind, tuple[str, ...]] = {RecordKind.INTERACTIONS: ("summary",)}
+
+# Columns a file of its kind must have whose cells a row can do without: a contract's
+# value may be unknown (our export writes none then), and without a currency the import's
+# own is used. The renewal date stays required: a contract is its renewal.
+_OPTIONAL_CELLS: Mapping[RecordKind, frozenset[str]] = {
+    RecordKind.CONTRACTS: frozenset({"value", "currency"})
+}
 
 # Lines a Salesforce report ends with, each alone in the first column.
 _FOOTER = re.compile(
@@ -313,9 +336,10 @@ class _Cells:
     def choice(self, field: str, choices: type[E]) -> E | None:
         return self._parse(field, lambda t: parse_choice(t, choices))
 
-    def account_kind(self, field: str) -> AccountKind:
-        default = AccountKind.CUSTOMER
-        return self._parse(field, parse_account_kind, f"read as {default.value}") or default
+    def account_kind(self, field: str) -> AccountKind | None:
+        """The kind, or None (empty, or not a kind): a new account is then a customer and an
+        existing one keeps its kind, as the importer decides."""
+        return self._parse(field, parse_account_kind, _NO_KIND)
 
     def tags(self, field: str) -> tuple[str, ...]:
         return self._parse(field, split_tags) or ()
@@ -352,6 +376,9 @@ class _Cells:
             )
             return None, currency
         return value, currency or written
+
+
+_NO_KIND = "a new account is a customer, an existing one keeps its kind"
 
 
 def _account_rows(line: int, c: _Cells) -> list[Row]:
@@ -472,6 +499,8 @@ def _follow_up_rows(line: int, c: _Cells) -> list[Row]:
 
 
 def _contract_rows(line: int, c: _Cells) -> list[Row]:
+    """A contract of our own export; without a value its value is unknown, without a
+    currency it is in the import's currency."""
     # Our export writes plain decimals: "1.500" there is one and a half.
     value, currency = c.amount("value", "currency", plain_first=True)
     notice_days, notice_months = c.notice("notice_days")
@@ -479,8 +508,8 @@ def _contract_rows(line: int, c: _Cells) -> list[Row]:
         ContractRow(
             line=line,
             account=_account_name(c),
-            value=c.required("value", value, Decimal(0)),
-            currency=c.required("currency", currency, ""),
+            value=value,
+            currency=currency,
             start_date=c.date("start_date"),
             renewal_date=c.required("renewal_date", c.date("renewal_date"), _NO_DATE),
             notice_days=notice_days,

@@ -37,7 +37,8 @@ class AccountRow:
     line: int
     name: str
     owner: str | None
-    kind: AccountKind | None  # None: not given (a new account is then a customer)
+    kind: AccountKind | None  # None: not given or not a kind (a new account is then a
+    # customer; an existing one keeps its kind)
     tier: str | None
     status: AccountStatus | None
     cadence_days: int | None
@@ -102,7 +103,7 @@ class ContractRow:
     line: int
     account: str
     value: Decimal | None  # None: not known (the export of a contract without a value)
-    currency: str
+    currency: str | None  # None: not given (the import's currency is used)
     start_date: date | None
     renewal_date: date
     notice_days: int | None
@@ -153,8 +154,9 @@ class ImportFile:
     ``notes`` says what the reader assumed (an encoding other than UTF-8, a delimiter
     other than a comma); ``ignored_headers`` lists columns that no field uses;
     ``cell_notes`` the optional cells of kept rows that could not be read; ``refused`` says
-    the reader stopped at the header (no header, no name column): the file as a whole is
-    refused, and its one error says why.
+    the reader stopped at the header (none, unreadable, or without a column its kind needs,
+    such as an accounts file's name): the file as a whole is refused, and its one error
+    says why.
     """
 
     kind: RecordKind

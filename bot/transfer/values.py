@@ -70,7 +70,7 @@ _KIND_BY_KEY = {kind.value: kind for kind in AccountKind} | {
 
 def parse_account_kind(text: str) -> AccountKind:
     """A kind; the picklists' other types (Competitor, Investor, Press, ``-None-``) are
-    refused, and the reader keeps the row as the default kind."""
+    refused; the reader keeps the row, its kind not given."""
     kind = _KIND_BY_KEY.get(_key(text))
     if kind is None:
         accepted = ", ".join(k.value for k in AccountKind)

@@ -224,11 +224,6 @@ def test_the_export_of_the_samples_imports_into_a_fresh_workspace_and_exports_th
         assert (again.created, again.updated) == (0, 0), name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the reader (bot/transfer, issue 10's reading side) refuses an empty Value in "
-    "contracts.csv; once it reads it as no value, this passes: remove the mark",
-)
 def test_a_contract_of_unknown_value_survives_the_round_trip(app: Harness, tmp_path: Path) -> None:
     _import(app, "Name,Renewal Date,Contract Value\nAcme,2027-03-31,\n")
     first = _export(app, TEAM, tmp_path / "first")

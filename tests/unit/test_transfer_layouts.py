@@ -41,10 +41,10 @@ def test_hubspot_companies() -> None:
     rows = accounts(result)
     assert [(r.line, r.name, r.owner, r.kind) for r in rows] == [
         (2, "Northwind Traders", "maria.lopez@ourco.example", AccountKind.RESELLER),
-        (4, "Contoso Pharma", None, AccountKind.CUSTOMER),  # line 2's note spans two lines
+        (4, "Contoso Pharma", None, None),  # line 2's note spans two lines
         (5, "Fabrikam Logistics", "jan.becker@ourco.example", AccountKind.VENDOR),
         (6, "Northwind Traders", "sam.okafor@ourco.example", AccountKind.PARTNER),  # twice
-        (7, "Wide World Importers", None, AccountKind.CUSTOMER),
+        (7, "Wide World Importers", None, None),  # Competitor: not a kind
     ]
     northwind, contoso, _, _, wide_world = rows
     assert (northwind.contract_value, northwind.currency, northwind.notice_days) == (
@@ -159,9 +159,9 @@ def test_zoho_accounts_keep_every_row_whatever_its_type() -> None:
     rows = accounts(result)
     assert [(r.name, r.kind, r.currency, r.tags) for r in rows] == [
         ("Northwind Traders", AccountKind.CUSTOMER, "USD", ("Key Account", "EMEA")),
-        ("Contoso Pharma", AccountKind.CUSTOMER, "EUR", ()),
-        ("Fabrikam Logistics", AccountKind.CUSTOMER, "USD", ()),
-        ("Tailspin Toys", AccountKind.CUSTOMER, "USD", ("Key Account",)),
+        ("Contoso Pharma", None, "EUR", ()),  # not a kind: the importer decides
+        ("Fabrikam Logistics", None, "USD", ()),
+        ("Tailspin Toys", None, "USD", ("Key Account",)),
         ("Wide World Importers", AccountKind.DISTRIBUTOR, "GBP", ()),
     ]
     assert rows[0].last_touch_at == datetime(2026, 10, 2, 16, 5, tzinfo=UTC)
@@ -170,7 +170,9 @@ def test_zoho_accounts_keep_every_row_whatever_its_type() -> None:
         (4, "Account Type", "Competitor"),
         (6, "Account Type", "Investor"),
     ]
-    assert result.cell_notes[0].message.endswith("; read as customer.")
+    assert result.cell_notes[0].message.endswith(
+        "; a new account is a customer, an existing one keeps its kind."
+    )
     assert result.errors == []
 
 
@@ -203,7 +205,7 @@ def test_dynamics_365_export_to_excel() -> None:
         ("Adventure Works", "Maria Lopez", AccountKind.CUSTOMER, "USD"),
         ("Litware GmbH", "Jan Becker", AccountKind.SUPPLIER, "EUR"),
         ("Proseware Supplies", None, AccountKind.VENDOR, "EUR"),
-        ("Fourth Coffee", "Sam Okafor", AccountKind.CUSTOMER, "USD"),
+        ("Fourth Coffee", "Sam Okafor", None, "USD"),  # Influencer: not a kind
     ]
     assert [(r.account, r.name, r.email) for r in contacts(result)] == [
         ("Adventure Works", "Ann Lee", "ann.lee@adventure.example"),

@@ -44,9 +44,9 @@ def test_kinds_in_english_german_and_crm_picklists(text: str, kind: AccountKind)
 @pytest.mark.parametrize(
     "text", ["Competitor", "Investor", "Press", "Analyst", "Integrator", "-None-"]
 )
-def test_picklist_types_that_are_no_kind_keep_the_account_as_a_customer(text: str) -> None:
+def test_picklist_types_that_are_no_kind_are_reported_and_not_given(text: str) -> None:
     result = read("Name,Type", f"Acme,{text}")
-    assert [r.kind for r in rows(result)] == [AccountKind.CUSTOMER]
+    assert [r.kind for r in rows(result)] == [None]  # the importer: a customer if new
     (note,) = result.cell_notes
     assert (note.line, note.column) == (2, "Type")
     assert note.message.startswith(f"“{text}” is not a kind I know")
