@@ -365,7 +365,7 @@ def test_odoo_company_type_tells_people_from_companies() -> None:
         "Ann Lee,Individual,Northwind Traders,Maria Lopez,ann.lee@northwind.example\r\n"
     )
     assert [(r.name, r.kind, r.owner) for r in accounts(result)] == [
-        ("Northwind Traders", AccountKind.CUSTOMER, "Maria Lopez")
+        ("Northwind Traders", None, "Maria Lopez")  # no kind column: a new one is a customer
     ]
     assert [(r.account, r.name, r.email) for r in contacts(result)] == [
         ("Northwind Traders", "Ann Lee", "ann.lee@northwind.example")
