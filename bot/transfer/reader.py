@@ -291,10 +291,12 @@ class _Cells:
         return bool(self._values.get(field, ""))
 
     def _refuse(self, field: str, reason: str, instead: str) -> None:
+        asks = reason.endswith("?")  # "… is too large (the limit is …); a typo?"
         if field in self._required:
-            self.problems.append(f"{self._label(field)}: {reason}.")
+            self.problems.append(f"{self._label(field)}: {reason}{'' if asks else '.'}")
         else:
-            self.notes.append(CellNote(self._line, self._label(field), f"{reason}; {instead}."))
+            said = f"{reason} {instead.capitalize()}." if asks else f"{reason}; {instead}."
+            self.notes.append(CellNote(self._line, self._label(field), said))
 
     def _parse(
         self, field: str, parse: Callable[[str], T], instead: str = "left empty"

@@ -208,3 +208,10 @@ def test_an_empty_kind_is_not_given_and_not_noted() -> None:
 def test_a_known_kind_is_given() -> None:
     row, file = _account("Technology Partner")
     assert (row.kind, file.cell_notes) == (AccountKind.PARTNER, [])
+
+
+def test_a_note_whose_reason_asks_a_question_reads_as_two_sentences() -> None:
+    file = read_records("Name,Renewal Date,Contract Value\nBig Co,2027-03-31,99999999999999\n")
+    [note] = file.cell_notes
+    assert note.message.endswith("; a typo? Left empty.")
+    assert "?;" not in note.message and "?." not in note.message
