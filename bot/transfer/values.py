@@ -32,15 +32,17 @@ def _key(text: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
 
 
-# CRM account types and spreadsheet words for them, matched by ``_key``. An empty type
-# is a customer. Our own kind names (``AccountKind`` values) are accepted too.
-ACCOUNT_KIND_ALIASES: Mapping[str, AccountKind] = {
+# CRM account types and spreadsheet words for them, matched by ``_key``. Our own kind
+# names (``AccountKind`` values) are accepted too. None: a type that names no kind (HubSpot's
+# "Other"), read as no kind given, as an empty cell is: a new account is then a customer and
+# an existing one keeps its kind.
+ACCOUNT_KIND_ALIASES: Mapping[str, AccountKind | None] = {
     # HubSpot company types
     "Prospect": AccountKind.PROSPECT,
     "Partner": AccountKind.PARTNER,
     "Reseller": AccountKind.RESELLER,
     "Vendor": AccountKind.VENDOR,
-    "Other": AccountKind.CUSTOMER,
+    "Other": None,
     # Salesforce account types
     "Customer - Direct": AccountKind.CUSTOMER,
     "Customer - Channel": AccountKind.CUSTOMER,
@@ -63,19 +65,20 @@ ACCOUNT_KIND_ALIASES: Mapping[str, AccountKind] = {
     "Großhändler": AccountKind.DISTRIBUTOR,
     "Dienstleister": AccountKind.VENDOR,
 }
-_KIND_BY_KEY = {kind.value: kind for kind in AccountKind} | {
+_KIND_BY_KEY: Mapping[str, AccountKind | None] = {kind.value: kind for kind in AccountKind} | {
     _key(alias): kind for alias, kind in ACCOUNT_KIND_ALIASES.items()
 }
 
 
-def parse_account_kind(text: str) -> AccountKind:
-    """A kind; the picklists' other types (Competitor, Investor, Press, ``-None-``) are
-    refused; the reader keeps the row, its kind not given."""
-    kind = _KIND_BY_KEY.get(_key(text))
-    if kind is None:
+def parse_account_kind(text: str) -> AccountKind | None:
+    """A kind, or None for a type that names none ("Other"); the picklists' other types
+    (Competitor, Investor, Press, ``-None-``) are refused; the reader keeps the row, its
+    kind not given."""
+    key = _key(text)
+    if key not in _KIND_BY_KEY:
         accepted = ", ".join(k.value for k in AccountKind)
         raise CellError(f"“{text}” is not a kind I know ({accepted})")
-    return kind
+    return _KIND_BY_KEY[key]
 
 
 def parse_choice(text: str, choices: type[E]) -> E:

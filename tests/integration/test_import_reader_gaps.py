@@ -183,3 +183,11 @@ def test_an_unknown_kind_leaves_an_existing_accounts_kind_and_makes_a_new_one_a_
     )
     again = _import(app, "Name,Type\nPartner Co,Partner\nNew Co,Investor\n")
     assert (again.unchanged, _account_kind(app, "New Co")) == (2, AccountKind.CUSTOMER)
+
+
+def test_hubspots_other_type_keeps_an_existing_kind_and_is_not_reported(app: Harness) -> None:
+    _add(app, "Partner Co", AccountKind.PARTNER)
+    report = _import(app, "Company name,Type\nPartner Co,Other\nNew Co,Other\n")
+    assert (report.created, report.unchanged, report.cell_notes) == (1, 1, [])
+    assert _account_kind(app, "Partner Co") is AccountKind.PARTNER
+    assert _account_kind(app, "New Co") is AccountKind.CUSTOMER
