@@ -26,6 +26,9 @@ from bot.errors import InvalidInput
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 # Ids and numbers are 32-bit integers in storage (PostgreSQL's INTEGER).
 MAX_ROW_ID = 2**31 - 1
+# What a tag is written with but is not part of it: "#emea", “key account”.
+_TAG_START = f"# {TAG_QUOTES}"
+_TAG_END = f" {TAG_QUOTES}"
 _SHOWN_TAG = 60  # how much of a refused tag a message quotes
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
@@ -126,7 +129,7 @@ def typed_tag(tag: str) -> str:
     trimmed, a leading ``#`` and the quote marks around it gone. Never refused: `untag` finds
     with it a tag kept before the marks it may hold were refused."""
     folded = " ".join(visible(_strip_controls(tag)).split())
-    return folded.strip(TAG_QUOTES).strip().lstrip("#").lstrip()
+    return folded.lstrip(_TAG_START).rstrip(_TAG_END)
 
 
 def clean_tag(tag: str) -> str:

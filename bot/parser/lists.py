@@ -88,9 +88,11 @@ def parse_accounts(rest: str, context: ParseContext) -> ListAccounts:
                 raise Unreadable(f"A {folded} can be at most {limit} characters.")
             if not value:
                 raise Unreadable(f"Which {folded}? For example `accounts {folded} gold`.")
-            command = replace(command, **{folded: value})
-            if folded == "tag" and not found[i - 1].quoted:
-                tag_end = i
+            if folded == "tier":
+                command = replace(command, tier=value)
+            else:
+                command = replace(command, tag=value)
+                tag_end = -1 if found[i - 1].quoted else i
         elif folded in ("at-risk", "at_risk"):
             once("at risk", word)
             command = replace(command, at_risk=True)

@@ -103,7 +103,7 @@ def read_tags(found: Sequence[Piece]) -> tuple[str, ...]:
     leading ``#``, spacing folded; refused when there is none or one is too long."""
     tags: dict[str, str] = {}
     for typed in _groups(found):
-        tag = reading.collapse(typed).lstrip("#").lstrip()
+        tag = reading.collapse(typed).lstrip("# ")
         if not tag:
             continue
         if len(tag) > MAX_TAG_LENGTH:
@@ -120,7 +120,7 @@ def filter_tag(piece: Piece) -> str:
     """The one tag a list is filtered by (`accounts tag "key account"`), as ``read_tags``
     reads it but never parted: a tag kept before separators were refused is still found."""
     text = piece.text if piece.quoted else _channel_labels(piece.text)
-    return reading.collapse(text).lstrip("#").lstrip()
+    return reading.collapse(text).lstrip("# ")
 
 
 def as_written(tag: str) -> str:
