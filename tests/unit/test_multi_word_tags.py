@@ -162,6 +162,8 @@ def test_typed_tag_never_refuses_and_clean_tag_keeps_what_it_reads(text: str) ->
         # A channel Slack made of #emea is the tag emea, its | no separator.
         ("tag Acme <#C1|emea>, key account", TagAccount("Acme", ("emea", "key account"))),
         ("tag Acme <#C1|emea> vip", TagAccount("Acme", ("emea", "vip"))),
+        # Slack's other references stay whole: no tag is made of half of one.
+        ("tag Acme <@U02BOB|bob>, vip", TagAccount("Acme", ("<@U02BOB|bob>", "vip"))),
         # An account nobody knows ends before the last word, or the last quoted tag.
         ('tag Nobody Inc "key account"', TagAccount("Nobody Inc", ("key account",))),
         ("tag Nobody Inc vip", TagAccount("Nobody Inc", ("vip",))),
