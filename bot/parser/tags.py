@@ -27,7 +27,7 @@ _QUOTES = re.escape(TAG_QUOTES)
 _PIECE = re.compile(
     rf"(?P<quoted>[{_QUOTES}](?P<inside>[^{_QUOTES}]*)[{_QUOTES}]?)|(?P<word>{reading.TOKEN.pattern})"
 )
-# A separator outside Slack's <…> (a channel's <#C1|name> holds a ``|``).
+# A separator outside Slack's <…> references (a mention's <@U1|bob> holds a ``|``).
 _SEPARATOR = re.compile(rf"[{re.escape(TAG_SEPARATORS)}](?![^<>]*>)")
 
 
