@@ -19,6 +19,12 @@ MAX_NAME_LENGTH = 200
 MAX_SUMMARY_LENGTH = 10_000
 MAX_FOLLOW_UP_TEXT_LENGTH = 2_000
 MAX_TAG_LENGTH = 50
+# The marks between tags in a list: an export joins tags with "; ", an import splits a cell
+# at any of them, and `tag` reads them between tags; so no tag holds one.
+TAG_SEPARATORS = ";,|"
+# The marks around a tag with spaces in a command (`tag Acme "key account"`): straight, and
+# the curly ones Slack's clients send with smart quotes on (“…”, German „…“); no tag holds one.
+TAG_QUOTES = '"“”„'
 MAX_TIER_LENGTH = 50
 MAX_EMAIL_LENGTH = 254  # RFC 5321's limit on a forward path
 MAX_PERMALINK_LENGTH = 1_000

@@ -17,6 +17,8 @@ from bot.domain import (
     MAX_SUMMARY_LENGTH,
     MAX_TAG_LENGTH,
     MAX_TIER_LENGTH,
+    TAG_QUOTES,
+    TAG_SEPARATORS,
     visible,
 )
 from bot.errors import InvalidInput
@@ -24,6 +26,10 @@ from bot.errors import InvalidInput
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 # Ids and numbers are 32-bit integers in storage (PostgreSQL's INTEGER).
 MAX_ROW_ID = 2**31 - 1
+# What a tag is written with but is not part of it: "#emea", “key account”.
+_TAG_START = f"# {TAG_QUOTES}"
+_TAG_END = f" {TAG_QUOTES}"
+_SHOWN_TAG = 60  # how much of a refused tag a message quotes
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
@@ -118,10 +124,40 @@ def clean_follow_up_text(text: str) -> str:
     )
 
 
+def typed_tag(tag: str) -> str:
+    """A tag as written, the way tags are kept: runs of spacing as one space, the ends
+    trimmed, a leading ``#`` and the quote marks around it gone. Never refused: `untag` finds
+    with it a tag kept before the marks it may hold were refused."""
+    folded = " ".join(visible(_strip_controls(tag)).split())
+    return folded.lstrip(_TAG_START).rstrip(_TAG_END)
+
+
 def clean_tag(tag: str) -> str:
-    cleaned = visible(_strip_controls(tag)).strip().lstrip("#")
-    if not cleaned or any(ch.isspace() for ch in cleaned):
-        raise InvalidInput("tag", f"“{tag}” isn't a tag: tags are single words like `emea`.")
+    """A tag as kept (see ``typed_tag``): one word or several (`key account`), unique by its
+    ``name_key``. Refused when empty, too long, or holding a mark that separates tags in a
+    list (an export writes them joined by "; ") or quotes one in a command."""
+    cleaned = typed_tag(tag)
+    shown = " ".join(tag.split())
+    shown = shown if len(shown) <= _SHOWN_TAG else shown[: _SHOWN_TAG - 1] + "…"
+    if not cleaned:
+        raise InvalidInput(
+            "tag", f"“{shown}” isn't a tag: a tag is a word or a few, like `emea` or `key account`."
+        )
+    separators = [mark for mark in TAG_SEPARATORS if mark in cleaned]
+    if separators:
+        marks = " and ".join(f"`{mark}`" for mark in separators)
+        verb = "separates" if len(separators) == 1 else "separate"
+        raise InvalidInput(
+            "tag",
+            f"“{shown}” can't be one tag: {marks} {verb} tags in a list, so no tag holds one.",
+            hint="Give the tags one by one: `tag Acme Corp emea, key account`.",
+        )
+    if any(mark in cleaned for mark in TAG_QUOTES):
+        raise InvalidInput(
+            "tag",
+            f"“{shown}” can't be a tag: quote marks go around a tag with spaces "
+            '(`tag Acme Corp "key account"`), not inside one.',
+        )
     if len(cleaned) > MAX_TAG_LENGTH:
         raise InvalidInput("tag", f"A tag can be at most {MAX_TAG_LENGTH} characters.")
     return cleaned

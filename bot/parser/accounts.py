@@ -25,12 +25,12 @@ from bot.commands import (
 from bot.domain import (
     MAX_CADENCE_DAYS,
     MAX_NAME_LENGTH,
-    MAX_TAG_LENGTH,
     MAX_TIER_LENGTH,
+    TAG_QUOTES,
     AccountKind,
     AccountStatus,
 )
-from bot.parser import reading
+from bot.parser import reading, tags
 from bot.parser.reading import ParseContext, Unreadable
 
 _ACCOUNT_KINDS = {kind.value: kind for kind in AccountKind}
@@ -262,51 +262,37 @@ def _cadence(words: Sequence[str], typed: str) -> int:
     return days
 
 
-def _account_then_words(rest: str, context: ParseContext) -> tuple[str, list[str]]:
-    """`<account> <word> …`: the longest known name and the words after it, else all but the
-    last word."""
+def _account_then_tags(rest: str, context: ParseContext) -> tuple[str, list[tags.Piece]]:
+    """`<account> <tag> …`: the longest known name and the words and quoted tags after it,
+    else all but the last word (or quoted tag)."""
     known = reading.known_prefixes(rest, context.account_keys)
     if known:
         name, after = known[0]
-        words = reading.TOKEN.findall(after)
-        if not words:
+        found = tags.pieces(after)
+        if not found:
             raise Unreadable(f"Which tag? Put it after {reading.quote(name)}.")
-        return name, words
-    tokens = list(reading.TOKEN.finditer(rest))
-    if len(tokens) < 2:
+        return name, found
+    found = tags.pieces(rest)
+    if len(found) < 2:
         raise Unreadable(f"I need an account and a tag in {reading.quote(rest)}.")
-    return reading.unknown_account(rest[: tokens[-1].start()]), [tokens[-1].group()]
-
-
-def _tags(words: Sequence[str]) -> tuple[str, ...]:
-    """Tags as typed, without a leading #; a channel Slack turned into a mention counts too."""
-    tags: dict[str, str] = {}
-    for word in words:
-        channel = reading.CHANNEL.fullmatch(word)
-        parts = [channel[2] or ""] if channel is not None else word.split(",")
-        for part in parts:
-            tag = part.strip().lstrip("#")
-            if not tag:
-                continue
-            if len(tag) > MAX_TAG_LENGTH:
-                raise Unreadable(f"A tag can be at most {MAX_TAG_LENGTH} characters.")
-            tags.setdefault(tag.casefold(), tag)
-    if not tags:
-        raise Unreadable("Which tag? Tags are single words like `emea`.")
-    return tuple(tags.values())
+    return reading.unknown_account(rest[: found[-1].start]), [found[-1]]
 
 
 def parse_tag(rest: str, context: ParseContext) -> TagAccount:
-    account, words = _account_then_words(rest, context)
-    return TagAccount(account, _tags(words))
+    account, found = _account_then_tags(rest, context)
+    return TagAccount(account, tags.read_tags(found))
 
 
 def parse_untag(rest: str, context: ParseContext) -> UntagAccount:
-    account, words = _account_then_words(rest, context)
-    tags = _tags(words)
-    if len(tags) > 1:
-        raise Unreadable("One tag at a time, please: `untag <account> <tag>`.")
-    return UntagAccount(account, tags[0])
+    account, found = _account_then_tags(rest, context)
+    typed = tags.read_tags(found)
+    if len(typed) > 1:
+        spaced = " ".join(typed) if tags.only_words(found) else "key account"
+        raise Unreadable(
+            "One tag at a time, please: `untag <account> <tag>`; a tag with spaces goes in "
+            f'quotes: `untag {account} "{spaced}"`.'
+        )
+    return UntagAccount(account, typed[0])
 
 
 def parse_show(rest: str, context: ParseContext) -> ShowAccount:
@@ -358,6 +344,7 @@ def parse_find(rest: str, context: ParseContext) -> FindAccounts:
     if not words:
         raise Unreadable("Find what? Give part of a name, a tag or a contact.")
     query = reading.without_marks(" ".join(words)) or " ".join(words)  # "find acme?"
+    query = query.strip(TAG_QUOTES).strip() or query  # find "key account"
     if len(query) > MAX_NAME_LENGTH:
         raise Unreadable(f"{reading.quote(query)} is longer than anything I could find.")
     return FindAccounts(query, include_archived)

@@ -23,7 +23,7 @@ from bot.domain import (
     AccountKind,
     RenewalPeriod,
 )
-from bot.parser import reading
+from bot.parser import reading, tags
 from bot.parser.reading import ParseContext, Unreadable
 
 
@@ -49,8 +49,10 @@ _ACCOUNTS_FILTERS = "a kind (customer, supplier, …), `tier <t>`, `tag <t>` or 
 
 
 def parse_accounts(rest: str, context: ParseContext) -> ListAccounts:
-    """Filters in any order, each at most once: whose, a kind, a tier, a tag, at risk."""
-    words = reading.TOKEN.findall(rest)
+    """Filters in any order, each at most once: whose, a kind, a tier, a tag, at risk. A tag
+    with spaces goes in quotes: `accounts tag "key account"`."""
+    found = tags.pieces(rest)
+    words = [piece.text for piece in found]
     command = ListAccounts()
     seen: set[str] = set()
 
@@ -59,12 +61,13 @@ def parse_accounts(rest: str, context: ParseContext) -> ListAccounts:
             raise Unreadable(f"{reading.quote(word)}: the list already has {what}.")
         seen.add(what)
 
+    tag_end = -1  # where the words after an unquoted tag start
     i = 0
     while i < len(words):
         word = words[i]
-        folded = word.casefold()
+        folded = word.casefold() if not found[i].quoted else ""
         i += 1
-        if folded in _SCOPE_WORDS or word.startswith(("<@", "@")):
+        if folded in _SCOPE_WORDS or (folded and word.startswith(("<@", "@"))):
             once("whose accounts", word)
             user = reading.user_id(word)  # a plain @name is refused: pick the person
             if user is None and folded not in _SCOPE_WORDS:
@@ -78,12 +81,18 @@ def parse_accounts(rest: str, context: ParseContext) -> ListAccounts:
             once(f"a {folded}", word)
             if i >= len(words):
                 raise Unreadable(f"Which {folded}? For example `accounts {folded} gold`.")
-            value = words[i]
+            value = words[i] if folded == "tier" else tags.filter_tag(found[i])
             i += 1
             limit = MAX_TIER_LENGTH if folded == "tier" else MAX_TAG_LENGTH
             if len(value) > limit:
                 raise Unreadable(f"A {folded} can be at most {limit} characters.")
-            command = replace(command, **{folded: value})
+            if not value:
+                raise Unreadable(f"Which {folded}? For example `accounts {folded} gold`.")
+            if folded == "tier":
+                command = replace(command, tier=value)
+            else:
+                command = replace(command, tag=value)
+                tag_end = -1 if found[i - 1].quoted else i
         elif folded in ("at-risk", "at_risk"):
             once("at risk", word)
             command = replace(command, at_risk=True)
@@ -91,6 +100,12 @@ def parse_accounts(rest: str, context: ParseContext) -> ListAccounts:
             once("at risk", word)
             i += 1  # "risk"
             command = replace(command, at_risk=True)
+        elif i - 1 == tag_end:
+            # `accounts tag key account`: the tag's second word, as likely as not.
+            raise Unreadable(
+                f"I don't understand {reading.quote(word)} in a list of accounts. A tag with "
+                f'spaces goes in quotes: `accounts tag "{command.tag} {word}"`.'
+            )
         else:
             raise Unreadable(
                 f"I don't understand {reading.quote(word)} in a list of accounts: "
@@ -111,7 +126,7 @@ def accounts_line(command: ListAccounts) -> str:
     if command.tier is not None:
         words += ["tier", _as_sent(command.tier)]
     if command.tag is not None:
-        words += ["tag", _as_sent(command.tag)]
+        words += ["tag", _as_sent(tags.as_written(command.tag))]
     if command.at_risk:
         words += ["at", "risk"]
     if command.scope is Scope.ALL:

@@ -20,8 +20,8 @@ USAGE: Mapping[str, tuple[str, str]] = MappingProxyType(
             "set <account> tier <t> | kind <kind> | every <N> days|weeks|months | status <s>",
             "set Acme Corp tier gold",
         ),
-        "tag": ("tag <account> <tag> [<tag> …]", "tag Acme Corp enterprise emea"),
-        "untag": ("untag <account> <tag>", "untag Acme Corp emea"),
+        "tag": ("tag <account> <tag> [<tag> …]", 'tag Acme Corp emea "key account"'),
+        "untag": ("untag <account> <tag>", 'untag Acme Corp "key account"'),
         "contract": (
             "contract <account>: <amount> renews <date> [notice <N> days|weeks|months] "
             "[auto-renew]",

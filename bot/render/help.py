@@ -14,7 +14,7 @@ _ABOUT = {
     "rename": "rename an account",
     "archive": "archive an account: it leaves lists and nudges, `find … archived` finds it",
     "status": "mark an account active, at risk or churned",
-    "tag": "tag an account (tags are found by `find`)",
+    "tag": "tag an account (tags are found by `find`); a tag with spaces goes in quotes",
     "untag": "remove a tag",
     "contract": "add or replace the open contract",
     "log": "record a touch, optionally with a follow-up",
@@ -51,6 +51,12 @@ _NOTES = {
     "(`follow up nxt week: …`) stops the whole line: nothing is logged, and I show you the "
     "line to correct. Inside a sentence (`we agreed to follow up with legal`), or followed by "
     "no date at all (`Follow-up: none needed`), the words are just part of the summary.",
+    "tag": "Each word is a tag: `tag Acme Corp vip emea` gives two. A tag with spaces goes in "
+    'quotes, straight or curly: `tag Acme Corp "key account" emea`; or separate the tags with '
+    "commas, and each is what stands between them: `tag Acme Corp key account, emea`. The same "
+    'tag in another case is the same tag. `untag Acme Corp "key account"` and `accounts tag '
+    '"key account"` take it in quotes too.',
+    "untag": 'One tag at a time; a tag with spaces in quotes: `untag Acme Corp "key account"`.',
     "follow up": "Without a time, a follow-up is due at the start of your working day.",
     "contract": "Amounts: `24000`, `24,000.50`, `24.000,50 €`, `€24.000`, `$24k`, `24000 EUR`; "
     "without a currency, the workspace's (`settings workspace currency EUR`). A lone `24.000` "
@@ -75,7 +81,8 @@ _NOTES = {
     "list shows 20 at a time with a Show more button.",
     "notices": "Only contracts with a notice period; `notices?` works too.",
     "accounts": "Kinds: customer, prospect, partner, vendor, supplier, distributor, reseller "
-    "(`suppliers` works too). Archived accounts are left out. A long list shows 25 at a time "
+    '(`suppliers` works too). A tag with spaces goes in quotes: `accounts tag "key account"`. '
+    "Archived accounts are left out. A long list shows 25 at a time "
     "with a Show more button.",
 }
 _DATES = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,6 +27,7 @@ from bot.validation import (
     clean_tag,
     clean_text,
     clean_tier,
+    typed_tag,
 )
 
 
@@ -71,7 +73,7 @@ def add_account(
         owner=owner or Owner(user_id=actor.user_id),
         tier=clean_tier(tier),
         cadence_days=check_cadence(cadence_days or kind.default_cadence_days),
-        tags=tuple(dict.fromkeys(clean_tag(t) for t in tags)),
+        tags=_once_each(clean_tag(t) for t in tags),
         now=now,
     )
     audit.record(uow, actor, now, action, entity="account", entity_id=account.id, after=account)
@@ -153,7 +155,7 @@ def tag_account(
     if not tags:
         raise InvalidInput("tag", "Which tags? For example: `tag Acme Corp emea enterprise`.")
     known = {name_key(t) for t in current.tags}
-    added = [t for t in dict.fromkeys(clean_tag(t) for t in tags) if name_key(t) not in known]
+    added = [t for t in _once_each(clean_tag(t) for t in tags) if name_key(t) not in known]
     if not added:
         raise NothingToDo(f"“{current.name}” already has those tags.")
     return _change(
@@ -166,11 +168,23 @@ def tag_account(
     )
 
 
+def _once_each(tags: Iterable[str]) -> tuple[str, ...]:
+    """Tags in order, each once by its ``name_key`` ("Key Account" is "key  account"), as
+    tags are unique by."""
+    kept: dict[str, str] = {}
+    for tag in tags:
+        kept.setdefault(name_key(tag), tag)
+    return tuple(kept.values())
+
+
 def untag_account(
     uow: UnitOfWork, actor: Actor, now: datetime, *, account: str, tag: str
 ) -> AccountChange:
     current = resolve_account(uow, account)
-    key = name_key(clean_tag(tag))
+    # Not clean_tag: a tag kept before the marks it holds were refused can still go.
+    key = name_key(typed_tag(tag))
+    if not key:
+        clean_tag(tag)  # refuses it, saying why
     remaining = tuple(t for t in current.tags if name_key(t) != key)
     if remaining == current.tags:
         raise NothingToDo(f"“{current.name}” has no tag “{tag}”.")

@@ -524,16 +524,17 @@ class Importer:
         return saved
 
     def _tags(self, row: AccountRow) -> tuple[str, ...]:
-        """The row's tags, once each; a tag that is not one is reported and left out."""
-        tags: dict[str, None] = {}
+        """The row's tags, once each by their key (``Key Account`` is one tag, and the same as
+        ``key  account``); a tag that is not one is reported and left out."""
+        tags: dict[str, str] = {}
         for text in row.tags:
 
             def check(text: str = text) -> str | None:
                 return clean_tag(text)
 
             if tag := self._cell(row.line, "Tags", check, None):
-                tags[tag] = None
-        return tuple(tags)
+                tags.setdefault(name_key(tag), tag)
+        return tuple(tags.values())
 
     def _cell(self, line: int, column: str, check: Callable[[], T], default: T) -> T:
         """An optional cell checked: what it holds, else ``default`` with the cell reported

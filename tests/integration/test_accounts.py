@@ -139,7 +139,7 @@ def test_tagging_nothing_new_and_untagging_a_missing_tag_say_so(app: Harness) ->
     with pytest.raises(NothingToDo):
         app.run(ALICE, accounts.untag_account, NOW, account="Acme", tag="apac")
     with pytest.raises(InvalidInput):
-        app.run(ALICE, accounts.tag_account, NOW, account="Acme", tags=("two words",))
+        app.run(ALICE, accounts.tag_account, NOW, account="Acme", tags=("two; tags",))
 
 
 def test_set_changes_one_field_audited_and_a_cadence_counts_from_the_last_touch(
