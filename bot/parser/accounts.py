@@ -263,8 +263,9 @@ def _cadence(words: Sequence[str], typed: str) -> int:
 
 
 def _account_then_tags(rest: str, context: ParseContext) -> tuple[str, list[tags.Piece]]:
-    """`<account> <tag> …`: the longest known name and the words and quoted tags after it,
-    else all but the last word (or quoted tag)."""
+    """`<account> <tag> …`: the longest known name and the words and quoted tags after it;
+    else, when a tag is quoted, the words before the first quoted tag; else all but the last
+    word (a short name such as `acme` is resolved later, as every typed name is)."""
     known = reading.known_prefixes(rest, context.account_keys)
     if known:
         name, after = known[0]
@@ -275,6 +276,10 @@ def _account_then_tags(rest: str, context: ParseContext) -> tuple[str, list[tags
     found = tags.pieces(rest)
     if len(found) < 2:
         raise Unreadable(f"I need an account and a tag in {reading.quote(rest)}.")
+    # A quoted tag marks where the tags begin: `tag acme "key account" emea`.
+    first_quoted = next((i for i, piece in enumerate(found) if piece.quoted and i > 0), None)
+    if first_quoted is not None:
+        return reading.unknown_account(rest[: found[first_quoted].start]), found[first_quoted:]
     return reading.unknown_account(rest[: found[-1].start]), [found[-1]]
 
 

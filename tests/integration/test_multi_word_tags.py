@@ -208,3 +208,12 @@ def _export(app: Harness, team: str, directory: Path) -> dict[str, str]:
     export = app.read(team, exporting.collect)
     exporting.write_files(export, directory)
     return {name: (directory / name).read_text(encoding="utf-8") for name, _ in EXPORT_FILES}
+
+
+def test_a_quoted_tag_after_a_short_name_marks_where_the_tags_begin(acme: Harness) -> None:
+    say(acme, 'tag acme "key account" emea')
+    assert tags_of(acme, "Acme Corp") == ("key account", "emea")
+    say(acme, "tag acme “Strategic Partner” apac")
+    assert tags_of(acme, "Acme Corp") == ("key account", "emea", "Strategic Partner", "apac")
+    say(acme, 'untag acme "KEY  account"')
+    assert tags_of(acme, "Acme Corp") == ("emea", "Strategic Partner", "apac")
