@@ -837,6 +837,10 @@ class Importer:
         value = None if row.value is None else check_contract_value(row.value)
         currency = check_currency(row.currency)
         notice_days = check_notice_days(row.notice_days)
+        notice_months = None
+        if row.notice_months is not None:
+            notice_months = check_notice_months(row.notice_months)
+            notice_days = notice_days_for_months(row.renewal_date, notice_months)
         existing = self.contract_terms.setdefault(account.id, [])
         if any(
             renewal == row.renewal_date and outcome == row.outcome and stored == value
@@ -857,6 +861,7 @@ class Importer:
             direction=row.direction or account.kind.contract_direction,
             start_date=row.start_date,
             notice_days=notice_days,
+            notice_months=notice_months,
             auto_renew=row.auto_renew,
             created_at=self.now,
             outcome=row.outcome,

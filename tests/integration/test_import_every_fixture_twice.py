@@ -116,10 +116,12 @@ def test_each_fixture_imported_twice_in_small_chunks_changes_nothing_the_second_
     first = _import_in_chunks(app, name, chunk_rows=2)
     assert first == whole  # where the chunks end changes nothing the report says
     before = app.snapshot()
+    dry = _import(app, name, dry_run=True)  # as `import --dry-run`: whole, rolled back
     for chunk_rows in (1, 2, 3):  # every border falls between other rows
         again = _import_in_chunks(app, name, chunk_rows=chunk_rows)
         assert app.snapshot() == before, chunk_rows
         _assert_changed_nothing(first, again)
+        assert again == dry, chunk_rows
 
 
 def _in_sequence() -> list[str]:
