@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import URL
 
 import app as cli
 from bot.domain import Actor, name_key
@@ -25,11 +26,16 @@ from bot.transfer.reader import read_records
 from bot.transfer.records import AccountRow, ContactRow, ImportFile
 from bot.transfer.writer import EXPORT_FILES
 from storage.unit_of_work import unit_of_work
+from tests.conftest import BACKENDS
+from tests.integration import test_cli
 from tests.integration.conftest import NOW, Harness
+from tests.integration.test_cli import run
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
 ALL_FIXTURES = sorted(path.name for path in FIXTURES.glob("*.csv"))
 TEAM = "T3"
+
+database = test_cli.database  # the fixture: a fresh database of the test's own
 
 
 def _read(name: str) -> ImportFile:
@@ -191,3 +197,34 @@ def test_every_fixture_in_sequence_then_all_again_changes_nothing_but_what_files
         assert thirds[-1] == dry, name
     assert [report.changes for report in thirds] == [report.changes for report in seconds]
     assert _exported(app, tmp_path / "third") == exported
+
+
+@pytest.mark.parametrize("database", BACKENDS, indirect=True)
+def test_the_command_line_imports_every_fixture_twice_and_says_nothing_changed(
+    database: URL,
+) -> None:
+    """`python app.py import FILE` as a team runs it, each fixture into a workspace of its
+    own: the second run prints no change and counts every row it took as unchanged, and
+    its `--dry-run` printed exactly that beforehand."""
+    assert run("db", "upgrade")[0] == 0
+    for number, name in enumerate(ALL_FIXTURES):
+        path, team = str(FIXTURES / name), f"T{number}"
+        first = _counts_line(run("import", path, "--team", team)[1])
+        taken = sum(int(n) for n in re.findall(r"(\d+) (?:created|updated|unchanged)", first))
+        dry = run("import", path, "--team", team, "--dry-run")[1]
+        code, again = run("import", path, "--team", team)
+        assert _counts_line(again).startswith(f"{taken} unchanged"), (name, again)
+        assert "created" not in _counts_line(again) and "updated" not in _counts_line(again)
+        said = [line for line in again.splitlines()[1:] if not line.startswith("  note: ")]
+        assert said[0] == f"  {_counts_line(again)}", (name, again)  # no change listed
+        assert dry == again + "  Dry run: nothing was saved.\n", name
+        assert code == (1 if "skipped" in again or "repeated" in again else 0), name
+
+
+def _counts_line(printed: str) -> str:
+    [counts] = [
+        line.strip()
+        for line in printed.splitlines()
+        if re.match(r"  \d+ (?:created|updated|unchanged|skipped|repeated)", line)
+    ]
+    return counts
