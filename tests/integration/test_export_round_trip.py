@@ -39,7 +39,7 @@ from bot.services import accounts, contracts, exporting, follow_ups, interaction
 from bot.services.importing import Importer, ImportReport, import_file
 from bot.transfer.reader import read_records
 from bot.transfer.writer import EXPORT_FILES
-from bot.validation import clean_name
+from bot.validation import clean_name, clean_summary
 from storage.unit_of_work import unit_of_work
 from tests.integration.conftest import BERLIN, NOW, Harness, when
 
@@ -457,16 +457,28 @@ def _named(text: str) -> bool:
     return True
 
 
-@settings(
-    max_examples=25,
+def _kept_text(text: str) -> bool:
+    try:
+        clean_summary(text)
+    except RapportError:
+        return False
+    return True
+
+
+_PROPERTY = settings(
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+
+@_PROPERTY
 @given(
     account=_TEXT.filter(_named),
     contact=_TEXT.filter(_named),
-    title=_TEXT,
-    summary=_TEXT,
+    title=_TEXT.filter(_kept_text),
+    summary=_TEXT.filter(_kept_text),
+    follow_up=_TEXT.filter(_kept_text),
 )
 def test_any_text_round_trips_byte_for_byte(
     app: Harness,
@@ -475,20 +487,70 @@ def test_any_text_round_trips_byte_for_byte(
     contact: str,
     title: str,
     summary: str,
+    follow_up: str,
 ) -> None:
     team = next(_teams)
     actor = Actor(team_id=team, user_id="UALICE", timezone=BERLIN)
-    try:
-        made = app.run(actor, accounts.add_account, NOW, name=account)
-        app.run(actor, accounts.add_contact, NOW, account=made, name=contact, title=title)
-        app.run(
-            actor,
-            interactions.log_interaction,
-            NOW,
-            account=made,
-            kind=InteractionKind.NOTE,
-            summary=summary,
-        )
-    except RapportError:
-        return  # text the services refuse (an empty summary) never reaches an export
+    name = app.run(actor, accounts.add_account, NOW, name=account).name
+    app.run(actor, accounts.add_contact, NOW, account=name, name=contact, title=title)
+    app.run(
+        actor,
+        interactions.log_interaction,
+        NOW,
+        account=name,
+        kind=InteractionKind.NOTE,
+        summary=summary,
+    )
+    app.run(
+        actor,
+        follow_ups.create_follow_up,
+        NOW,
+        account=name,
+        when=when("tomorrow"),
+        text=follow_up,
+    )
+    _assert_round_trip(app, tmp_path_factory.mktemp("round"), source=team)
+
+
+@_PROPERTY
+@given(
+    value=st.decimals(min_value=0, max_value=Decimal("999999999999.99"), places=2),
+    currency=st.sampled_from(["EUR", "USD", "CHF", "JPY", "GBP"]),
+    renews=st.dates(min_value=date(2027, 1, 7), max_value=date(2040, 12, 31)),
+    notice=st.one_of(
+        st.none(),
+        st.tuples(st.integers(0, 3660), st.none()),
+        st.tuples(st.none(), st.integers(0, 120)),
+    ),
+    auto_renew=st.booleans(),
+    renewed=st.sampled_from([None, True, False]),
+)
+def test_any_contract_round_trips_byte_for_byte(
+    app: Harness,
+    tmp_path_factory: pytest.TempPathFactory,
+    value: Decimal,
+    currency: str,
+    renews: date,
+    notice: tuple[int | None, int | None] | None,
+    auto_renew: bool,
+    renewed: bool | None,
+) -> None:
+    team = next(_teams)
+    actor = Actor(team_id=team, user_id="UALICE", timezone=BERLIN)
+    name = app.run(actor, accounts.add_account, NOW, name="Acme").name
+    notice_days, notice_months = notice or (None, None)
+    app.run(
+        actor,
+        contracts.set_contract,
+        NOW,
+        account=name,
+        value=value,
+        currency=currency,
+        renews=when(renews.isoformat()),
+        notice_days=notice_days,
+        notice_months=notice_months,
+        auto_renew=auto_renew,
+    )
+    if renewed is not None:
+        app.run(actor, contracts.record_outcome, NOW, account=name, renewed=renewed)
     _assert_round_trip(app, tmp_path_factory.mktemp("round"), source=team)
