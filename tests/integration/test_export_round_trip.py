@@ -1,12 +1,16 @@
 """Export, import into a fresh workspace, export again: the same bytes (issue 10, "Round
 trip … including hostile text").
 
-Once for every fixture of tests/fixtures/imports/ imported, once for a workspace filled
+Once for every fixture of tests/fixtures/imports/ imported; once for a workspace filled
 through the services and the command language with text a spreadsheet or CSV chokes on
 (formula starters, quotes, commas, semicolons, line breaks, a `sep=;` cell, emoji outside
-the BMP, right-to-left script, combining accents, Slack markup, texts at their limits), and
-as a property over account, contact and interaction text. Importing the export again into
-the fresh workspace then changes nothing.
+the BMP, right-to-left script, combining accents, Slack markup, texts at their limits);
+once for records in every state (archived, churned, renewed, done, cancelled, snoozed,
+another's, an owner no Slack user yet); and as properties over the text of an account, a
+contact, an interaction and a follow-up, and over a contract. Besides the bytes, the fresh
+workspace holds the same records (what the export cannot show, such as notice kept in
+months, too), and importing the export again, into it or into the workspace it came from,
+changes nothing.
 """
 
 from __future__ import annotations
