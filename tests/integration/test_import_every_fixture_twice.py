@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL
 import app as cli
 from bot.domain import Actor, name_key
 from bot.services import exporting
-from bot.services.importing import Importer, ImportReport, import_file
+from bot.services.importing import CHUNK_ROWS, Importer, ImportReport, import_file
 from bot.transfer.reader import read_records
 from bot.transfer.records import AccountRow, ContactRow, ImportFile
 from bot.transfer.writer import EXPORT_FILES
@@ -228,3 +228,36 @@ def _counts_line(printed: str) -> str:
         if re.match(r"  \d+ (?:created|updated|unchanged|skipped|repeated)", line)
     ]
     return counts
+
+
+def _big_files(rows: int) -> list[str]:
+    """An accounts file whose last rows name accounts of its first chunk again, and a contacts
+    file whose people come again (by e-mail) chunks later: what the default chunking of
+    CHUNK_ROWS splits between transactions."""
+    accounts = ["Name,Owner,Type,Tags,Renewal Date,Contract Value,Currency,Notice Period"]
+    for number in range(rows):
+        name = f"Company {number % (rows - 300)}"
+        accounts.append(
+            f"{name},U0OWNER{number % 7},Reseller,t{number % 5},2027-03-31,{number},EUR,3 months"
+        )
+    people = ["Account,Name,Email,Title"]
+    for number in range(rows):
+        person = number % (rows - 200)  # the last 200 rows are people of the first again
+        account = f"Company {person * 7 % (rows + 50)}"  # some accounts the contacts create
+        people.append(f"{account},Person {person},p{person}@x.example,CTO")
+    return ["\n".join(accounts) + "\n", "\n".join(people) + "\n"]
+
+
+def test_files_over_a_chunk_imported_twice_change_nothing_the_second_time(app: Harness) -> None:
+    files = [read_records(text) for text in _big_files(CHUNK_ROWS + 600)]
+    actor = Actor(team_id=TEAM, user_id="import")
+
+    def import_all() -> list[ImportReport]:
+        return [import_file(lambda: unit_of_work(app.sessions, TEAM), actor, NOW, f) for f in files]
+
+    firsts = import_all()
+    assert [r.repeated != [] for r in firsts] == [True, True]
+    before = app.snapshot()
+    for first, again in zip(firsts, import_all(), strict=True):
+        _assert_changed_nothing(first, again)
+    assert app.snapshot() == before
