@@ -101,7 +101,10 @@ def _assert_round_trip(app: Harness, tmp_path: Path, *, source: str = SOURCE) ->
 
 def _kept(app: Harness, team: str) -> dict[str, list[tuple[object, ...]]]:
     """What a workspace holds, without what only its database gives (ids, versions, the
-    time a row was last written): what an export must carry over."""
+    time a row was last written): what an export must carry over. Not carried over, and
+    so not here: who recorded a contract's outcome and the term a renewal followed (an
+    import records the importer and no previous term), and nudges snoozed (a stale
+    account's, a renewal's): the export has no column for them."""
     held = app.read(team, exporting.collect)
     accounts_ = {a.id: a.name for a in held.accounts}
     contacts_ = {c.id: c.name for c in held.contacts}
@@ -109,7 +112,7 @@ def _kept(app: Harness, team: str) -> dict[str, list[tuple[object, ...]]]:
         "accounts": [
             (
                 *(a.name, a.kind, a.owner, a.tier, a.status, a.cadence_days, a.tags),
-                *(a.last_touch_at, a.next_touch_due, a.created_at, a.stale_snoozed_until),
+                *(a.last_touch_at, a.next_touch_due, a.created_at),
             )
             for a in held.accounts
         ],
@@ -131,14 +134,11 @@ def _kept(app: Harness, team: str) -> dict[str, list[tuple[object, ...]]]:
             )
             for f in held.follow_ups
         ],
-        # Neither who recorded a contract's outcome nor the term a renewal followed: the
-        # export has no column for them (an import records the importer, and no previous
-        # term).
         "contracts": [
             (
                 *(accounts_[c.account_id], c.value, c.currency, c.renewal_date, c.direction),
                 *(c.start_date, c.notice_days, c.notice_months, c.auto_renew, c.outcome),
-                *(c.outcome_at, c.nudges_snoozed_until),
+                c.outcome_at,
             )
             for c in held.contracts
         ],
