@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy.engine import URL
 
 from bot.domain import (
     MAX_FOLLOW_UP_TEXT_LENGTH,
@@ -45,12 +46,17 @@ from bot.transfer.reader import read_records
 from bot.transfer.writer import EXPORT_FILES
 from bot.validation import clean_name, clean_summary
 from storage.unit_of_work import unit_of_work
+from tests.conftest import BACKENDS
+from tests.integration import test_cli
 from tests.integration.conftest import BERLIN, NOW, Harness, when
+from tests.integration.test_cli import run
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
 ALL_FIXTURES = sorted(path.name for path in FIXTURES.glob("*.csv"))
 SOURCE = "T5"
 ALICE = Actor(team_id=SOURCE, user_id="UALICE", timezone=BERLIN, is_admin=True)
+
+database = test_cli.database  # the fixture: a fresh database of the test's own
 
 
 def _import(app: Harness, data: bytes, team: str) -> ImportReport:
@@ -574,3 +580,25 @@ def test_any_contract_round_trips_byte_for_byte(
     if renewed is not None:
         app.run(actor, contracts.record_outcome, NOW, account=name, renewed=renewed)
     _assert_round_trip(app, tmp_path_factory.mktemp("round"), source=team)
+
+
+@pytest.mark.parametrize("database", BACKENDS, indirect=True)
+def test_the_command_line_round_trips_every_fixture(database: URL, tmp_path: Path) -> None:
+    """`python app.py import` of every fixture, `export`, `import` of the directory into a
+    fresh workspace, `export` again: the same files, and the import said nothing was left
+    out or not understood."""
+    assert run("db", "upgrade")[0] == 0
+    for name in ALL_FIXTURES:
+        run("import", str(FIXTURES / name), "--team", "T1")
+    assert run("export", str(tmp_path / "first"), "--team", "T1")[0] == 0
+    code, shown = run("import", str(tmp_path / "first"), "--team", "T2")
+    assert code == 0, shown
+    assert "not understood" not in shown and "skipped" not in shown, shown
+    assert run("export", str(tmp_path / "second"), "--team", "T2")[0] == 0
+    for name, _kind in EXPORT_FILES:
+        first = (tmp_path / "first" / name).read_bytes()
+        assert (tmp_path / "second" / name).read_bytes() == first, name
+    again = run("import", str(tmp_path / "first"), "--team", "T2")[1]
+    counts = [line for line in again.splitlines() if line.endswith(("unchanged.", "no rows."))]
+    assert len(counts) == len(EXPORT_FILES), again  # each file: all unchanged, or empty
+    assert "created" not in again and "updated" not in again, again
