@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from bot.domain import (
+    MAX_PERMALINK_LENGTH,
     Account,
     AccountKind,
     AccountStatus,
@@ -41,7 +42,7 @@ from bot.domain import (
     notice_days_for_months,
 )
 from bot.drafts import NewAccount, NewContact, NewContract, NewFollowUp, NewInteraction
-from bot.errors import ConcurrentChange, RapportError
+from bot.errors import ConcurrentChange, InvalidInput, RapportError
 from bot.ports import UnitOfWork
 from bot.services.import_batch import ImportBatch, Later, resolved
 from bot.services.lookup import resolve_account
@@ -68,12 +69,18 @@ from bot.validation import (
     clean_name,
     clean_summary,
     clean_tag,
+    clean_text,
     clean_tier,
 )
 
 T = TypeVar("T")
 
-SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+# At most 32 characters, as a user id column holds: a longer "U…" is someone's name.
+SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
+
+# A contact's title and phone as `contact` takes them and the contacts table holds them.
+CONTACT_TITLE_LIMIT = 200
+CONTACT_PHONE_LIMIT = 64
 
 
 CHUNK_ROWS = 1_000  # rows per chunk: per transaction, and per set of statements
@@ -231,6 +238,12 @@ def import_file(
             progress(len(chunk))
     report.finish()
     return report
+
+
+def _slack_user(text: str) -> str:
+    if not SLACK_USER_ID.match(text.strip()):
+        raise InvalidInput("slack_user", f"“{text}” is not a Slack user id (like U012AB3CD).")
+    return text.strip()
 
 
 def _tables_have_grown(chunks_written: int) -> bool:
@@ -646,6 +659,13 @@ class Importer:
         unchanged."""
         name = clean_name(row.name, field="contact", what="A contact's name")
         email = check_email(row.email) if row.email else None
+        title = self._detail(row.line, "Title", row.title, CONTACT_TITLE_LIMIT, "A title")
+        phone = self._detail(row.line, "Phone", row.phone, CONTACT_PHONE_LIMIT, "A phone number")
+        slack_user_id = (
+            self._cell(row.line, "Slack User", lambda: _slack_user(row.slack_user_id or ""), None)
+            if row.slack_user_id
+            else None
+        )
         key, account, new_account = self._contact_account(row)
         found = self._matching_contact(key, name, email)
         if found is None:
@@ -654,10 +674,10 @@ class Importer:
                 return NewContact(
                     account_id=resolved(account).id,
                     name=name,
-                    title=row.title,
+                    title=title,
                     email=email,
-                    phone=row.phone,
-                    slack_user_id=row.slack_user_id,
+                    phone=phone,
+                    slack_user_id=slack_user_id,
                     created_at=self.now,
                 )
 
@@ -677,10 +697,10 @@ class Importer:
         updated = dataclasses.replace(
             current,
             name=name if same_email else current.name,
-            title=row.title or current.title,
+            title=title or current.title,
             email=current.email if same_email else email or current.email,
-            phone=row.phone or current.phone,
-            slack_user_id=row.slack_user_id or current.slack_user_id,
+            phone=phone or current.phone,
+            slack_user_id=slack_user_id or current.slack_user_id,
         )
         if updated == current:
             report.unchanged += 1
@@ -694,6 +714,24 @@ class Importer:
                 f"line {row.line}: contact “{updated.name}” at “{resolved(account).name}” updated"
             )
         )
+
+    def _detail(
+        self, line: int, column: str, text: str | None, limit: int, what: str
+    ) -> str | None:
+        """An optional text of a contact as `contact` keeps it; too long, the cell is left out
+        (the column could not hold it)."""
+        if text is None:
+            return None
+
+        def check() -> str:
+            if len(text) > limit:
+                raise InvalidInput(
+                    column.casefold(),
+                    f"{what} can be at most {limit:,} characters (this one has {len(text):,}).",
+                )
+            return clean_text(text, field=column.casefold(), limit=limit, what=what)
+
+        return self._cell(line, column, check, None)
 
     def _contact_account(self, row: ContactRow) -> tuple[str, Account | Later[Account], str]:
         """The account a contact row names, its key, and its name when this row creates it
@@ -763,6 +801,9 @@ class Importer:
                 None,
             )
         logged_by = self._user_id(row.logged_by)
+        permalink = self._detail(
+            row.line, "Permalink", row.permalink, MAX_PERMALINK_LENGTH, "A permalink"
+        )
         self.seen_interactions.add(seen)
         interaction = self.batch.add_interaction(
             NewInteraction(
@@ -772,7 +813,7 @@ class Importer:
                 summary=summary,
                 logged_by=logged_by,
                 contact_id=contact_id,
-                permalink=row.permalink,
+                permalink=permalink,
                 created_at=self.now,
             )
         )
@@ -843,6 +884,10 @@ class Importer:
         )
         currency = check_currency(row.currency or self.default_currency)
         notice_days = check_notice_days(row.notice_days)
+        notice_months = None
+        if row.notice_months is not None:
+            notice_months = check_notice_months(row.notice_months)
+            notice_days = notice_days_for_months(row.renewal_date, notice_months)
         existing = self.contract_terms.setdefault(account.id, [])
         if any(
             renewal == row.renewal_date and outcome == row.outcome and stored == value
@@ -863,6 +908,7 @@ class Importer:
             direction=row.direction or account.kind.contract_direction,
             start_date=row.start_date,
             notice_days=notice_days,
+            notice_months=notice_months,
             auto_renew=row.auto_renew,
             created_at=self.now,
             outcome=row.outcome,

@@ -2,9 +2,10 @@
 
 Open each file with ``newline=""`` (the writer ends lines with ``\\r\\n`` itself) and
 UTF-8 (``utf-8-sig`` if spreadsheets must recognise it). Datetimes are ISO 8601 in UTC
-with ``Z``, dates ISO, amounts plain decimals, flags ``yes``/``no``. A value a
-spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) gets an apostrophe
-in front, which the reader removes again.
+with ``Z``, dates ISO, amounts plain decimals, flags ``yes``/``no``, a contract's notice
+in days (``3 months`` when it is kept in months). A value a spreadsheet would run as a
+formula (``=``, ``+``, ``-``, ``@`` first) gets an apostrophe in front, which the reader
+removes again.
 """
 
 from __future__ import annotations
@@ -141,7 +142,7 @@ def write_contracts(
                 c.currency,
                 c.start_date,
                 c.renewal_date,
-                c.notice_days,
+                _notice(c),
                 c.auto_renew,
                 c.direction,
                 c.outcome,
@@ -150,6 +151,15 @@ def write_contracts(
             for c in contracts
         ),
     )
+
+
+def _notice(contract: Contract) -> int | str | None:
+    """Notice as the contract keeps it: in calendar months (``3 months``, which the reader
+    reads back as months) or in days; months written as days would be counted back from
+    the next term's renewal date as that many days, not months."""
+    if contract.notice_months is not None:
+        return f"{contract.notice_months} months"
+    return contract.notice_days
 
 
 def _write(out: TextIO, kind: RecordKind, rows: Iterable[tuple[_Cell, ...]]) -> int:
