@@ -437,12 +437,6 @@ def test_two_contacts_of_one_name_without_an_e_mail_round_trip(
     _assert_round_trip(app, tmp_path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/transfer/reader.py's _contract_rows requires a Value, so the export's row of "
-    "a contract of unknown value is skipped on import (fixed on branch `reader`; then remove "
-    "this mark)",
-)
 def test_a_contract_of_unknown_value_round_trips_byte_for_byte(
     app: Harness, tmp_path: Path
 ) -> None:
