@@ -238,18 +238,25 @@ def add_contact(
     phone: str | None = None,
     slack_user_id: str | None = None,
 ) -> ContactSaved:
-    """A new contact of the account; or, when the account has a contact with this e-mail
-    (in any case), that one updated: a person is one contact, however often they are added.
-    A part not given (a title, a phone) keeps what the contact had."""
+    """A new contact of the account; or, when the account already has this person, that
+    contact updated: a person is one contact, however often they are added. The same person
+    is the contact with this e-mail (in any case); else the one of this name (``name_key``),
+    unless both have e-mails and they differ (two people of one name) — the rule an import
+    matches contacts by. A part not given (a title, a phone, an e-mail) keeps what the
+    contact had."""
     current = resolve_account(uow, account)
     name = clean_name(name, field="contact", what="A contact's name")
     title = clean_text(title, field="title", limit=200, what="A title") if title else None
     email = check_email(email)
     phone = clean_text(phone, field="phone", limit=64, what="A phone number") if phone else None
-    known = _contact_with_email(uow, current.id, email)
+    known = _same_person(uow, current.id, name, email)
     if known is not None:
         changed = dataclasses.replace(
-            known, name=name, title=title or known.title, phone=phone or known.phone, email=email
+            known,
+            name=name,
+            title=title or known.title,
+            phone=phone or known.phone,
+            email=email or known.email,
         )
         saved = uow.contacts.update(changed)
         audit.record(
@@ -278,11 +285,15 @@ def add_contact(
     return ContactSaved(contact, current)
 
 
-def _contact_with_email(uow: UnitOfWork, account_id: int, email: str | None) -> Contact | None:
-    if email is None:
-        return None
-    wanted = email.casefold()
+def _same_person(uow: UnitOfWork, account_id: int, name: str, email: str | None) -> Contact | None:
+    contacts = uow.contacts.for_account(account_id)
+    if email is not None:
+        wanted = email.casefold()
+        by_email = next((c for c in contacts if (c.email or "").casefold() == wanted), None)
+        if by_email is not None:
+            return by_email
+    key = name_key(name)
     return next(
-        (c for c in uow.contacts.for_account(account_id) if (c.email or "").casefold() == wanted),
+        (c for c in contacts if name_key(c.name) == key and not (email and c.email)),
         None,
     )

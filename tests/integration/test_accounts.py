@@ -219,13 +219,32 @@ def test_a_contact_added_again_with_a_known_email_is_updated_not_doubled(app: Ha
     ]
     events = app.read("T1", lambda w: w.audit.for_entity("contact", first.id))
     assert [e.action for e in events] == ["contact.create", "contact.update"]
-    # Another account, or no e-mail at all: a contact of its own.
+    # Another account, or the same name with another e-mail: a contact of its own.
     other = app.run(
         ALICE, accounts.add_contact, NOW, account="Globex", name="Jane", email="jane@acme.example"
     )
-    bare = app.run(ALICE, accounts.add_contact, NOW, account="Acme", name="Jane Doe")
-    assert other.before is None and bare.before is None
-    assert len({first.id, other.contact.id, bare.contact.id}) == 3
+    namesake = app.run(
+        ALICE, accounts.add_contact, NOW, account="Acme", name="Jane Doe", email="jd@x.example"
+    )
+    assert other.before is None and namesake.before is None
+    assert len({first.id, other.contact.id, namesake.contact.id}) == 3
+
+
+def test_a_contact_added_again_by_name_without_an_e_mail_is_the_same_person(
+    app: Harness,
+) -> None:
+    """As an import matches contacts: by e-mail, else by name unless both have e-mails."""
+    app.run(ALICE, accounts.add_account, NOW, name="Acme")
+    first = app.run(ALICE, accounts.add_contact, NOW, account="Acme", name="Ann Lee", title="CTO")
+    again = app.run(ALICE, accounts.add_contact, NOW, account="acme", name="ann  lee", phone="+1")
+    assert (again.before, again.contact.id) == (first.contact, first.contact.id)
+    assert (again.contact.title, again.contact.phone) == ("CTO", "+1")
+    with_email = app.run(
+        ALICE, accounts.add_contact, NOW, account="Acme", name="Ann Lee", email="ann@acme.example"
+    )
+    assert with_email.contact.id == first.contact.id  # the e-mail is added to her
+    assert with_email.contact.email == "ann@acme.example"
+    assert len(app.read("T1", lambda w: w.contacts.for_account(first.contact.account_id))) == 1
 
 
 def test_adding_an_archived_accounts_name_says_how_to_bring_it_back(app: Harness) -> None:
