@@ -135,7 +135,8 @@ def contact_added(saved: ContactSaved) -> Reply:
         return confirmation(f"Added contact *{name}*{shown} to {account}.")
     return confirmation(
         f"Updated contact *{name}*{shown} at {account}.",
-        "A contact there had that e-mail already, so no second one was added.",
+        f"A contact there had that {'name' if saved.by_name else 'e-mail'} already, "
+        "so no second one was added.",
     )
 
 

@@ -218,12 +218,14 @@ def assign_account(
 
 @dataclass(frozen=True, slots=True)
 class ContactSaved:
-    """A contact added, or (``before``) the account's contact with that e-mail, updated; and
-    the account it belongs to, as resolved from what was typed."""
+    """A contact added, or (``before``) the account's contact who is that person, updated —
+    found by the e-mail, or else by the name (``by_name``); and the account it belongs to, as
+    resolved from what was typed."""
 
     contact: Contact
     account: Account
     before: Contact | None = None
+    by_name: bool = False
 
 
 def add_contact(
@@ -251,9 +253,10 @@ def add_contact(
     phone = clean_text(phone, field="phone", limit=64, what="A phone number") if phone else None
     known = _same_person(uow, current.id, name, email)
     if known is not None:
+        by_name = not (email and (known.email or "").casefold() == email.casefold())
         changed = dataclasses.replace(
             known,
-            name=name,
+            name=known.name if by_name else name,  # found by name: the name as it was kept
             title=title or known.title,
             phone=phone or known.phone,
             email=email or known.email,
@@ -269,7 +272,7 @@ def add_contact(
             before=known,
             after=saved,
         )
-        return ContactSaved(saved, current, before=known)
+        return ContactSaved(saved, current, before=known, by_name=by_name)
     contact = uow.contacts.add(
         account_id=current.id,
         name=name,

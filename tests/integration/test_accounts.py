@@ -14,6 +14,7 @@ from bot.errors import (
     NothingToDo,
     PermissionDenied,
 )
+from bot.render.confirmations import contact_added
 from bot.services import accounts, queries
 from tests.integration.conftest import ADMIN, ALICE, BOB, NOW, Harness
 
@@ -239,11 +240,13 @@ def test_a_contact_added_again_by_name_without_an_e_mail_is_the_same_person(
     again = app.run(ALICE, accounts.add_contact, NOW, account="acme", name="ann  lee", phone="+1")
     assert (again.before, again.contact.id) == (first.contact, first.contact.id)
     assert (again.contact.title, again.contact.phone) == ("CTO", "+1")
+    assert (again.contact.name, again.by_name) == ("Ann Lee", True)  # the name as kept
+    assert "had that name already" in str(contact_added(again).blocks)
     with_email = app.run(
         ALICE, accounts.add_contact, NOW, account="Acme", name="Ann Lee", email="ann@acme.example"
     )
     assert with_email.contact.id == first.contact.id  # the e-mail is added to her
-    assert with_email.contact.email == "ann@acme.example"
+    assert (with_email.contact.email, with_email.by_name) == ("ann@acme.example", True)
     assert len(app.read("T1", lambda w: w.contacts.for_account(first.contact.account_id))) == 1
 
 
