@@ -263,6 +263,8 @@ def parse_moment(text: str, *, dayfirst: bool) -> datetime:
     """A date, maybe with a time, as written; aware, in UTC unless the text names a zone."""
     month: str | None = None
     if match := _ISO.fullmatch(text):
+        if match.end("d") == len(text):  # a plain ISO date, most cells of most files
+            return _plain_iso_date(text, match)
         day, month, day_first = match["d"], match["m"], False
     elif match := _DOTTED.fullmatch(text):
         day, month, day_first = match["d"], match["m"], True
@@ -298,6 +300,14 @@ def parse_moment(text: str, *, dayfirst: bool) -> datetime:
         order = "day-first (D/M/YYYY)" if day_first else "month-first (M/D/YYYY)"
         raise CellError(f"“{text}” is not a valid {order} date")
     return moment
+
+
+def _plain_iso_date(text: str, match: re.Match[str]) -> datetime:
+    """``2027-03-31`` without dateutil, which costs a tenth of a large import."""
+    try:
+        return datetime(int(match["y"]), int(match["m"]), int(match["d"]), tzinfo=UTC)
+    except ValueError as exc:
+        raise CellError(f"“{text}” is not a valid date ({exc})") from None
 
 
 def parse_date(text: str, *, dayfirst: bool) -> date:
