@@ -12,6 +12,7 @@ import hmac
 import itertools
 import json
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -32,6 +33,18 @@ def sign(body: str, *, secret: str = SECRET, timestamp: int | None = None) -> di
     stamp = str(int(time.time()) if timestamp is None else timestamp)
     digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256)
     return {"x-slack-request-timestamp": stamp, "x-slack-signature": "v0=" + digest.hexdigest()}
+
+
+def _new_event_id() -> str:
+    """Unique across runs, as Slack's are: a console started again on the same database
+    must not send ids the first run's events were remembered by (they would be dropped as
+    retries)."""
+    return f"Ev{uuid.uuid4().hex[:12].upper()}"
+
+
+def _new_message_ts() -> str:
+    """A user's message ts: the time it is sent, as Slack stamps it, unique in this run."""
+    return f"{int(time.time())}.{next(_ids):06d}"
 
 
 def _form(fields: dict[str, str], **signing: Any) -> SignedRequest:
@@ -58,7 +71,7 @@ def _event(
         "context_team_id": team,
         "api_app_id": "A0001",
         "type": "event_callback",
-        "event_id": event_id or f"Ev{next(_ids):08d}",
+        "event_id": event_id or _new_event_id(),
         "event_time": int(time.time()),
         "authorizations": [{"team_id": team, "user_id": "UBOT", "is_bot": True}],
         "event": event,
@@ -102,7 +115,7 @@ def command(
 def mention(
     text: str, *, user: str = "UALICE", channel: str = "C0001", **kwargs: Any
 ) -> SignedRequest:
-    ts = f"1700000000.{next(_ids):06d}"
+    ts = _new_message_ts()
     event = {
         "type": "app_mention",
         "user": user,
@@ -124,7 +137,7 @@ def direct_message(
 ) -> SignedRequest:
     """A DM to the bot, in the sender's DM channel (``D<user id>``, as the fake Slack names
     it) unless another is given."""
-    ts = f"1700000000.{next(_ids):06d}"
+    ts = _new_message_ts()
     event: dict[str, Any] = {
         "type": "message",
         "channel_type": "im",

@@ -146,6 +146,11 @@ class SlackState:
     # -- identifiers ---------------------------------------------------------------------
 
     def next_ts(self) -> str:
+        """The time of the clock, as Slack stamps a message, and never a ts given before:
+        a second fake started on the same database (the console run again) does not
+        repeat the first one's message ids."""
+        now = int(self._clock().timestamp() * 1_000_000)
+        self._next_ts = max(self._next_ts, now)
         ts = _ts_from_micros(self._next_ts)
         self._next_ts += TS_STEP_MICROS
         return ts

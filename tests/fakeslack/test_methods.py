@@ -146,12 +146,12 @@ def test_post_update_permalink(client: WebClient, fake: FakeSlack) -> None:
     updated = client.chat_update(channel="C0001", ts=posted["ts"], text="Acme renewed")
     permalink = client.chat_getPermalink(channel="C0001", message_ts=posted["ts"])
 
-    assert posted["ts"] == "1700000000.000100"
-    assert second["ts"] == "1700000000.000200"
+    assert posted["ts"] == "1751371200.000000"  # the clock's time, as Slack stamps it
+    assert second["ts"] == "1751371200.000100"  # the same instant: still a new ts
     assert posted["message"]["blocks"] == SECTION
     assert updated["text"] == "Acme renewed"
     assert permalink["permalink"] == (
-        "https://rapport-test.slack.com/archives/C0001/p1700000000000100"
+        "https://rapport-test.slack.com/archives/C0001/p1751371200000000"
     )
     message = fake.message("C0001", posted["ts"])
     assert message is not None

@@ -24,7 +24,7 @@ def test_calls_record_method_args_transport_and_time(client: WebClient, fake: Fa
     assert post.token == "xoxb-test"
     assert post.at == NOW
     assert post.http_method == "POST"
-    assert post.response is not None and post.response["ts"] == "1700000000.000100"
+    assert post.response is not None and post.response["ts"] == "1751371200.000000"
     assert info.content_type == "application/x-www-form-urlencoded"
     assert fake.calls_to("users.info") == [info]
     assert fake.last("users.info") is info
