@@ -423,6 +423,21 @@ class FakeSocketMode:
             assert ack is not None
             return ack
 
+    def ack_of(self, envelope: Envelope) -> Ack | None:
+        """The ack of any delivery of the envelope's payload (itself or a retry), if any."""
+        with self._lock:
+            ids = {e.envelope_id for e in self._envelopes if e.delivery == envelope.delivery}
+            return next((a for a in self._acks if a.envelope_id in ids), None)
+
+    def wait_for_open_connection(self, *, timeout: float = 10.0) -> Connection:
+        """The newest open connection, once there is one."""
+        with self._changed:
+            if not self._changed.wait_for(
+                lambda: any(not c.closed.is_set() for c in self._connections), timeout
+            ):
+                raise TimeoutError(f"no open Socket Mode connection within {timeout}s")
+            return self.current()
+
     def wait_for_lost_ack(self, envelope: Envelope, *, timeout: float = 10.0) -> Ack:
         def found() -> Ack | None:
             return next((a for a in self._lost_acks if a.envelope_id == envelope.envelope_id), None)
