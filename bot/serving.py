@@ -44,8 +44,14 @@ def _start_nudges(settings: Settings, sessions: sessionmaker[Session]) -> Backgr
         return report
 
     scheduler = start_scheduler(one_pass, settings.nudge_interval_seconds)
-    atexit.register(scheduler.shutdown, wait=False)
+    atexit.register(_stop_scheduler, scheduler)
     return scheduler
+
+
+def _stop_scheduler(scheduler: BackgroundScheduler) -> None:
+    """Once: SIGTERM in Socket Mode stops it first, and exiting stops it again."""
+    if scheduler.running:
+        scheduler.shutdown(wait=False)
 
 
 def _load_http_app(settings: Settings) -> WsgiApp:
@@ -119,7 +125,7 @@ def run_socket_mode(settings: Settings) -> None:
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         logger.info("stopping", extra={"signal": signal.Signals(signum).name})
-        scheduler.shutdown(wait=False)
+        _stop_scheduler(scheduler)
         leave_socket_mode(handler)
         sys.exit(0)
 

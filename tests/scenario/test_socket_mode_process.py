@@ -76,3 +76,4 @@ def test_sigterm_closes_the_websocket_cleanly_and_exits_0(
     assert all(c.closed.is_set() for c in socket_mode.connections)
     assert fake.last("apps.connections.open").token == APP_TOKEN
     assert fake.violations == []
+    assert "Traceback" not in log.read_text()  # nothing failed on the way out
