@@ -99,8 +99,10 @@ def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:
 def leave_socket_mode(handler: SocketModeHandler) -> None:
     """Close the WebSocket with a close frame (1000), now, and do not connect again.
 
-    ``handler.close()`` would also wait for websocket-client's read loop, which notices only
-    at its next 10 s tick; the process is leaving anyway, and its threads are daemons."""
+    ``handler.close()`` would then also wait for websocket-client's read loop, which notices
+    only at its next 10 s tick; the caller exits right after, and that loop runs on daemon
+    threads. An envelope still being handled then is never acknowledged: Slack retries an
+    event (answered once, by its event_id); a command or a click shows the user a timeout."""
     handler.client.auto_reconnect_enabled = False
     handler.disconnect()  # type: ignore[no-untyped-call]
 
