@@ -37,6 +37,9 @@ from bot.fakeslack.workspace import FakeChannel, FakeUser, Workspace
 
 logger = logging.getLogger(__name__)
 
+# What a method added with `FakeSlack.answer_method` answers: (decoded args, token) -> result.
+MethodAnswer = Callable[[dict[str, Any], str | None], dict[str, Any]]
+
 RESPONSE_URL_METHOD = "response_url"
 _SERVICE_UNAVAILABLE_HTML = (
     "<html><head><title>503 Service Unavailable</title></head>"
@@ -159,6 +162,7 @@ class FakeSlack:
         self._outages: dict[str, tuple[float, _Failure]] = {}
         self._holds: dict[str, threading.Event] = {}
         self._subscribers: list[Callable[[Call], None]] = []
+        self._extra_methods: dict[str, MethodAnswer] = {}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -489,6 +493,13 @@ class FakeSlack:
 
         return unsubscribe
 
+    def answer_method(self, method: str, answer: MethodAnswer) -> None:
+        """Answer `method` with `answer(args, token)` (called under the fake's lock, after the
+        call was validated; raise `ApiError` for `ok: false`). For the parts of Slack that live
+        beside the Web API, such as Socket Mode's `apps.connections.open`."""
+        with self._lock:
+            self._extra_methods[method] = answer
+
     @staticmethod
     def method_tier(name: str) -> RateTier | None:
         """The documented rate tier of a Web API method (not enforced by the fake)."""
@@ -534,7 +545,7 @@ class FakeSlack:
                 payload = error_response(violations)
                 reply = _Reply.json(200, payload)
             else:
-                payload = self._answer(method, parsed.args, violations)
+                payload = self._answer(method, parsed.args, violations, token)
                 reply = _Reply.json(200, payload)
             call = Call(
                 method=method,
@@ -552,10 +563,13 @@ class FakeSlack:
         return reply
 
     def _answer(
-        self, method: str, args: dict[str, Any], violations: list[Violation]
+        self, method: str, args: dict[str, Any], violations: list[Violation], token: str | None
     ) -> dict[str, Any]:
         decoded, _ = decode_json_args(args)
         try:
+            extra = self._extra_methods.get(method)
+            if extra is not None:
+                return {"ok": True, **extra(decoded, token)}
             return self._state.handle(method, decoded)
         except ApiError as error:
             if error.violation:
