@@ -1,11 +1,15 @@
 """A WebClient whose every call takes its turn from the process's ``Pacer`` first.
 
 slack_sdk has no hook that runs before a request (its ``RetryHandler``s run only after an
-answer), so the turn is taken in ``api_call``, which every method of ``WebClient`` goes
-through. A 429 closes the method for its ``Retry-After`` in the pacer; where the client
-retries 429s, it does so with slack_sdk's own mechanism (a ``RateLimitErrorRetryHandler``)
-that waits through the pacer, so the retry also respects every other thread's turns. A turn
-too far away is answered as Slack would answer: 429 with ``Retry-After``, without a request.
+answer), so the turn is taken in ``_perform_urllib_http_request``: the one method both
+``api_call`` and the pagination of a ``SlackResponse`` (``for page in users_list()``) go
+through — ``api_call`` alone would leave every page after the first unpaced. It is private
+to slack_sdk (pinned in constraints.txt); the tests of pacing fail if it moves.
+
+A 429 closes the method for its ``Retry-After`` in the pacer; where the client retries 429s,
+it does so with slack_sdk's own mechanism (a ``RateLimitErrorRetryHandler``) that waits
+through the pacer, so the retry also respects every other thread's turns. A turn too far
+away is answered as Slack would answer, 429 with ``Retry-After``, without a request.
 
 Bolt builds a plain ``WebClient`` for every request (``App._init_context``);
 ``pace_listener_clients`` swaps it for a paced one before the listeners run.
@@ -13,19 +17,18 @@ Bolt builds a plain ``WebClient`` for every request (``App._init_context``);
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import BoltContext, BoltResponse
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import RetryHandler
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
-from slack_sdk.web import SlackResponse
 
 from bot.pacing import Pacer, PacingRefused
 
@@ -59,58 +62,36 @@ class PacedWebClient(WebClient):
         }
         return cls(pacer=pacer, **{**settings, **overrides})
 
-    def api_call(
-        self,
-        api_method: str,
-        *,
-        http_verb: str = "POST",
-        files: dict[str, Any] | None = None,
-        data: dict[str, Any] | None = None,
-        params: dict[str, Any] | None = None,
-        json: dict[str, Any] | None = None,
-        headers: dict[str, Any] | None = None,
-        auth: dict[str, Any] | None = None,
-    ) -> SlackResponse:
+    def _perform_urllib_http_request(
+        self, *, url: str, args: dict[str, dict[str, Any]]
+    ) -> dict[str, Any]:
         workspace = self.token or ""
+        method = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
         channel = next(
-            (str(a["channel"]) for a in (json, data, params) if a and "channel" in a), None
+            (
+                str(a["channel"])
+                for a in (args.get(k) for k in ("json", "data", "params"))
+                if a and a.get("channel")
+            ),
+            None,
         )
         try:
-            self.pacer.turn(workspace, api_method, channel, longest_wait=self.longest_wait)
+            self.pacer.turn(workspace, method, channel, longest_wait=self.longest_wait)
         except PacingRefused as refused:
-            raise _refused(self, api_method, refused.retry_after) from refused
-        try:
-            return super().api_call(
-                api_method,
-                http_verb=http_verb,
-                files=files,
-                data=data,
-                params=params,
-                json=json,
-                headers=headers,
-                auth=auth,
-            )
-        except SlackApiError as error:
-            if error.response.status_code == 429:
-                seconds = retry_after(error.response.headers)
-                self.pacer.hold_off(workspace, api_method, seconds)
-            raise
+            return _refused(refused.retry_after)
+        response: dict[str, Any] = super()._perform_urllib_http_request(url=url, args=args)
+        if response.get("status") == 429:
+            self.pacer.hold_off(workspace, method, retry_after(response.get("headers")))
+        return response
 
 
-def _refused(client: WebClient, method: str, seconds: float) -> SlackApiError:
-    body = {"ok": False, "error": "ratelimited"}
-    response = SlackResponse(
-        client=client,
-        http_verb="POST",
-        api_url=f"{client.base_url}{method}",
-        req_args={},
-        data=body,
-        headers={"Retry-After": str(math.ceil(seconds))},
-        status_code=429,
-    )
-    return SlackApiError(  # type: ignore[no-untyped-call]
-        f"paced: {method} would wait {seconds:.1f} s", response
-    )
+def _refused(seconds: float) -> dict[str, Any]:
+    """What slack_sdk makes of Slack's 429, for a call the pacer would not wait for."""
+    return {
+        "status": 429,
+        "headers": {"Retry-After": str(math.ceil(seconds)), "X-Paced": "refused"},
+        "body": json.dumps({"ok": False, "error": "ratelimited"}),
+    }
 
 
 def retry_after(headers: Any, default: float = 60.0) -> float:

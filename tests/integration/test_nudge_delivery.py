@@ -123,9 +123,9 @@ def test_a_pass_delivers_each_due_item_once_and_a_second_pass_nothing(
 ) -> None:
     nudges = _pass(seeded, fake, wall, slept)
     early = nudges.run([TEAM], MONDAY - timedelta(minutes=1))
-    assert (early.planned, early.messages) == (0, 0)
+    assert (early.planned, early.messages) == (2, 0)  # planned ahead, held until 09:00
     report = nudges.run([TEAM], DIGEST)
-    assert (report.messages, report.delivered) == (1, 2)
+    assert (report.planned, report.messages, report.delivered) == (0, 1, 2)
     [post] = fake.calls_to("chat.postMessage")
     shown = json.dumps(post.args, ensure_ascii=False)
     assert "Send the proposal" in shown and "Acme Corp" in shown
