@@ -86,8 +86,10 @@ def clock() -> DrivenClock:
     return DrivenClock(START)
 
 
-def _nudge_pass(sessions: sessionmaker[Session], fake: FakeSlack, clock: DrivenClock) -> NudgePass:
-    pacer = Pacer(timer=clock.timer, wait_until=clock.wait_until)
+def _nudge_pass(
+    sessions: sessionmaker[Session], fake: FakeSlack, clock: DrivenClock, pacer: Pacer | None = None
+) -> NudgePass:
+    pacer = pacer or Pacer(timer=clock.timer, wait_until=clock.wait_until)
     settings = Settings(slack_bot_token="xoxb-test", slack_api_url=fake.api_url)
     return create_nudge_pass(
         settings,
@@ -158,3 +160,55 @@ def test_a_thousand_digests_at_nine_within_fifteen_minutes_and_no_429(
 ) -> None:
     _seed(fresh_sessions, owners)
     _burst(fresh_sessions, clock, owners)
+
+
+def _rows(sessions: sessionmaker[Session]) -> list[models.NudgeRow]:
+    with sessions() as session:
+        return list(session.scalars(select(models.NudgeRow).order_by(models.NudgeRow.id)))
+
+
+def test_a_turn_further_than_the_lease_allows_gives_the_rows_back_without_a_post(
+    fresh_sessions: sessionmaker[Session], clock: DrivenClock
+) -> None:
+    """Slack closed chat.postMessage for ten minutes: the pass does not wait on its lease
+    (two minutes) for the turn; it gives the rows back until then and posts nothing."""
+    _seed(fresh_sessions, 3)
+    with FakeSlack(
+        _workspace(3), clock=clock.now, timer=clock.timer, rate_limits=RateLimits()
+    ) as fake:
+        pacer = Pacer(timer=clock.timer, wait_until=clock.wait_until)
+        nudges = _nudge_pass(fresh_sessions, fake, clock, pacer)
+        clock.advance(NINE - START)
+        pacer.hold_off("xoxb-test", "chat.postMessage", 600)
+        report = nudges.run([TEAM], clock.now())
+        assert clock.now() - NINE < timedelta(seconds=30)  # waited for nothing but users.list
+        assert (report.messages, fake.calls_to("chat.postMessage")) == (0, [])
+        rows = _rows(fresh_sessions)
+        assert {r.status for r in rows} == {"pending"}
+        assert {r.lease_owner for r in rows} == {None}
+        assert all(
+            r.retry_after is not None
+            and r.retry_after.replace(tzinfo=UTC) >= NINE + timedelta(seconds=600)
+            for r in rows
+        )
+        clock.advance(timedelta(minutes=10))
+        assert nudges.run([TEAM], clock.now()).delivered == 3
+        assert fake.rate_limited() == []
+
+
+def test_slacks_retry_after_closes_the_method_for_every_later_call(
+    fresh_sessions: sessionmaker[Session], clock: DrivenClock
+) -> None:
+    """One 429 (Retry-After 20 s): its row waits, and the pacer keeps every post of the
+    workspace back for those 20 seconds instead of asking Slack again at once."""
+    _seed(fresh_sessions, 3)
+    with FakeSlack(_workspace(3), clock=clock.now, timer=clock.timer) as fake:
+        fake.fail_next("chat.postMessage", retry_after=20)
+        nudges = _nudge_pass(fresh_sessions, fake, clock)
+        clock.advance(NINE - START)
+        report = nudges.run([TEAM], clock.now())
+        posts = fake.calls_to("chat.postMessage")
+        # The two others wait out the 20 s; by then the first is due again, in the same pass.
+        assert [c.status for c in posts] == [429, 200, 200, 200]
+        assert posts[1].at - posts[0].at >= timedelta(seconds=20)
+        assert (report.delivered, report.errors) == (3, ["ratelimited"])
