@@ -61,6 +61,11 @@ def worker_name() -> str:
 NUDGE_LONGEST_WAIT = LEASE.total_seconds() / 6
 
 
+def _process_pacer(settings: Settings) -> Pacer | None:
+    """The process's pacer, unless pacing is off (a Slack without limits: the benchmark)."""
+    return shared_pacer() if settings.slack_pacing else None
+
+
 class _NoSlack:
     def send(self, recipient: str, text: str, blocks: list[dict[str, object]]) -> tuple[str, str]:
         raise DeliveryFailed("a preview sends nothing", retryable=False)
@@ -97,7 +102,7 @@ def create_nudge_pass(
             settings.slack_api_url,
             sleep=sleep,
             wait_out_rate_limits=False,  # the ledger waits, with its lease given back
-            pacer=pacer or shared_pacer(),
+            pacer=pacer or _process_pacer(settings),
             longest_wait=NUDGE_LONGEST_WAIT,
         )
     sessions = session_factory or open_database(settings)
@@ -134,7 +139,7 @@ def create_app(
     if client is None:
         if not settings.slack_bot_token:
             raise SettingsError("SLACK_BOT_TOKEN is not set.")
-        pacer = pacer or shared_pacer()
+        pacer = pacer or _process_pacer(settings)
         client = make_client(
             settings.slack_bot_token, settings.slack_api_url, sleep=sleep, pacer=pacer
         )

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.pacing import Budgets, Pacer, PacingRefused
+from bot.settings import Settings, SettingsError
 from tests.driven_clock import DrivenClock
 
 WAIT = 3600.0
@@ -106,3 +107,10 @@ def test_threads_sharing_a_pacer_never_share_a_turn(clock: DrivenClock) -> None:
         thread.join()
     # 200 calls, the first at once (no wait recorded), then 199 distinct turns 0.6 s apart.
     assert sorted(round(t, 6) for t in taken) == [round(0.6 * n, 6) for n in range(1, 200)]
+
+
+def test_pacing_is_on_unless_turned_off() -> None:
+    assert Settings.from_env({}).slack_pacing is True
+    assert Settings.from_env({"RAPPORT_SLACK_PACING": "off"}).slack_pacing is False
+    with pytest.raises(SettingsError, match="RAPPORT_SLACK_PACING"):
+        Settings.from_env({"RAPPORT_SLACK_PACING": "sometimes"})
