@@ -31,6 +31,7 @@ from types import MappingProxyType
 from bot.fakeslack.specs import RateTier, method_tier
 
 POST_MESSAGE = "chat.postMessage"
+_FORGET_ABOVE = 10_000  # budgets remembered before those already free are dropped
 
 _TIERS: Mapping[RateTier, float] = MappingProxyType(
     {RateTier.TIER_1: 1.0, RateTier.TIER_2: 20.0, RateTier.TIER_3: 50.0, RateTier.TIER_4: 100.0}
@@ -117,6 +118,8 @@ class Pacer:
             )
             if at - now > longest_wait:
                 raise PacingRefused(method, at - now)
+            if len(self._next) > _FORGET_ABOVE:
+                self._forget_before(now)
             for key, seconds in spacing:
                 self._next[key] = at + seconds
         if at > now:
@@ -129,6 +132,12 @@ class Pacer:
             until = self._timer() + max(seconds, 0.0)
             key = (workspace, method)
             self._closed[key] = max(self._closed.get(key, until), until)
+
+    def _forget_before(self, now: float) -> None:
+        """Drop the budgets whose next turn is past (lock held): one per channel posted to
+        would otherwise pile up for as long as the process runs."""
+        self._next = {key: at for key, at in self._next.items() if at > now}
+        self._closed = {key: until for key, until in self._closed.items() if until > now}
 
     def _spacing(
         self, workspace: str, method: str, channel: str | None

@@ -114,3 +114,9 @@ def test_pacing_is_on_unless_turned_off() -> None:
     assert Settings.from_env({"RAPPORT_SLACK_PACING": "off"}).slack_pacing is False
     with pytest.raises(SettingsError, match="RAPPORT_SLACK_PACING"):
         Settings.from_env({"RAPPORT_SLACK_PACING": "sometimes"})
+
+
+def test_budgets_already_free_are_forgotten_not_piled_up(pacer: Pacer, clock: DrivenClock) -> None:
+    for n in range(10_001):  # ten thousand channels, one post each: 100 minutes
+        pacer.turn("T1", "chat.postMessage", f"U{n}", longest_wait=WAIT)
+    assert len(pacer._next) < 10  # those whose second has passed are gone
