@@ -62,8 +62,9 @@ NUDGE_LONGEST_WAIT = LEASE.total_seconds() / 6
 
 
 def _process_pacer(settings: Settings) -> Pacer | None:
-    """The process's pacer, unless pacing is off (a Slack without limits: the benchmark)."""
-    return shared_pacer() if settings.slack_pacing else None
+    """The process's pacer, with its part of Slack's limits when HTTP mode runs several
+    workers; None when pacing is off (a Slack without limits: the benchmark)."""
+    return shared_pacer(settings.web_concurrency) if settings.slack_pacing else None
 
 
 class _NoSlack:

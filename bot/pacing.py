@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from types import MappingProxyType
 
@@ -50,6 +50,20 @@ class Budgets:
     # digests in 10 minutes.
     posts_per_minute: float = 100.0
     posts_per_channel_per_second: float = 1.0
+
+    def shared_by(self, processes: int) -> Budgets:
+        """Each process's part when ``processes`` pace themselves against one workspace's
+        limits (gunicorn's workers each run the app and a scheduler). A channel's pace is
+        not divided: one recipient's digest is sent by one process."""
+        if processes <= 1:
+            return self
+        return replace(
+            self,
+            per_minute=MappingProxyType({t: n / processes for t, n in self.per_minute.items()}),
+            special_per_minute=self.special_per_minute / processes,
+            unknown_per_minute=self.unknown_per_minute / processes,
+            posts_per_minute=self.posts_per_minute / processes,
+        )
 
     def method_per_minute(self, method: str) -> float:
         if method == POST_MESSAGE:
@@ -153,6 +167,7 @@ class Pacer:
 
 
 @cache
-def shared_pacer() -> Pacer:
-    """The process's pacer on the real clock, made on first use (nothing at import)."""
-    return Pacer()
+def shared_pacer(processes: int = 1) -> Pacer:
+    """The process's pacer on the real clock, made on first use (nothing at import), with
+    its part of the budgets when ``processes`` of them serve one workspace."""
+    return Pacer(Budgets().shared_by(processes))

@@ -120,3 +120,11 @@ def test_budgets_already_free_are_forgotten_not_piled_up(pacer: Pacer, clock: Dr
     for n in range(10_001):  # ten thousand channels, one post each: 100 minutes
         pacer.turn("T1", "chat.postMessage", f"U{n}", longest_wait=WAIT)
     assert len(pacer._next) < 10  # those whose second has passed are gone
+
+
+def test_processes_serving_one_workspace_share_its_budgets() -> None:
+    quarter = Budgets().shared_by(4)
+    assert quarter.method_per_minute("chat.postMessage") == 25
+    assert quarter.method_per_minute("users.info") == 25
+    assert quarter.posts_per_channel_per_second == 1  # a recipient is one process's
+    assert Budgets().shared_by(1) == Budgets()
