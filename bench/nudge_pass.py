@@ -208,7 +208,10 @@ def _child_pass(job: dict[str, Any]) -> dict[str, float]:
     sessions = create_session_factory(engine)
     nudges = create_nudge_pass(
         Settings(
-            database_url=job["url"], slack_bot_token="xoxb-bench", slack_api_url=job["api_url"]
+            database_url=job["url"],
+            slack_bot_token="xoxb-bench",
+            slack_api_url=job["api_url"],
+            slack_pacing=False,  # the fake sets no limits: the pass's own speed
         ),
         session_factory=sessions,
         wall=SystemClock(),

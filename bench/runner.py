@@ -174,6 +174,7 @@ def served(url: URL, team: str, owners: Sequence[str]) -> Iterator[tuple[Server,
             Path(directory),
             RAPPORT_BENCH_FLOORS="on",
             RAPPORT_NUDGE_INTERVAL="86400",
+            RAPPORT_SLACK_PACING="off",  # the fake sets no limits: the app's own latency
         ) as server,
     ):
         yield server, fake

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 import handlers
 from bot.background import Background, ThreadedBackground
 from bot.clock import Clock, SystemClock
-from bot.nudges.delivery import NudgePass
+from bot.nudges.delivery import LEASE, NudgePass
 from bot.nudges.model import DeliveryFailed
+from bot.pacing import Pacer, shared_pacer
 from bot.ports import UnitOfWork
 from bot.render.nudges import nudge_message
 from bot.runtime import Rapport, UnitOfWorkFactory
@@ -28,6 +29,7 @@ from bot.settings import Settings, SettingsError
 from handlers.client import make_client
 from handlers.directory import SlackDirectory
 from handlers.nudges import SlackNudgeSender
+from handlers.paced import pace_listener_clients
 from handlers.verification import SlackSignatureCheck
 from storage import migrate
 from storage.database import create_database_engine, create_session_factory
@@ -54,6 +56,17 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+# A post waits for its turn at most this long, well within the half lease the pass keeps
+# before each post; a turn further away gives the rows back until then.
+NUDGE_LONGEST_WAIT = LEASE.total_seconds() / 6
+
+
+def _process_pacer(settings: Settings) -> Pacer | None:
+    """The process's pacer, with its part of Slack's limits when HTTP mode runs several
+    workers; None when pacing is off (a Slack without limits: the benchmark)."""
+    return shared_pacer(settings.web_concurrency) if settings.slack_pacing else None
+
+
 class _NoSlack:
     def send(self, recipient: str, text: str, blocks: list[dict[str, object]]) -> tuple[str, str]:
         raise DeliveryFailed("a preview sends nothing", retryable=False)
@@ -69,6 +82,7 @@ def create_nudge_pass(
     worker: str | None = None,
     preview: bool = False,
     senders: int = 1,
+    pacer: Pacer | None = None,
 ) -> NudgePass:
     """One scheduler pass's parts: the ledger's units of work, Slack, the real clock.
     A ``preview`` (``nudge --dry-run``) works without Slack: owners keep their cached zones."""
@@ -89,6 +103,8 @@ def create_nudge_pass(
             settings.slack_api_url,
             sleep=sleep,
             wait_out_rate_limits=False,  # the ledger waits, with its lease given back
+            pacer=pacer or _process_pacer(settings),
+            longest_wait=NUDGE_LONGEST_WAIT,
         )
     sessions = session_factory or open_database(settings)
     return NudgePass(
@@ -112,16 +128,22 @@ def create_app(
     sleep: Callable[[float], None] = time.sleep,
     socket_mode: bool = False,
     background: Background | None = None,
+    pacer: Pacer | None = None,
 ) -> App:
     """The Bolt app with every listener registered. Over HTTP every request's signature is
     checked first (``SlackSignatureCheck``); Socket Mode has no HTTP requests to sign. What
-    follows an answer runs on ``background`` (a thread pool unless the caller brings one)."""
+    follows an answer runs on ``background`` (a thread pool unless the caller brings one).
+    Every Web API call waits for its turn in ``pacer`` (the process's, unless the caller brings
+    its own client: then only when it brings a pacer too)."""
     if not socket_mode and not settings.slack_signing_secret:
         raise SettingsError("SLACK_SIGNING_SECRET is not set.")
     if client is None:
         if not settings.slack_bot_token:
             raise SettingsError("SLACK_BOT_TOKEN is not set.")
-        client = make_client(settings.slack_bot_token, settings.slack_api_url, sleep=sleep)
+        pacer = pacer or _process_pacer(settings)
+        client = make_client(
+            settings.slack_bot_token, settings.slack_api_url, sleep=sleep, pacer=pacer
+        )
     sessions = session_factory or open_database(settings)
     app = App(
         client=client,
@@ -133,6 +155,8 @@ def create_app(
         # touch only the database, and everything that calls Slack runs after the answer.
         process_before_response=True,
     )
+    if pacer is not None:
+        app.use(pace_listener_clients(pacer))
     rapport = Rapport(units_of_work(sessions), clock or SystemClock(), settings.admins)
     handlers.register(app, rapport, background or ThreadedBackground())
     return app

@@ -16,10 +16,11 @@ BOT_SCOPES = {
     "commands": "the /crm command and the shortcuts",
     "im:history": "message.im events: commands sent in a DM",
     "im:write": "conversations.open for a DM to a user",
-    "users:read": "users.info: each person's time zone",
+    "users:read": "users.info and user_change events: each person's time zone",
     "users:read.email": "users.lookupByEmail: import owners given as e-mails",
 }
-BOT_EVENTS = ("app_home_opened", "app_mention", "message.im")
+# user_change: a changed profile (a new zone, a deactivation) refreshes the cached one.
+BOT_EVENTS = ("app_home_opened", "app_mention", "message.im", "user_change")
 
 
 def manifest(request_url: str | None = None) -> dict[str, Any]:

@@ -17,10 +17,10 @@ from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
 from bot.clock import Clock
-from bot.domain import Actor
+from bot.domain import Actor, SlackProfile
 from bot.errors import ChangedMeanwhile, ConcurrentChange, RapportError, WriteWhileReading
 from bot.ports import Directory, UnitOfWork
-from bot.services.people import PROFILE_TTL, ProfileState, identify
+from bot.services.people import EPOCH, PROFILE_TTL, ProfileState, identify
 
 logger = logging.getLogger(__name__)
 
@@ -172,3 +172,14 @@ class Rapport:
             return
         with self.units(team_id) as uow:
             uow.users.save_profile(fetched, now)
+
+    def keep_profile(self, team_id: str, profile: SlackProfile) -> bool:
+        """What Slack told us unasked about a user (a ``user_change`` event), cached as
+        fresh — for a user whose profile we keep already; the others are asked for when
+        first needed. Whether it was kept."""
+        now = self.clock.now()
+        with self.units(team_id) as uow:
+            if uow.users.cached_profile(profile.user_id, fresh_after=EPOCH) is None:
+                return False
+            uow.users.save_profile(profile, now)
+        return True

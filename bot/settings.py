@@ -42,6 +42,9 @@ class Settings:
     # Off in production: `make bench` turns it on so that the served process also answers the
     # benchmark's floors (handlers/floors.py) and every figure comes from one process.
     bench_floors: bool = False
+    # Web API calls wait their turn within Slack's rate limits (bot/pacing.py). Off only
+    # against a Slack without limits: the benchmark's fake, measuring the app's own speed.
+    slack_pacing: bool = True
 
     @classmethod
     def from_env(
@@ -68,6 +71,7 @@ class Settings:
             admins=_admins(text("RAPPORT_ADMINS")),
             log_level=_log_level(text("LOG_LEVEL")),
             bench_floors=_switch("RAPPORT_BENCH_FLOORS", text("RAPPORT_BENCH_FLOORS")),
+            slack_pacing=_switch("RAPPORT_SLACK_PACING", text("RAPPORT_SLACK_PACING") or "on"),
         )
 
     def is_admin(self, user_id: str) -> bool:

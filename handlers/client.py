@@ -21,6 +21,9 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
+from bot.pacing import Pacer
+from handlers.paced import LISTENER_LONGEST_WAIT, PacedRateLimitRetry, PacedWebClient
+
 Sleep = Callable[[float], None]
 
 
@@ -75,15 +78,33 @@ class ServerErrorRetry(_Waiting, ServerErrorRetryHandler):
 
 
 def make_client(
-    token: str, base_url: str, *, sleep: Sleep = time.sleep, wait_out_rate_limits: bool = True
+    token: str,
+    base_url: str,
+    *,
+    sleep: Sleep = time.sleep,
+    wait_out_rate_limits: bool = True,
+    pacer: Pacer | None = None,
+    longest_wait: float = LISTENER_LONGEST_WAIT,
 ) -> WebClient:
     """A client that retries connection errors and 5xx in place, and 429s after Retry-After
     unless ``wait_out_rate_limits`` is off: the nudge ledger waits those out on its own
-    clock, giving its lease back rather than sleeping on it."""
+    clock, giving its lease back rather than sleeping on it. With a ``pacer`` every call
+    waits for its turn first (at most ``longest_wait`` seconds), and 429s wait through it."""
     handlers: list[RetryHandler] = [
         ConnectionErrorRetryHandler(max_retry_count=2),
         ServerErrorRetry(sleep),
     ]
+    if pacer is not None:
+        if wait_out_rate_limits:
+            handlers.append(PacedRateLimitRetry(pacer, longest_wait=longest_wait))
+        return PacedWebClient(
+            pacer=pacer,
+            longest_wait=longest_wait,
+            token=token,
+            base_url=base_url,
+            retry_handlers=handlers,
+            timeout=10,
+        )
     if wait_out_rate_limits:
         handlers.append(RateLimitRetry(sleep))
     return WebClient(token=token, base_url=base_url, retry_handlers=handlers, timeout=10)

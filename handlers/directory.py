@@ -30,7 +30,7 @@ class SlackDirectory:
                 extra={"user_id": user_id, "error": error.response.get("error")},
             )
             return None
-        return _profile(user)
+        return slack_profile(user)
 
     def user_id_by_email(self, email: str) -> str | None:
         try:
@@ -46,13 +46,14 @@ class SlackDirectory:
         found: list[SlackProfile] = []
         try:
             for page in self.client.users_list(limit=200):
-                found.extend(_profile(member) for member in page["members"])
+                found.extend(slack_profile(member) for member in page["members"])
         except SlackApiError as error:
             logger.warning("users.list failed", extra={"error": error.response.get("error")})
         return found
 
 
-def _profile(user: dict[str, Any]) -> SlackProfile:
+def slack_profile(user: dict[str, Any]) -> SlackProfile:
+    """A user object as users.info, users.list and the ``user_change`` event carry it."""
     profile = user.get("profile", {})
     return SlackProfile(
         user_id=str(user["id"]),

@@ -163,6 +163,18 @@ def home_opened(*, user: str = "UALICE", **kwargs: Any) -> SignedRequest:
     return _event(event, **kwargs)
 
 
+def user_change(user: dict[str, Any], **kwargs: Any) -> SignedRequest:
+    """Someone's profile changed: the event carries the whole user object, as users.info
+    answers it (``FakeUser.as_json``)."""
+    event = {
+        "type": "user_change",
+        "user": user,
+        "cache_ts": int(time.time()),
+        "event_ts": f"1700000000.{next(_ids):06d}",
+    }
+    return _event(event, **kwargs)
+
+
 def _user(user: str, team: str) -> dict[str, str]:
     return {"id": user, "username": user.lower(), "name": user.lower(), "team_id": team}
 

@@ -21,6 +21,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.fakeslack.ratelimits import RateLimiter, RateLimits
 from bot.fakeslack.records import Call, StoredMessage, StoredView
 from bot.fakeslack.specs import RateTier
 from bot.fakeslack.specs import method_tier as _method_tier
@@ -148,7 +149,10 @@ class FakeSlack:
         clock: Callable[[], datetime] = _utc_now,
         accepted_tokens: Collection[str] | None = None,
         timer: Callable[[], float] = time.monotonic,
+        rate_limits: RateLimits | None = None,
     ) -> None:
+        """``rate_limits``: enforce Slack's rate limits (see ``ratelimits``) on ``timer``;
+        off by default."""
         self._workspace = workspace if workspace is not None else Workspace()
         self._clock = clock
         self._timer = timer  # for outages: "down for the next 35 seconds"
@@ -161,6 +165,7 @@ class FakeSlack:
         self._failures: dict[str, deque[_Failure]] = {}
         self._outages: dict[str, tuple[float, _Failure]] = {}
         self._holds: dict[str, threading.Event] = {}
+        self._limiter = RateLimiter(rate_limits, timer) if rate_limits is not None else None
         self._subscribers: list[Callable[[Call], None]] = []
         self._extra_methods: dict[str, MethodAnswer] = {}
         self._server: _Server | None = None
@@ -354,6 +359,19 @@ class FakeSlack:
             return outage[1]
         return None
 
+    def _over_limit(self, token: str | None, method: str, args: dict[str, Any]) -> _Failure | None:
+        """A 429 when rate limits are enforced and this call is over one (lock held)."""
+        if self._limiter is None:
+            return None
+        channel = args.get("channel")
+        retry_after = self._limiter.take(token or "", method, str(channel) if channel else None)
+        return _Failure(429, None, retry_after) if retry_after is not None else None
+
+    def rate_limited(self) -> list[Call]:
+        """The calls answered 429, oldest first (injected failures included)."""
+        with self._lock:
+            return [call for call in self._calls if call.status == 429]
+
     def _wait_if_held(self, method: str) -> None:
         with self._lock:
             gate = self._holds.get(method)
@@ -537,7 +555,7 @@ class FakeSlack:
                 0, Violation(method, "token", "token not accepted by this fake", "invalid_auth")
             )
         with self._lock:
-            failure = self._take_failure(method)
+            failure = self._take_failure(method) or self._over_limit(token, method, parsed.args)
             payload: dict[str, Any] | None
             if failure is not None:
                 reply, payload = failure.reply()

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -73,6 +73,9 @@ GIVE_UP_AFTER = timedelta(hours=24)
 ITEMS_PER_MESSAGE = 12
 # Items planned per unit of work: memory stays flat however many are due.
 PLANNING_CHUNK = 500
+# Occasions that open within this are planned before they open (09:00's digests at 08:55):
+# at 09:00 delivery starts at once, Slack's profiles already asked for, nothing left to read.
+PLAN_AHEAD = timedelta(minutes=5)
 SYSTEM_ACTOR = "rapport"
 
 
@@ -221,6 +224,7 @@ class NudgePass:
     # Recipients delivered to at once, each with its own claim, lease and transactions (as
     # replicas do): Slack's round trips and the database's commits overlap.
     senders: int = 1
+    plan_ahead: timedelta = PLAN_AHEAD
 
     def run(self, team_ids: Sequence[str], planning_now: datetime) -> PassReport:
         report = PassReport()
@@ -294,23 +298,44 @@ class NudgePass:
             yield data
 
     def _plan(self, team_id: str, now: datetime, report: PassReport) -> None:
+        """Plan what is due at ``now``, and what opens within ``plan_ahead`` (read once, at
+        the later instant's horizons, a superset: planning drops what is not due)."""
         stranded: list[str] = []
         count = 0
-        for data in self._planning_inputs(team_id, now):
+        for ahead in self._planning_inputs(team_id, now + self.plan_ahead):
+            data = replace(ahead, now=now)
             planned = plan(data)
+            occasions = planned.occasions + self._ahead_of(planned.occasions, ahead, now)
             found = orphans_with_nowhere_to_go(data)
             count += len(found)
             stranded += found[: 20 - len(stranded)]
             for contract_id in planned.auto_renewals:
                 self._auto_renew(team_id, contract_id, now, report)
             with self.units(team_id) as uow:
-                report.planned += uow.nudges.record(planned.occasions, self.wall.now())
+                report.planned += uow.nudges.record(occasions, self.wall.now())
         if stranded:
             logger.warning(
                 "items without an active owner and nowhere to escalate: set an escalation "
                 "channel (/crm settings workspace escalation #channel) or RAPPORT_ADMINS",
                 extra={"team_id": team_id, "items": stranded, "count": count},
             )
+
+    def _ahead_of(
+        self, planned: list[Occasion], ahead: PlanningInput, now: datetime
+    ) -> list[Occasion]:
+        """The occasions that open after ``now`` and by ``ahead.now``, recorded early (their
+        ``deliver_after`` holds them until then). Not an auto-renewal's news: the contract
+        rolls forward in the pass that tells it."""
+        if self.plan_ahead <= timedelta(0):
+            return []
+        known = {occasion.key for occasion in planned}
+        return [
+            occasion
+            for occasion in plan(ahead).occasions
+            if occasion.deliver_after > now
+            and occasion.kind is not NudgeKind.AUTO_RENEWED
+            and occasion.key not in known
+        ]
 
     def _auto_renew(
         self, team_id: str, contract_id: int, now: datetime, report: PassReport

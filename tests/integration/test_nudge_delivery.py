@@ -123,9 +123,9 @@ def test_a_pass_delivers_each_due_item_once_and_a_second_pass_nothing(
 ) -> None:
     nudges = _pass(seeded, fake, wall, slept)
     early = nudges.run([TEAM], MONDAY - timedelta(minutes=1))
-    assert (early.planned, early.messages) == (0, 0)
+    assert (early.planned, early.messages) == (2, 0)  # planned ahead, held until 09:00
     report = nudges.run([TEAM], DIGEST)
-    assert (report.messages, report.delivered) == (1, 2)
+    assert (report.planned, report.messages, report.delivered) == (0, 1, 2)
     [post] = fake.calls_to("chat.postMessage")
     shown = json.dumps(post.args, ensure_ascii=False)
     assert "Send the proposal" in shown and "Acme Corp" in shown
@@ -224,7 +224,11 @@ def test_after_a_day_of_failures_they_are_failed_and_the_admins_told(
     rows = _ledger(seeded)
     assert report.failed == 2 and {r.status for r in rows} == {"failed"}
     assert all("internal_error" in (r.last_error or "") for r in rows)
-    told = [c for c in fake.calls_to("chat.postMessage") if c.ok and c.args["channel"] == "DUADMIN"]
+    told = [
+        c
+        for c in fake.calls_to("chat.postMessage")
+        if c.ok and (c.response or {}).get("channel") == "DUADMIN"
+    ]
     assert len(told) == 1 and "could not deliver 2 reminders to <@UALICE>" in told[0].args["text"]
 
 
@@ -233,12 +237,12 @@ def test_an_error_no_retry_fixes_fails_at_once_and_is_escalated(
 ) -> None:
     fake.add_channel("CESC", "crm-escalations")
     _escalate_to(seeded, "CESC")
-    fake.fail_next("conversations.open", error="user_disabled")
+    fake.fail_next("chat.postMessage", error="messages_tab_disabled")
     report = _pass(seeded, fake, wall, slept).run([TEAM], DIGEST)
     assert report.failed == 2
-    assert {r.last_error for r in _ledger(seeded)} == {"user_disabled"}
+    assert {r.last_error for r in _ledger(seeded)} == {"messages_tab_disabled"}
     [told] = [c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == "CESC"]
-    assert "<@UALICE> (user_disabled)" in told.args["text"]
+    assert "<@UALICE> (messages_tab_disabled)" in told.args["text"]
 
 
 def test_a_worker_that_lost_its_lease_does_not_post(
@@ -339,6 +343,8 @@ def test_the_admins_are_asked_to_invite_the_bot_to_a_private_channel(
     asked = [
         c
         for c in fake.calls_to("chat.postMessage")
-        if c.ok and "invite" in str(c.args.get("text")) and c.args["channel"] == "DUADMIN"
+        if c.ok
+        and "invite" in str(c.args.get("text"))
+        and (c.response or {}).get("channel") == "DUADMIN"
     ]
     assert len(asked) == 1
