@@ -17,18 +17,23 @@ import io
 import random
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import cast
 
 from sqlalchemy import Table, insert, select
 
-from bench.import_speed import TEAM_ID, _database_url_in_environment
+from bench.import_speed import (
+    FLOOR_NOW,
+    TEAM_ID,
+    _database_url_in_environment,
+    floor_account,
+    floor_database,
+)
 from bench.names import company_names
 from bench.scratch_db import empty_database
 from bot.domain import AccountKind, name_key
 from storage import migrate, models
-from storage.database import create_database_engine
 
 HEADER = (
     "Company name",
@@ -104,33 +109,8 @@ def time_imports(database_url: str, rows: list[tuple[str, ...]]) -> tuple[float,
 
 def time_floor(database_url: str, rows: list[tuple[str, ...]]) -> float:
     """Seconds a Core ``executemany`` of the same accounts, then their contracts, takes."""
-    migrate.upgrade(database_url)
-    engine = create_database_engine(database_url)
-    now = datetime(2026, 11, 30, 12, tzinfo=UTC)
-    accounts = [
-        {
-            "team_id": TEAM_ID,
-            "name": row[0],
-            "name_key": name_key(row[0]),
-            "kind": row[2].lower(),
-            "owner_id": row[1],
-            "owner_unresolved": None,
-            "tier": None,
-            "status": "active",
-            "cadence_days": AccountKind(row[2].lower()).default_cadence_days,
-            "last_touch_at": None,
-            "next_touch_due": now + timedelta(days=30),
-            "created_at": now,
-            "updated_at": now,
-            "version": 1,
-        }
-        for row in rows
-    ]
-    with engine.begin() as connection:
-        connection.execute(
-            insert(cast(Table, models.WorkspaceRow.__table__)),
-            [{"team_id": TEAM_ID, "created_at": now, "last_follow_up_number": 0, "version": 1}],
-        )
+    engine = floor_database(database_url)
+    accounts = [floor_account(row[0], AccountKind(row[2].lower()), row[1], None) for row in rows]
     started = time.perf_counter()
     with engine.begin() as connection:
         connection.execute(insert(cast(Table, models.AccountRow.__table__)), accounts)
@@ -151,8 +131,8 @@ def time_floor(database_url: str, rows: list[tuple[str, ...]]) -> float:
                 "notice_days": int(row[7]),
                 "auto_renew": row[8] == "true",
                 "direction": "we_sell",
-                "created_at": now,
-                "updated_at": now,
+                "created_at": FLOOR_NOW,
+                "updated_at": FLOOR_NOW,
                 "version": 1,
             }
             for row in rows

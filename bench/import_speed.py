@@ -21,9 +21,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Engine, Table, insert
 
 from bench.names import company_names
 from bench.scratch_db import empty_database
@@ -90,35 +90,55 @@ def time_import(database_url: str, rows: list[dict[str, str]]) -> float:
     return elapsed
 
 
-def time_floor(database_url: str, rows: list[dict[str, str]]) -> float:
-    """Seconds a Core ``executemany`` of the same accounts takes, in one transaction."""
+FLOOR_NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
+
+
+def floor_database(database_url: str) -> Engine:
+    """A migrated database with the bench's workspace in it, for a floor to insert into."""
     migrate.upgrade(database_url)
     engine = create_database_engine(database_url)
-    now = datetime(2026, 11, 30, 12, tzinfo=UTC)
-    values = [
-        {
-            "team_id": TEAM_ID,
-            "name": row["Name"],
-            "name_key": name_key(row["Name"]),
-            "kind": row["Type"],
-            "owner_id": row["Owner"],
-            "owner_unresolved": None,
-            "tier": row["Tier"] or None,
-            "status": "active",
-            "cadence_days": AccountKind(row["Type"]).default_cadence_days,
-            "last_touch_at": None,
-            "next_touch_due": now + timedelta(days=30),
-            "created_at": now,
-            "updated_at": now,
-            "version": 1,
-        }
-        for row in rows
-    ]
     with engine.begin() as connection:
         connection.execute(
             insert(cast(Table, models.WorkspaceRow.__table__)),
-            [{"team_id": TEAM_ID, "created_at": now, "last_follow_up_number": 0, "version": 1}],
+            [
+                {
+                    "team_id": TEAM_ID,
+                    "created_at": FLOOR_NOW,
+                    "last_follow_up_number": 0,
+                    "version": 1,
+                }
+            ],
         )
+    return engine
+
+
+def floor_account(name: str, kind: AccountKind, owner: str, tier: str | None) -> dict[str, Any]:
+    """An accounts row as a floor inserts it: what the import stores, nothing computed."""
+    return {
+        "team_id": TEAM_ID,
+        "name": name,
+        "name_key": name_key(name),
+        "kind": kind.value,
+        "owner_id": owner,
+        "owner_unresolved": None,
+        "tier": tier,
+        "status": "active",
+        "cadence_days": kind.default_cadence_days,
+        "last_touch_at": None,
+        "next_touch_due": FLOOR_NOW + timedelta(days=30),
+        "created_at": FLOOR_NOW,
+        "updated_at": FLOOR_NOW,
+        "version": 1,
+    }
+
+
+def time_floor(database_url: str, rows: list[dict[str, str]]) -> float:
+    """Seconds a Core ``executemany`` of the same accounts takes, in one transaction."""
+    engine = floor_database(database_url)
+    values = [
+        floor_account(row["Name"], AccountKind(row["Type"]), row["Owner"], row["Tier"] or None)
+        for row in rows
+    ]
     started = time.perf_counter()
     with engine.begin() as connection:
         connection.execute(insert(cast(Table, models.AccountRow.__table__)), values)
