@@ -8,11 +8,14 @@ python app.py db upgrade
 python app.py import FILE.csv|DIR [--dry-run] [--team T…] [--currency USD] [--dayfirst]
                                    [--encoding NAME]
 python app.py export DIR [--team T…]
+python app.py workspace delete T… (--dry-run | --yes)
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -30,13 +33,14 @@ from bot import logs, serving
 from bot.app_factory import create_nudge_pass, open_database
 from bot.clock import SystemClock
 from bot.console.shell import run_console
-from bot.domain import Actor
+from bot.domain import OPERATOR_TEAM, Actor
 from bot.errors import RapportError
 from bot.manifest import manifest
 from bot.nudges.preview import print_preview
 from bot.services import exporting
 from bot.services.import_owners import known_owners, owner_texts, slack_owners
 from bot.services.importing import Importer, ImportReport, import_file
+from bot.services.workspace_deletion import WorkspaceDeletion, delete_workspace
 from bot.settings import Settings, SettingsError, read_dotenv
 from bot.transfer.decoding import UnknownEncoding, UnreadableFile
 from bot.transfer.reader import read_records
@@ -45,11 +49,13 @@ from bot.transfer.writer import EXPORT_FILES
 from handlers.client import make_client
 from handlers.directory import SlackDirectory
 from storage import migrate
-from storage.unit_of_work import team_ids, unit_of_work
+from storage.unit_of_work import team_ids, unit_of_work, workspace_erasure
 
 EXIT_USAGE = 2
 PROGRESS_THRESHOLD = 2_000  # rows; smaller files finish before a bar would help
 IMPORT_ACTOR = "import"
+
+logger = logging.getLogger("rapport.cli")
 
 
 class UsageError(Exception):
@@ -112,6 +118,18 @@ def _parser() -> argparse.ArgumentParser:
     exporting_.add_argument("directory", type=Path)
     exporting_.add_argument("--team", help="the workspace (T…) to export")
     exporting_.set_defaults(command=_export)
+
+    workspace = commands.add_parser("workspace", help="administer a workspace's data")
+    workspace_actions = workspace.add_subparsers(required=True, metavar="ACTION")
+    deleting = workspace_actions.add_parser(
+        "delete", help="delete every row of a workspace (audited)"
+    )
+    deleting.add_argument("team", metavar="T…", help="the workspace's Slack id")
+    deleting.add_argument(
+        "--dry-run", action="store_true", help="count what would be deleted; change nothing"
+    )
+    deleting.add_argument("--yes", action="store_true", help="delete (there is no prompt)")
+    deleting.set_defaults(command=_workspace_delete)
     return parser
 
 
@@ -358,6 +376,59 @@ def _export(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> i
     for name, count in counts.items():
         print(f"{arguments.directory / name}: {count} rows", file=out)
     return 0
+
+
+def _workspace_delete(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """A dry run counts in a read-only transaction; the real run needs ``--yes`` (no prompt:
+    the same in a terminal and a script) and deletes in one transaction with its record."""
+    if not arguments.dry_run and not arguments.yes:
+        raise UsageError(
+            f"deleting workspace {arguments.team} cannot be undone: see what it removes with "
+            "--dry-run, then run it again with --yes"
+        )
+    sessions = open_database(settings)
+    operator = f"cli:{_os_user()}"[:64]
+    try:
+        with workspace_erasure(sessions, arguments.team, read_only=arguments.dry_run) as erasure:
+            deletion = delete_workspace(
+                erasure, operator, SystemClock().now(), dry_run=arguments.dry_run
+            )
+    except RapportError as refused:
+        print(f"rapport: {refused.message}", file=sys.stderr)
+        return 1
+    if not deletion.dry_run:  # committed: the record is in the operator's audit trail
+        logger.warning(
+            "workspace deleted",
+            extra={"team_id": deletion.team_id, "operator": operator, "rows": deletion.rows},
+        )
+    _print_deletion(deletion, out)
+    return 0
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container's anonymous uid)
+        return "unknown"
+
+
+def _print_deletion(deletion: WorkspaceDeletion, out: TextIO) -> None:
+    if deletion.dry_run:
+        print(f"Workspace {deletion.team_id}: a dry run, these rows would be deleted:", file=out)
+    else:
+        print(f"Workspace {deletion.team_id}: deleted these rows:", file=out)
+    width = max(len(name) for name in [*deletion.rows, "total"])
+    for name, count in deletion.rows.items():
+        print(f"  {name:<{width}}  {count:>9,}", file=out)
+    print(f"  {'total':<{width}}  {deletion.total:>9,}", file=out)
+    if deletion.dry_run:
+        print("Dry run: nothing was deleted.", file=out)
+    else:
+        print(
+            "Recorded in the operator's audit trail (audit_events, team_id "
+            f"{OPERATOR_TEAM!r}, action 'workspace.delete').",
+            file=out,
+        )
 
 
 if __name__ == "__main__":
