@@ -172,6 +172,16 @@ def test_the_deletion_is_recorded_where_it_outlives_the_workspace(
     assert len(_operator_trail(two)) == 2
 
 
+def test_the_deletion_and_its_record_are_one_transaction(two: sessionmaker[Session]) -> None:
+    with two() as session:
+        before = Snapshot.of(session)
+    with pytest.raises(RuntimeError), workspace_erasure(two, "T1") as erasure:
+        delete_workspace(erasure, OPERATOR, NOW, dry_run=False)
+        raise RuntimeError("the process dies before the commit")
+    with two() as session:
+        assert Snapshot.of(session) == before  # every row back, and no record of a deletion
+
+
 def test_a_dry_run_counts_exactly_what_the_deletion_deletes_and_changes_nothing(
     two: sessionmaker[Session],
 ) -> None:
