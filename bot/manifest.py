@@ -52,7 +52,6 @@ def manifest(public_url: str | None = None) -> dict[str, Any]:
     events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
     interactivity: dict[str, Any] = {"is_enabled": True}
     oauth: dict[str, Any] = {}
-    request_url = None
     if public_url:
         base = public_base(public_url)
         request_url = base + EVENTS_PATH
@@ -96,7 +95,7 @@ def manifest(public_url: str | None = None) -> dict[str, Any]:
             "event_subscriptions": events,
             "interactivity": interactivity,
             "org_deploy_enabled": False,
-            "socket_mode_enabled": request_url is None,
+            "socket_mode_enabled": not public_url,
             "token_rotation_enabled": False,
         },
     }
