@@ -401,3 +401,9 @@ class Actor:
     user_id: str
     timezone: str = "UTC"
     is_admin: bool = False
+
+
+# The operator's own audit trail: where `workspace delete` records what it removed, so the
+# record outlives the workspace. Not a Slack id (those are upper-case letters and digits),
+# so no workspace can ever have it; it is never listed or nudged as a workspace.
+OPERATOR_TEAM = "rapport:operator"

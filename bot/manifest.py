@@ -22,9 +22,27 @@ BOT_SCOPES = {
 # user_change: a changed profile (a new zone, a deactivation) refreshes the cached one.
 BOT_EVENTS = ("app_home_opened", "app_mention", "message.im", "user_change")
 
+# Where HTTP mode serves Slack: every request (handlers.web), and the end of an install's
+# OAuth flow (Bolt's default redirect path; the flow starts at /slack/install).
+EVENTS_PATH = "/slack/events"
+OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"
 
-def manifest(request_url: str | None = None) -> dict[str, Any]:
-    """The manifest for Socket Mode, or for HTTP mode when ``request_url`` is given."""
+
+def public_base(url: str) -> str:
+    """The app's public address without a trailing slash: ``https://host[/prefix]`` as
+    given, or taken from its Request URL (``…/slack/events``, what `--url` used to want)."""
+    base = url.rstrip("/")
+    return base.removesuffix(EVENTS_PATH)
+
+
+def manifest(public_url: str | None = None) -> dict[str, Any]:
+    """The manifest for Socket Mode, or for HTTP mode when ``public_url`` is given.
+
+    HTTP mode is also the mode for installing into many workspaces, so its manifest names
+    the OAuth redirect URL. The rest of what distribution needs is not in Slack's manifest
+    schema: public distribution is switched on in the app's settings (Manage Distribution).
+    Org-wide deployment on Enterprise Grid (``org_deploy_enabled``) stays off: each
+    workspace of an org installs Rapport on its own, and its data stays its own."""
     command: dict[str, Any] = {
         "command": "/crm",
         "description": "Log touches, follow-ups and renewals; ask who owns what",
@@ -33,7 +51,11 @@ def manifest(request_url: str | None = None) -> dict[str, Any]:
     }
     events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
     interactivity: dict[str, Any] = {"is_enabled": True}
-    if request_url:
+    oauth: dict[str, Any] = {}
+    if public_url:
+        base = public_base(public_url)
+        request_url = base + EVENTS_PATH
+        oauth["redirect_urls"] = [base + OAUTH_REDIRECT_PATH]
         command["url"] = request_url
         events["request_url"] = request_url
         interactivity["request_url"] = request_url
@@ -68,12 +90,12 @@ def manifest(request_url: str | None = None) -> dict[str, Any]:
                 },
             ],
         },
-        "oauth_config": {"scopes": {"bot": sorted(BOT_SCOPES)}},
+        "oauth_config": oauth | {"scopes": {"bot": sorted(BOT_SCOPES)}},
         "settings": {
             "event_subscriptions": events,
             "interactivity": interactivity,
             "org_deploy_enabled": False,
-            "socket_mode_enabled": request_url is None,
+            "socket_mode_enabled": not public_url,
             "token_rotation_enabled": False,
         },
     }

@@ -545,6 +545,25 @@ class BulkWriter(Protocol):
         ...
 
 
+class WorkspaceErasure(Protocol):
+    """Every row of one workspace, in every table: an operator's `workspace delete`."""
+
+    team_id: str
+
+    def rows(self) -> dict[str, int]:
+        """The workspace's rows per table, in the order ``erase`` deletes them."""
+        ...
+
+    def erase(self) -> dict[str, int]:
+        """Delete them all, children before the rows they point at; the rows per table."""
+        ...
+
+    def record(self, event: AuditEvent, now: datetime) -> None:
+        """Write ``event`` to the operator's audit trail (``OPERATOR_TEAM``), which no
+        erasure removes."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One workspace's repositories inside one transaction; the caller's boundary commits."""
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import ports
+from bot.domain import OPERATOR_TEAM
 from bot.errors import ConcurrentChange, WriteWhileReading
 from storage.database import SNAPSHOT, one_transaction_at_a_time
 from storage.models import WorkspaceRow
@@ -28,6 +29,7 @@ from storage.repositories import (
     SqlUserRepository,
     SqlWorkspaceRepository,
 )
+from storage.repositories.erasure import SqlWorkspaceErasure
 
 
 class SqlUnitOfWork:
@@ -116,7 +118,24 @@ def unit_of_work(
 _CONFLICT_SQLSTATES = frozenset({"40001", "40P01"})
 
 
+@contextmanager
+def workspace_erasure(
+    sessions: sessionmaker[Session], team_id: str, *, read_only: bool = False
+) -> Iterator[SqlWorkspaceErasure]:
+    """Every row of one workspace, in one transaction that commits on a clean exit (a unit
+    of work's, so the same rules hold); ``read_only`` for a dry run, which cannot write."""
+    with unit_of_work(sessions, team_id, read_only=read_only) as work:
+        yield SqlWorkspaceErasure(work.session, team_id)
+
+
 def team_ids(sessions: sessionmaker[Session]) -> list[str]:
     """The workspaces this database holds: for an operator's command that names none."""
+    workspace = WorkspaceRow
     with sessions() as session:
-        return list(session.scalars(select(WorkspaceRow.team_id).order_by(WorkspaceRow.team_id)))
+        return list(
+            session.scalars(
+                select(workspace.team_id)
+                .where(workspace.team_id != OPERATOR_TEAM)
+                .order_by(workspace.team_id)
+            )
+        )
