@@ -401,3 +401,16 @@ class Actor:
     user_id: str
     timezone: str = "UTC"
     is_admin: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Revocation:
+    """Slack took (some of) a workspace's tokens back: ``app_uninstalled`` (all of them) or
+    ``tokens_revoked`` (the bot's, and the users' listed)."""
+
+    event: str
+    team_id: str
+    enterprise_id: str | None
+    bot: bool
+    user_ids: tuple[str, ...] = ()
+    event_id: str | None = None
