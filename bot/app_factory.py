@@ -11,6 +11,7 @@ import socket
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from datetime import datetime
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -21,7 +22,7 @@ import handlers
 from bot.background import Background, ThreadedBackground
 from bot.clock import Clock, SystemClock
 from bot.installations import Installations, oauth_settings
-from bot.nudges.delivery import LEASE, NudgePass
+from bot.nudges.delivery import LEASE, NudgePass, PassReport
 from bot.nudges.model import DeliveryFailed
 from bot.pacing import Pacer, shared_pacer
 from bot.ports import UnitOfWork
@@ -36,7 +37,7 @@ from handlers.paced import pace_listener_clients
 from handlers.verification import SlackSignatureCheck
 from storage import migrate
 from storage.database import create_database_engine, create_session_factory
-from storage.unit_of_work import unit_of_work
+from storage.unit_of_work import team_ids, unit_of_work
 
 
 def open_database(settings: Settings) -> sessionmaker[Session]:
@@ -86,10 +87,13 @@ def create_nudge_pass(
     preview: bool = False,
     senders: int = 1,
     pacer: Pacer | None = None,
+    token: str | None = None,
 ) -> NudgePass:
     """One scheduler pass's parts: the ledger's units of work, Slack, the real clock.
-    A ``preview`` (``nudge --dry-run``) works without Slack: owners keep their cached zones."""
-    if preview and client is None and not settings.slack_bot_token:
+    A ``preview`` (``nudge --dry-run``) works without Slack: owners keep their cached zones.
+    ``token``: the workspace's bot token (installed by OAuth), else SLACK_BOT_TOKEN's."""
+    token = token or settings.slack_bot_token
+    if preview and client is None and not token:
         return NudgePass(
             units=units_of_work(session_factory or open_database(settings)),
             wall=wall or SystemClock(),
@@ -99,10 +103,10 @@ def create_nudge_pass(
             admins=settings.admins,
         )
     if client is None:
-        if not settings.slack_bot_token:
+        if not token:
             raise SettingsError("SLACK_BOT_TOKEN is not set; nudges go out through Slack.")
         client = make_client(
-            settings.slack_bot_token,
+            token,
             settings.slack_api_url,
             sleep=sleep,
             wait_out_rate_limits=False,  # the ledger waits, with its lease given back
@@ -120,6 +124,43 @@ def create_nudge_pass(
         directory=SlackDirectory(client),
         senders=senders,
     )
+
+
+def nudge_installed_workspaces(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    *,
+    installations: Installations | None = None,
+    wall: Clock | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    worker: str | None = None,
+) -> Callable[[datetime], dict[str, PassReport]]:
+    """Installed by OAuth: a pass over each installed workspace the database holds, with
+    that workspace's own bot token, looked up in the installation store before its pass
+    (never inside a unit of work). A workspace without an installation (uninstalled, its
+    token revoked) is skipped: its nudges wait, its data stays."""
+    installed = installations or installations_for(settings, sessions)
+    pacer = _process_pacer(settings)
+
+    def run(now: datetime) -> dict[str, PassReport]:
+        known = set(team_ids(sessions))
+        reports = {}
+        for bot in installed.bots():
+            if bot.team_id not in known:
+                continue  # installed, never used: nothing to nudge about yet
+            nudges = create_nudge_pass(
+                settings,
+                session_factory=sessions,
+                wall=wall,
+                sleep=sleep,
+                worker=worker,
+                pacer=pacer,
+                token=bot.token,
+            )
+            reports[bot.team_id] = nudges.run([bot.team_id], now)
+        return reports
+
+    return run
 
 
 def create_app(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from wsgiref.util import setup_testing_defaults
@@ -20,7 +21,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app_factory import create_app
+from bot.app_factory import create_app, nudge_installed_workspaces
 from bot.background import DeferredBackground
 from bot.clock import FixedClock
 from bot.fakeslack import FakeSlack
@@ -259,3 +260,32 @@ def test_a_revoked_bot_token_is_forgotten_and_a_users_alone_leaves_the_bot(world
     assert _installed(world) == ["T2"]
     assert _audited(world, "T1") == [("slack", "tokens_revoked", "T1")]
     assert "reinstall" in world.command("help", team="T1", user="UALICE")
+
+
+def test_the_scheduler_nudges_each_installed_workspace_with_its_own_token(world: World) -> None:
+    world.install("T1")
+    world.install("T2", user_id="UCAROL")
+    for team, user, account in (("T1", "UALICE", "Acme Corp"), ("T2", "UCAROL", "Beta Ltd")):
+        world.command(f"add {account}", team=team, user=user)
+        world.command(f"follow up {account} tomorrow: call", team=team, user=user)
+    t1, t2 = world.oauth.token_of("T1"), world.oauth.token_of("T2")
+
+    wall = FixedClock(NOW)
+    # One for the process, as the scheduler keeps it: each pass looks the tokens up afresh.
+    run = nudge_installed_workspaces(world.settings, world.sessions, wall=wall, worker="test")
+
+    def nudge_pass(days: int) -> dict[str, int]:
+        wall.advance(NOW + timedelta(days=days, minutes=5) - wall.now())
+        world.fake.clear_calls()
+        return {team: report.messages for team, report in run(wall.now()).items()}
+
+    assert nudge_pass(2) == {"T1": 1, "T2": 1}
+    posted = {call.args["channel"]: call.token for call in world.fake.calls_to("chat.postMessage")}
+    assert posted == {"UALICE": t1, "UCAROL": t2}
+    assert {call.token for call in world.fake.calls} <= {t1, t2}
+
+    world.slack.send(r.app_uninstalled(team="T2"))
+    # T2's data stays (its follow-up still overdue); T2 is not nudged, T1 still is.
+    assert world.db.read("T2", lambda w: w.accounts.names()) == ["Beta Ltd"]
+    assert nudge_pass(9) == {"T1": 1}
+    assert {call.token for call in world.fake.calls} == {t1}
