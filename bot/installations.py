@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
@@ -110,7 +111,7 @@ def oauth_settings(
     """Bolt's OAuth flow: ``GET /slack/install`` sets the state cookie and sends the
     installer to Slack; Slack sends them back to ``GET /slack/oauth_redirect``. The bot
     scopes of the manifest, no user scopes."""
-    return OAuthSettings(
+    settings = OAuthSettings(
         client_id=client_id,
         client_secret=client_secret,
         scopes=list(scopes),
@@ -124,3 +125,14 @@ def oauth_settings(
         state_expiration_seconds=STATE_SECONDS,
         logger=logging.getLogger("bot.installations.oauth"),
     )
+    # Bolt's own, but remembering each token's auth.test: only a workspace's first request
+    # asks Slack before its answer. A token deleted (uninstalled, revoked) is never found
+    # again, so its remembered answer is never used; a reinstall brings a new token.
+    settings.authorize = InstallationStoreAuthorize(
+        logger=logging.getLogger("bot.installations.authorize"),
+        installation_store=installations.store,
+        client_id=client_id,
+        client_secret=client_secret,
+        cache_enabled=True,
+    )
+    return settings
