@@ -407,3 +407,16 @@ class Actor:
 # record outlives the workspace. Not a Slack id (those are upper-case letters and digits),
 # so no workspace can ever have it; it is never listed or nudged as a workspace.
 OPERATOR_TEAM = "rapport:operator"
+
+
+@dataclass(frozen=True, slots=True)
+class Revocation:
+    """Slack took (some of) a workspace's tokens back: ``app_uninstalled`` (all of them) or
+    ``tokens_revoked`` (the bot's, and the users' listed)."""
+
+    event: str
+    team_id: str
+    enterprise_id: str | None
+    bot: bool
+    user_ids: tuple[str, ...] = ()
+    event_id: str | None = None

@@ -16,7 +16,12 @@ from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app_factory import create_app, create_nudge_pass, units_of_work
+from bot.app_factory import (
+    create_app,
+    create_nudge_pass,
+    nudge_installed_workspaces,
+    units_of_work,
+)
 from bot.clock import SystemClock
 from bot.scheduler import start_scheduler
 from bot.services.housekeeping import forget_old_deliveries
@@ -32,16 +37,27 @@ DEFAULT_HTTP_PORT = 3000
 
 
 def _start_nudges(settings: Settings, sessions: sessionmaker[Session]) -> BackgroundScheduler:
-    """Every process runs the scheduler; the ledger keeps each nudge single across them."""
-    nudges = create_nudge_pass(settings, session_factory=sessions)
+    """Every process runs the scheduler; the ledger keeps each nudge single across them.
+    Installed by OAuth, each installed workspace is nudged with its own bot token."""
     units = units_of_work(sessions)
     clock = SystemClock()
+    if settings.installs_by_oauth:
+        nudge_each = nudge_installed_workspaces(settings, sessions)
 
-    def one_pass() -> object:
-        now, teams = clock.now(), team_ids(sessions)
-        report = nudges.run(teams, now)
-        forget_old_deliveries(units, teams, now)
-        return report
+        def one_pass() -> object:
+            now = clock.now()
+            reports = nudge_each(now)
+            forget_old_deliveries(units, team_ids(sessions), now)
+            return reports
+
+    else:
+        nudges = create_nudge_pass(settings, session_factory=sessions)
+
+        def one_pass() -> object:
+            now, teams = clock.now(), team_ids(sessions)
+            report = nudges.run(teams, now)
+            forget_old_deliveries(units, teams, now)
+            return report
 
     scheduler = start_scheduler(one_pass, settings.nudge_interval_seconds)
     atexit.register(_stop_scheduler, scheduler)

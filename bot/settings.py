@@ -33,6 +33,10 @@ class Settings:
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
+    # HTTP mode for many workspaces (README: Run it for many workspaces): installed through
+    # Slack's OAuth flow, each workspace's bot token kept in the database.
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
     slack_api_url: str = DEFAULT_SLACK_API_URL
     port: int | None = None  # HTTP mode defaults to 3000; Socket Mode serves /healthz only if set
     web_concurrency: int = 1
@@ -62,6 +66,8 @@ class Settings:
             slack_bot_token=text("SLACK_BOT_TOKEN"),
             slack_signing_secret=text("SLACK_SIGNING_SECRET"),
             slack_app_token=text("SLACK_APP_TOKEN"),
+            slack_client_id=text("SLACK_CLIENT_ID"),
+            slack_client_secret=text("SLACK_CLIENT_SECRET"),
             slack_api_url=_api_url(text("SLACK_API_URL")),
             port=_integer("PORT", text("PORT"), None, low=1, high=65535),
             web_concurrency=_integer("WEB_CONCURRENCY", text("WEB_CONCURRENCY"), 1, low=1, high=64),
@@ -77,9 +83,23 @@ class Settings:
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.admins
 
+    @property
+    def installs_by_oauth(self) -> bool:
+        """Many workspaces, each installed through Slack's OAuth flow (HTTP mode): the app's
+        client id and secret are set and no single bot token is."""
+        return bool(
+            self.slack_client_id
+            and self.slack_client_secret
+            and not self.slack_bot_token
+            and not self.slack_app_token
+        )
+
     def missing_for_run(self) -> list[str]:
         """The settings `run` needs and does not have: Socket Mode needs the bot and app
-        tokens; HTTP mode the bot token and the signing secret."""
+        tokens; HTTP mode the bot token (or, installed by OAuth, the client id and secret)
+        and the signing secret."""
+        if self.installs_by_oauth:
+            return [] if self.slack_signing_secret else ["SLACK_SIGNING_SECRET"]
         needed = {"SLACK_BOT_TOKEN": self.slack_bot_token}
         if self.slack_app_token:
             needed["SLACK_APP_TOKEN"] = self.slack_app_token

@@ -78,7 +78,7 @@ class ServerErrorRetry(_Waiting, ServerErrorRetryHandler):
 
 
 def make_client(
-    token: str,
+    token: str | None,
     base_url: str,
     *,
     sleep: Sleep = time.sleep,

@@ -119,16 +119,39 @@ def slack_endpoint(app: App, signing_secret: str, *, max_body: int = MAX_BODY_BY
     return application
 
 
+def oauth_endpoint(app: App) -> WsgiApp:
+    """`GET /slack/install` and `GET /slack/oauth_redirect` of an app installed by OAuth:
+    Bolt's OAuth flow, which checks the state (cookie and store) and Slack's code itself."""
+    flow = app.oauth_flow
+    assert flow is not None
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        request = BoltRequest(
+            body="", query=environ.get("QUERY_STRING", ""), headers=dict(_headers(environ))
+        )
+        if environ.get("PATH_INFO") == flow.install_path:
+            return _respond(start_response, flow.handle_installation(request))
+        return _respond(start_response, flow.handle_callback(request))
+
+    return application
+
+
 def wsgi_app(app: App, signing_secret: str, database_answers: Callable[[], bool]) -> WsgiApp:
-    """`POST /slack/events` (every kind of Slack request) and `GET /healthz`."""
+    """`POST /slack/events` (every kind of Slack request) and `GET /healthz`; installed by
+    OAuth, also `GET /slack/install` and `GET /slack/oauth_redirect`."""
     slack = slack_endpoint(app, signing_secret)
     health = health_check(database_answers)
+    flow = app.oauth_flow
+    oauth_paths = (flow.install_path, flow.redirect_uri_path) if flow is not None else ()
+    oauth = oauth_endpoint(app) if flow is not None else None
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return health(environ, start_response)
+        if oauth is not None and path in oauth_paths and method == "GET":
+            return oauth(environ, start_response)
         if path == SLACK_PATH and method == "POST":
             return slack(environ, start_response)
         return _json(start_response, "404 Not Found", {"error": "not found"})

@@ -63,9 +63,11 @@ def _event(
     team: str = TEAM,
     event_id: str | None = None,
     retry: int | None = None,
+    enterprise: str | None = None,
     **signing: Any,
 ) -> SignedRequest:
     envelope = {
+        **({"enterprise_id": enterprise} if enterprise else {}),
         "token": "unused",
         "team_id": team,
         "context_team_id": team,
@@ -83,6 +85,21 @@ def _event(
     return SignedRequest(body, headers)
 
 
+def app_uninstalled(**kwargs: Any) -> SignedRequest:
+    """The workspace removed the app (its tokens are revoked already)."""
+    return _event({"type": "app_uninstalled"}, **kwargs)
+
+
+def tokens_revoked(
+    *, bot: bool = True, users: tuple[str, ...] = (), **kwargs: Any
+) -> SignedRequest:
+    """Slack revoked the bot's token (``bot``) and the user tokens of ``users``."""
+    tokens: dict[str, list[str]] = {"oauth": list(users)}
+    if bot:
+        tokens["bot"] = ["UBOT"]
+    return _event({"type": "tokens_revoked", "tokens": tokens}, **kwargs)
+
+
 def command(
     text: str,
     *,
@@ -90,10 +107,14 @@ def command(
     team: str = TEAM,
     channel: str = "C0001",
     response_url: str = "https://hooks.slack.invalid/commands/1",
+    enterprise: str | None = None,
     **signing: Any,
 ) -> SignedRequest:
+    """``/crm text``; ``enterprise``: the Enterprise Grid org the workspace is in."""
+    grid = {"enterprise_id": enterprise, "enterprise_name": enterprise} if enterprise else {}
     return _form(
         {
+            **grid,
             "token": "unused",
             "team_id": team,
             "team_domain": "rapport-test",

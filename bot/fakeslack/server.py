@@ -33,7 +33,12 @@ from bot.fakeslack.validation import (
     error_response,
 )
 from bot.fakeslack.webapi import ApiError, SlackState
-from bot.fakeslack.wire import bearer_token, decode_json_object, parse_request
+from bot.fakeslack.wire import (
+    basic_credentials,
+    bearer_token,
+    decode_json_object,
+    parse_request,
+)
 from bot.fakeslack.workspace import FakeChannel, FakeUser, Workspace
 
 logger = logging.getLogger(__name__)
@@ -538,13 +543,22 @@ class FakeSlack:
         parsed = parse_request(query, content_type, body)
         arg_token = parsed.args.get("token")
         token = bearer_token(authorization) or (str(arg_token) if arg_token else None)
+        # oauth.* methods authenticate the app by its client id and secret (HTTP Basic, as
+        # Slack prefers, or arguments); their answer sees them as arguments either way.
+        client = basic_credentials(authorization) if method.startswith("oauth.") else None
+        answer_args = parsed.args
+        if client is not None:
+            answer_args = {**parsed.args, "client_id": client[0], "client_secret": client[1]}
         violations: list[Violation]
         self._wait_if_held(method)
         if parsed.error is not None:
             violations = [Violation(method, None, p, parsed.error) for p in parsed.problems]
         else:
             violations = check_call(
-                method, parsed.args, has_token=token is not None, json_body=parsed.json_body
+                method,
+                parsed.args,
+                has_token=token is not None or client is not None,
+                json_body=parsed.json_body,
             )
         if (
             token is not None
@@ -563,7 +577,7 @@ class FakeSlack:
                 payload = error_response(violations)
                 reply = _Reply.json(200, payload)
             else:
-                payload = self._answer(method, parsed.args, violations, token)
+                payload = self._answer(method, answer_args, violations, token)
                 reply = _Reply.json(200, payload)
             call = Call(
                 method=method,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from dataclasses import dataclass, field
 from email.parser import BytesParser
@@ -32,6 +34,22 @@ def bearer_token(authorization: str | None) -> str | None:
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
+
+
+def basic_credentials(authorization: str | None) -> tuple[str, str] | None:
+    """The (client id, client secret) of an `Authorization: Basic …` header, if any: how
+    `oauth.v2.access` is best called."""
+    if not authorization:
+        return None
+    scheme, _, encoded = authorization.strip().partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    client_id, colon, secret = decoded.partition(":")
+    return (client_id, secret) if colon and client_id else None
 
 
 def media_type(content_type: str | None) -> str:

@@ -8,12 +8,14 @@ from typing import Any
 from alembic import context
 from sqlalchemy.exc import SAWarning
 
+from storage import installations
 from storage.database import create_database_engine
 from storage.models import Base
 from storage.search_objects import is_search_object
 
 config = context.config
-target_metadata = Base.metadata
+# The models, and the tables slack_sdk's installation and state stores use (migration 0016).
+target_metadata = [Base.metadata, installations.metadata]
 # Expression indexes: SQLAlchemy cannot reflect them on SQLite, so `alembic check` cannot
 # compare them; tests/integration/test_nudge_pass_reads.py checks that they exist and are used.
 EXPRESSION_INDEXES = frozenset({"ix_contracts_open_notice_deadline"})
