@@ -8,7 +8,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Table, delete, func, select
 
 from bot.domain import OPERATOR_TEAM, AuditEvent
-from storage import models
+from storage import installations, models
 from storage.repositories.base import Scoped
 from storage.repositories.ledger import SqlAuditLog
 from storage.repositories.workspaces import SqlWorkspaceRepository
@@ -16,22 +16,28 @@ from storage.repositories.workspaces import SqlWorkspaceRepository
 # Every table that holds a workspace's rows, children before the rows they point at and the
 # workspace row last: each DELETE removes its own rows, none is left to a cascade, so the
 # counts are what each table lost (tests/integration/test_workspace_delete.py fails when a
-# table with a team_id is missing here, or comes after a table it points at).
-ERASED_TABLES: tuple[Table, ...] = tuple(
-    cast(Table, row.__table__)
-    for row in (
-        models.AccountTagRow,
-        models.InteractionRow,  # points at contacts too
-        models.FollowUpRow,
-        models.ContractRow,
-        models.ContactRow,
-        models.AccountRow,
-        models.NudgeRow,
-        models.AuditEventRow,
-        models.UserRow,
-        models.SlackEventRow,
-        models.WorkspaceRow,
-    )
+# table with a team_id is missing here, or comes after a table it points at). The
+# installation's tokens go too (multi-workspace mode): every row of the workspace means its
+# Slack tokens as well, and a workspace still installed must install Rapport again.
+ERASED_TABLES: tuple[Table, ...] = (
+    *(
+        cast(Table, row.__table__)
+        for row in (
+            models.AccountTagRow,
+            models.InteractionRow,  # points at contacts too
+            models.FollowUpRow,
+            models.ContractRow,
+            models.ContactRow,
+            models.AccountRow,
+            models.NudgeRow,
+            models.AuditEventRow,
+            models.UserRow,
+            models.SlackEventRow,
+        )
+    ),
+    installations.slack_installations,
+    installations.slack_bots,
+    cast(Table, models.WorkspaceRow.__table__),
 )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,14 +25,19 @@ from bot.services.workspace_deletion import (
     WorkspaceDeletion,
     delete_workspace,
 )
-from storage import models
+from storage import installations, models
 from storage.database import create_database_engine, create_session_factory
 from storage.repositories.erasure import ERASED_TABLES
 from storage.unit_of_work import team_ids, unit_of_work, workspace_erasure
 from tests.conftest import BACKENDS, Snapshot
 from tests.integration.conftest import NOW, when
 
-TEAM_TABLES = [t for t in models.Base.metadata.sorted_tables if "team_id" in t.c]
+TEAM_TABLES = [
+    t
+    for metadata in (models.Base.metadata, installations.metadata)
+    for t in metadata.sorted_tables
+    if "team_id" in t.c
+]
 OPERATOR = "cli:ops"
 
 
@@ -77,6 +82,22 @@ def _in_every_table(sessions: sessionmaker[Session], team_id: str) -> None:
             NOW,
         )
         uow.events.remember(f"{team_id}-Ev1", NOW)
+    _installed(sessions, team_id)
+
+
+def _installed(sessions: sessionmaker[Session], team_id: str) -> None:
+    """The workspace's Slack installation and bot token, as the OAuth flow stores them."""
+    naive = NOW.replace(tzinfo=None)
+    token = {"client_id": "111.222", "app_id": "A0001", "team_id": team_id}
+    with sessions.begin() as session:
+        session.execute(
+            insert(installations.slack_installations),
+            [token | {"user_id": f"U{team_id}", "bot_token": "xoxb-1", "installed_at": naive}],
+        )
+        session.execute(
+            insert(installations.slack_bots),
+            [token | {"bot_token": "xoxb-1", "installed_at": naive}],
+        )
 
 
 def _rows_of(sessions: sessionmaker[Session], team_id: str) -> dict[str, int]:
