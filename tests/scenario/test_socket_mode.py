@@ -24,7 +24,7 @@ from bot.background import DeferredBackground
 from bot.clock import FixedClock
 from bot.fakeslack import FakeSlack
 from bot.fakeslack import requests as r
-from bot.fakeslack.socketmode import FakeSocketMode
+from bot.fakeslack.socketmode import Connection, FakeSocketMode
 from bot.render import ids
 from bot.serving import leave_socket_mode, socket_mode_handler
 from bot.settings import Settings
@@ -258,10 +258,31 @@ def test_disconnect_refresh_requested_moves_to_a_new_connection(
     assert socket_mode.acks[-1].connection > old.number
 
 
+def _in_use(handler: SocketModeHandler, socket_mode: FakeSocketMode) -> Connection:
+    """The connection the client reads from, once it has settled: slack_sdk's client may
+    replace its first connection right after connecting (its monitor can see the new session
+    before its socket is set), and websocket-client sets the socket before its handshake is
+    done (a close then sends no close frame); so the fake's newest connection is the one in
+    use when the client's URL names its ticket and its socket has finished the handshake."""
+    settled = threading.Event()
+    for _ in range(1_000):  # up to 10 s
+        connection = socket_mode.current()
+        session = handler.client.current_session
+        socket = session.sock if session is not None else None
+        if (
+            socket is not None
+            and socket.connected
+            and connection.ticket in (handler.client.wss_uri or "")
+        ):
+            return connection
+        settled.wait(0.01)
+    raise TimeoutError("the Socket Mode client did not settle on one connection")
+
+
 def test_leaving_sends_a_close_frame(
     handler: SocketModeHandler, socket_mode: FakeSocketMode
 ) -> None:
-    connection = socket_mode.current()
+    connection = _in_use(handler, socket_mode)
     leave_socket_mode(handler)
     assert connection.closed.wait(10)
     assert connection.close_from_app is not None and connection.close_from_app[0] == 1000
