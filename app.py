@@ -143,9 +143,9 @@ def _run(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     missing = settings.missing_for_run()
     if missing:
         raise SettingsError(
-            " and ".join(missing)
+            " and ".join([", ".join(missing[:-1]), missing[-1]] if missing[:-1] else missing)
             + (" is" if len(missing) == 1 else " are")
-            + " not set; `run` needs them (README: Connecting a Slack workspace)."
+            + " not set; `run` needs them (README: Connecting Slack)."
         )
     if settings.slack_app_token:
         serving.run_socket_mode(settings)

@@ -98,8 +98,16 @@ class Settings:
         """The settings `run` needs and does not have: Socket Mode needs the bot and app
         tokens; HTTP mode the bot token (or, installed by OAuth, the client id and secret)
         and the signing secret."""
-        if self.installs_by_oauth:
-            return [] if self.slack_signing_secret else ["SLACK_SIGNING_SECRET"]
+        if self.installs_by_oauth or (
+            (self.slack_client_id or self.slack_client_secret)
+            and not (self.slack_bot_token or self.slack_app_token)
+        ):  # many workspaces, or half set up for them: say what the OAuth mode lacks
+            needed = {
+                "SLACK_CLIENT_ID": self.slack_client_id,
+                "SLACK_CLIENT_SECRET": self.slack_client_secret,
+                "SLACK_SIGNING_SECRET": self.slack_signing_secret,
+            }
+            return [name for name, value in needed.items() if not value]
         needed = {"SLACK_BOT_TOKEN": self.slack_bot_token}
         if self.slack_app_token:
             needed["SLACK_APP_TOKEN"] = self.slack_app_token

@@ -56,6 +56,11 @@ def test_least_privilege_scopes() -> None:
         ({}, "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not set"),
         ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET is not set"),
         ({"SLACK_APP_TOKEN": "xapp-1"}, "SLACK_BOT_TOKEN is not set"),
+        (
+            {"SLACK_CLIENT_ID": "1111.2222"},
+            "SLACK_CLIENT_SECRET and SLACK_SIGNING_SECRET are not set",
+        ),
+        ({"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s"}, "SLACK_SIGNING_SECRET is not set"),
     ],
 )
 def test_run_without_tokens_is_one_line_and_exit_code_2(

@@ -24,3 +24,9 @@ def test_a_bot_token_or_socket_mode_keeps_the_single_workspace() -> None:
     assert not socket.installs_by_oauth
     assert socket.missing_for_run() == ["SLACK_BOT_TOKEN"]
     assert not Settings.from_env({"SLACK_CLIENT_ID": "1111.2222"}).installs_by_oauth
+
+
+def test_a_half_set_up_oauth_mode_is_told_what_it_lacks() -> None:
+    half = Settings.from_env({"SLACK_CLIENT_ID": "1111.2222"})
+    assert half.missing_for_run() == ["SLACK_CLIENT_SECRET", "SLACK_SIGNING_SECRET"]
+    assert Settings.from_env({}).missing_for_run() == ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
