@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tqdm import tqdm
 
 from bot import logs, serving
-from bot.app_factory import create_nudge_pass, open_database
+from bot.app_factory import create_nudge_pass, nudge_installed_workspaces, open_database
 from bot.clock import SystemClock
 from bot.console.shell import run_console
 from bot.domain import OPERATOR_TEAM, Actor
@@ -188,14 +188,22 @@ def _nudge(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> in
         for team_id in teams:
             print_preview(preview.preview(team_id, now), out)
         return 0
-    report = create_nudge_pass(settings, session_factory=sessions).run(teams, now)
+    if settings.installs_by_oauth:  # each installed workspace with its own bot token
+        passes = nudge_installed_workspaces(settings, sessions, only=teams)(now)
+        reports = list(passes.values())
+    else:
+        reports = [create_nudge_pass(settings, session_factory=sessions).run(teams, now)]
+
+    def total(field: str) -> int:
+        return sum(getattr(report, field) for report in reports)
+
     print(
-        f"Planned {report.planned}, sent {report.messages} messages with {report.delivered} "
-        f"items, skipped {report.skipped}, failed {report.failed}, auto-renewed "
-        f"{report.auto_renewed}, leases returned {report.reaped}.",
+        f"Planned {total('planned')}, sent {total('messages')} messages with "
+        f"{total('delivered')} items, skipped {total('skipped')}, failed {total('failed')}, "
+        f"auto-renewed {total('auto_renewed')}, leases returned {total('reaped')}.",
         file=out,
     )
-    return 1 if report.failed else 0
+    return 1 if total("failed") else 0
 
 
 def _manifest(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
 from datetime import datetime
 
@@ -134,11 +134,12 @@ def nudge_installed_workspaces(
     wall: Clock | None = None,
     sleep: Callable[[float], None] = time.sleep,
     worker: str | None = None,
+    only: Collection[str] | None = None,
 ) -> Callable[[datetime], dict[str, PassReport]]:
-    """Installed by OAuth: a pass over each installed workspace the database holds, with
-    that workspace's own bot token, looked up in the installation store before its pass
-    (never inside a unit of work). A workspace without an installation (uninstalled, its
-    token revoked) is skipped: its nudges wait, its data stays."""
+    """Installed by OAuth: a pass over each installed workspace the database holds (those in
+    ``only``, when given), with that workspace's own bot token, looked up in the installation
+    store before its pass (never inside a unit of work). A workspace without an installation
+    (uninstalled, its token revoked) is skipped: its nudges wait, its data stays."""
     installed = installations or installations_for(settings, sessions)
     pacer = _process_pacer(settings)
 
@@ -146,7 +147,7 @@ def nudge_installed_workspaces(
         known = set(team_ids(sessions))
         reports = {}
         for bot in installed.bots():
-            if bot.team_id not in known:
+            if bot.team_id not in known or (only is not None and bot.team_id not in only):
                 continue  # installed, never used: nothing to nudge about yet
             nudges = create_nudge_pass(
                 settings,

@@ -8,6 +8,7 @@ in their own transactions, as in production.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
+from app import main as app_main
 from bot.app_factory import create_app, nudge_installed_workspaces
 from bot.background import DeferredBackground
 from bot.clock import FixedClock
@@ -290,3 +292,33 @@ def test_the_scheduler_nudges_each_installed_workspace_with_its_own_token(world:
     assert world.db.read("T2", lambda w: w.accounts.names()) == ["Beta Ltd"]
     assert nudge_pass(9) == {"T1": 1}
     assert {call.token for call in world.fake.calls} == {t1}
+
+
+def test_the_nudge_command_nudges_an_installed_workspace_with_its_own_token(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world.install("T1")
+    world.install("T2", user_id="UCAROL")
+    for team, user, account in (("T1", "UALICE", "Acme Corp"), ("T2", "UCAROL", "Beta Ltd")):
+        world.command(f"add {account}", team=team, user=user)
+        world.command(f"follow up {account} tomorrow: call", team=team, user=user)
+    environment = {
+        "DATABASE_URL": world.engine.url.render_as_string(hide_password=False),
+        "SLACK_CLIENT_ID": CLIENT_ID,
+        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": world.fake.api_url,
+        "RAPPORT_SLACK_PACING": "off",
+    }
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    world.fake.clear_calls()
+    out = io.StringIO()
+    later = (NOW + timedelta(days=2, minutes=5)).isoformat()
+    assert app_main(["nudge", "--team", "T2", "--now", later], out=out) == 0
+    assert "sent 1 messages" in out.getvalue()
+    posted = world.fake.calls_to("chat.postMessage")
+    assert [(call.args["channel"], call.token) for call in posted] == [
+        ("UCAROL", world.oauth.token_of("T2"))
+    ]
