@@ -26,9 +26,9 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from types import MappingProxyType
 
-# The method facts ship with the fake Slack (bot/fakeslack/methods.json, from Slack's docs);
-# the pacer reads only the documented tier of each method from them.
-from bot.fakeslack.specs import RateTier, method_tier
+# The method facts (bot/slackapi/methods.json, from Slack's docs): the pacer reads only the
+# documented tier of each method.
+from bot.slackapi import RateTier, method_tier
 
 POST_MESSAGE = "chat.postMessage"
 _FORGET_ABOVE = 10_000  # budgets remembered before those already free are dropped

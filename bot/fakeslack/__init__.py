@@ -6,13 +6,13 @@
         assert fake.violations == []
 
 Standard library only (no slack_sdk, no slack_bolt, no pytest). The method facts it
-validates against ship as `methods.json` (see `specs` for where they came from).
+validates against ship as `bot/slackapi/methods.json` (see `bot.slackapi` for where they came from).
 """
 
 from bot.fakeslack.records import Call, StoredMessage, StoredView
 from bot.fakeslack.server import FakeSlack
-from bot.fakeslack.specs import MethodSpec, RateTier, method_spec, method_tier
 from bot.fakeslack.workspace import FakeChannel, FakeUser, Workspace
+from bot.slackapi import MethodSpec, RateTier, method_spec, method_tier
 
 __all__ = [
     "Call",

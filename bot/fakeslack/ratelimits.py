@@ -1,7 +1,7 @@
 """Slack's Web API rate limits, as the fake enforces them when asked (off by default).
 
 Per workspace (a bot token stands for one) and per method, by the method's documented tier
-(`specs.method_tier`): Tier 1 1/min, Tier 2 20/min, Tier 3 50/min, Tier 4 100/min. And
+(`bot.slackapi.method_tier`): Tier 1 1/min, Tier 2 20/min, Tier 3 50/min, Tier 4 100/min. And
 `chat.postMessage` (Special tier): one message a second per channel, plus a workspace budget.
 Each budget is a token bucket on the fake's timer: `burst` calls at once, refilled at the
 budget's rate. A call over a budget is answered as Slack does — HTTP 429, `Retry-After:
@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from bot.fakeslack.specs import RateTier, method_tier
+from bot.slackapi import RateTier, method_tier
 
 POST_MESSAGE = "chat.postMessage"
 # A bucket refilled to within this of a whole call counts as full: turns spaced exactly by

@@ -23,8 +23,6 @@ from urllib.parse import urlsplit
 
 from bot.fakeslack.ratelimits import RateLimiter, RateLimits
 from bot.fakeslack.records import Call, StoredMessage, StoredView
-from bot.fakeslack.specs import RateTier
-from bot.fakeslack.specs import method_tier as _method_tier
 from bot.fakeslack.validation import (
     Violation,
     check_call,
@@ -40,6 +38,8 @@ from bot.fakeslack.wire import (
     parse_request,
 )
 from bot.fakeslack.workspace import FakeChannel, FakeUser, Workspace
+from bot.slackapi import RateTier
+from bot.slackapi import method_tier as _method_tier
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from bot.fakeslack.blockkit import (
     check_view,
     view_size,
 )
-from bot.fakeslack.specs import ONE_OF_REQUIRED, MethodSpec, method_spec
+from bot.slackapi import ONE_OF_REQUIRED, MethodSpec, method_spec
 
 # Arguments that form posts carry as JSON text (slack_sdk sends them as JSON values in JSON
 # bodies); the error Slack gives when the text is not JSON.

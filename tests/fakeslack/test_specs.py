@@ -7,7 +7,7 @@ from importlib import resources
 import pytest
 
 from bot.fakeslack import FakeSlack, RateTier, method_spec, method_tier
-from bot.fakeslack.specs import method_specs
+from bot.slackapi import method_specs
 
 
 def test_all_current_methods_ship_with_the_package() -> None:
@@ -18,7 +18,7 @@ def test_all_current_methods_ship_with_the_package() -> None:
 
 
 def test_the_licence_note_ships_beside_the_data() -> None:
-    note = resources.files("bot.fakeslack").joinpath("LICENSE.methods.md").read_text("utf-8")
+    note = resources.files("bot.slackapi").joinpath("LICENSE.methods.md").read_text("utf-8")
 
     assert "MIT License" in note and "slack-ruby/slack-api-ref" in note
 

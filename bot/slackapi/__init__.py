@@ -1,4 +1,5 @@
-"""What the fake knows about each Web API method, loaded from the shipped `methods.json`.
+"""What Rapport knows about each Web API method, loaded from the shipped `methods.json`:
+the fake Slack validates calls against it, and the pacer reads each method's rate tier.
 
 The data was copied from two sources (see `LICENSE.methods.md` beside this file):
 
@@ -21,7 +22,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-_PACKAGE = __name__.rpartition(".")[0]
+_PACKAGE = __name__
 
 # Slack-sdk and Bolt add these to calls; Slack accepts them on every method.
 ALWAYS_ALLOWED_ARGS = frozenset({"token", "team_id"})
