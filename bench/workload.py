@@ -44,6 +44,10 @@ def workloads(sample_names: Sequence[str], run: str) -> list[Workload]:
         Workload("renewals", lambda n: "renewals", False, "renewals"),
         Workload("stale all", lambda n: "stale all", False, "stale"),
         Workload("accounts", lambda n: "accounts all", False, "accounts"),
+        # Issue 12: every account of the list is scored to order them; one owner's book, and
+        # the whole workspace's (which grows with it: reported, not held to the L/S target).
+        Workload("accounts by health", lambda n: "accounts by health", False, "accounts"),
+        Workload("accounts all by health", lambda n: "accounts all by health", False, "accounts"),
         Workload(
             "log",
             lambda n: (

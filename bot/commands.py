@@ -198,8 +198,8 @@ class Mine:
 
 @dataclass(frozen=True, slots=True)
 class ListAccounts:
-    """`accounts [@user|mine|all] [<kind>] [tier <t>] [tag <t>] [at risk]`: filters that combine;
-    none at all means the caller's own accounts."""
+    """`accounts [@user|mine|all] [<kind>] [tier <t>] [tag <t>] [at risk] [by health]`: filters
+    that combine; none at all means the caller's own accounts."""
 
     scope: Scope = Scope.MINE
     user_id: str | None = None
@@ -207,6 +207,7 @@ class ListAccounts:
     tier: str | None = None
     tag: str | None = None
     at_risk: bool = False
+    by_health: bool = False  # worst first (`accounts by health`); `at risk` lists by health too
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +303,21 @@ class SetRenewalLadder:
 
 
 @dataclass(frozen=True, slots=True)
+class SetHealthScore:
+    enabled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SetCadenceRule:
+    """`settings workspace cadence <kind> <N> days [max <M> days]`; ``ideal_days`` None: back
+    to the built-in default (`… cadence supplier default`)."""
+
+    kind: AccountKind
+    ideal_days: int | None
+    max_days: int | None = None  # at least ideal_days, checked by the parser
+
+
+@dataclass(frozen=True, slots=True)
 class ParseError:
     """Text the parser could not read: what was not understood, the usage line, an example."""
 
@@ -352,6 +368,8 @@ Command = (
     | SetWorkspaceCurrency
     | SetEscalationChannel
     | SetRenewalLadder
+    | SetHealthScore
+    | SetCadenceRule
 )
 
 _QUESTIONS = (

@@ -206,6 +206,17 @@ class AccountFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class CadenceRule:
+    """How often a kind of account should be touched in one workspace: ideally every
+    ``ideal_days``, at the latest every ``max_days`` (None: twice the ideal). Accounts of the
+    kind follow it unless their own cadence was set."""
+
+    kind: AccountKind
+    ideal_days: int
+    max_days: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Workspace:
     team_id: str
     name: str | None = None
@@ -213,8 +224,17 @@ class Workspace:
     currency: str = "USD"  # ISO 4217: what an amount written without a currency is in
     escalation_channel: str | None = None
     renewal_ladder: tuple[int, ...] = (90, 60, 30, 14, 7, 1)
+    health_enabled: bool = True
+    cadence_rules: tuple[CadenceRule, ...] = ()  # at most one per kind, in kind order
     # The stored row's version this copy was read at (0: never stored); not part of equality.
     version: int = field(default=0, compare=False)
+
+    def cadence_rule(self, kind: AccountKind) -> CadenceRule:
+        """The kind's rule here, else its built-in default cadence with no maximum set."""
+        for rule in self.cadence_rules:
+            if rule.kind is kind:
+                return rule
+        return CadenceRule(kind, kind.default_cadence_days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +287,9 @@ class Account:
     created_at: datetime
     updated_at: datetime
     stale_snoozed_until: datetime | None = None  # "Snooze one cadence period" on a stale nudge
+    # Its cadence was set for it (`every …`, an import's column); else it follows its kind's
+    # rule in the workspace (`settings workspace cadence …`) or the built-in default.
+    cadence_own: bool = False
     # The stored row's version this copy was read at (0: never stored); not part of equality.
     version: int = field(default=0, compare=False)
 

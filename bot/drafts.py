@@ -30,6 +30,7 @@ class NewAccount:
     status: AccountStatus = AccountStatus.ACTIVE
     tags: tuple[str, ...] = ()
     last_touch_at: datetime | None = None
+    cadence_own: bool = False  # set for it, not its kind's rule
 
     @property
     def next_touch_due(self) -> datetime:

@@ -88,8 +88,8 @@ def run_more(uow: UnitOfWork, actor: Actor, now: datetime, value: str) -> Execut
     # Each list knows its cursor's shape; a cursor of another shape (forged, or from a
     # list whose order has changed since) goes on with nothing.
     match parsed:
-        case c.ListAccounts() if _shaped(more.cursor, str):
-            return Executed(parsed, _accounts(uow, actor, parsed, after=more.cursor))
+        case c.ListAccounts() if _shaped(more.cursor, *_account_cursor(parsed)):
+            return Executed(parsed, _accounts(uow, actor, now, parsed, after=more.cursor))
         case c.Renewals() | c.Notices() if _shaped(more.cursor, date, int):
             return Executed(parsed, _contracts(uow, actor, now, parsed, after=more.cursor))
     raise _NO_MORE
@@ -246,7 +246,12 @@ def _owner_filter(actor: Actor, scope: c.Scope, user_id: str | None) -> str | No
 
 
 def _accounts(
-    uow: UnitOfWork, actor: Actor, command: c.ListAccounts, *, after: Cursor | None = None
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    command: c.ListAccounts,
+    *,
+    after: Cursor | None = None,
 ) -> queries.AccountList:
     wanted = AccountFilter(
         owner_id=_owner_filter(actor, command.scope, command.user_id),
@@ -255,7 +260,15 @@ def _accounts(
         tag=command.tag,
         at_risk=command.at_risk,
     )
+    if command.by_health:
+        today = now.astimezone(ZoneInfo(actor.timezone)).date()
+        return queries.account_health_list(uow, wanted, now, today, after=after)
     return queries.account_list(uow, wanted, after=after)
+
+
+def _account_cursor(command: c.ListAccounts) -> tuple[type, ...]:
+    """The shape of a list's cursor: (score, name key) by health, else (name key,)."""
+    return (int, str) if command.by_health else (str,)
 
 
 def _contracts(
@@ -276,13 +289,14 @@ def _contracts(
 def _read(uow: UnitOfWork, actor: Actor, now: datetime, command: c.Command) -> object:
     match command:
         case c.ListAccounts():
-            return _accounts(uow, actor, command)
+            return _accounts(uow, actor, now, command)
         case c.FindAccounts():
             return queries.find_accounts(
                 uow, command.query, include_archived=command.include_archived
             )
         case c.ShowAccount():
-            return queries.account_card(uow, command.account)
+            today = now.astimezone(ZoneInfo(actor.timezone)).date()
+            return queries.account_card(uow, command.account, now, today)
         case c.History():
             return queries.history(uow, command.account, command.limit)
         case c.WhoOwns():
@@ -325,4 +339,15 @@ def _settings(uow: UnitOfWork, actor: Actor, now: datetime, command: c.Command) 
             return settings.update_workspace(uow, actor, now, escalation_channel=command.channel_id)
         case c.SetRenewalLadder():
             return settings.update_workspace(uow, actor, now, renewal_ladder=command.days)
+        case c.SetHealthScore():
+            return settings.update_workspace(uow, actor, now, health_enabled=command.enabled)
+        case c.SetCadenceRule():
+            return settings.set_cadence_rule(
+                uow,
+                actor,
+                now,
+                kind=command.kind,
+                ideal_days=command.ideal_days,
+                max_days=command.max_days,
+            )
     raise TypeError(f"no use case for {command!r}")

@@ -30,6 +30,7 @@ from bot.domain import (
     Workspace,
 )
 from bot.drafts import NewAccount, NewContact, NewContract, NewFollowUp, NewInteraction
+from bot.health import AccountActivity
 from bot.nudges.model import ItemKind, LedgerEntry, NudgeStatus, Occasion
 from bot.paging import Cursor, Page
 
@@ -77,6 +78,7 @@ class AccountRepository(Protocol):
         status: AccountStatus = AccountStatus.ACTIVE,
         tags: Sequence[str] = (),
         last_touch_at: datetime | None = None,
+        cadence_own: bool = False,
     ) -> Account:
         """A new account created at ``now``; next touch due one cadence after the last touch."""
         ...
@@ -119,6 +121,10 @@ class AccountRepository(Protocol):
 
     def search(self, text: str, *, include_archived: bool, limit: int) -> list[Account]:
         """Accounts whose name or a tag contains ``text``, or that have a contact so named."""
+        ...
+
+    def listed(self, wanted: AccountFilter) -> list[Account]:
+        """Every account ``wanted`` (archived ones never), by name."""
         ...
 
     def owned_by(self, owner_id: str) -> list[Account]:
@@ -326,6 +332,11 @@ class ContractRepository(Protocol):
         """Open contracts of live accounts renewing on or before ``last_day``, soonest first."""
         ...
 
+    def open_of_listed(self, wanted: AccountFilter) -> dict[int, Contract]:
+        """The open contract of each account ``wanted`` (as ``AccountRepository.listed``
+        reads them) that has one."""
+        ...
+
     def open_due_ids(self, renewals_by: date, notices_by: date) -> list[tuple[int, str | None]]:
         """(id, account owner) of open contracts of live accounts renewing on or before
         ``renewals_by`` or with a notice deadline on or before ``notices_by``, by id."""
@@ -364,6 +375,20 @@ class ContractRepository(Protocol):
         ...
 
     def all(self) -> list[Contract]: ...
+
+
+class ActivityRepository(Protocol):
+    def activity(self, account_ids: Iterable[int], now: datetime) -> dict[int, AccountActivity]:
+        """Per account with any: its open follow-ups past due at ``now`` (how many, the
+        earliest effective due) and its touches in the last ``TREND_WINDOW_DAYS`` days and the
+        as many days before; an account with none is left out."""
+        ...
+
+    def activity_of_listed(
+        self, wanted: AccountFilter, now: datetime
+    ) -> dict[int, AccountActivity]:
+        """``activity`` of every account ``wanted`` (as ``AccountRepository.listed`` reads them)."""
+        ...
 
 
 class SlackEventLog(Protocol):
@@ -575,6 +600,7 @@ class UnitOfWork(Protocol):
     interactions: InteractionRepository
     follow_ups: FollowUpRepository
     contracts: ContractRepository
+    activity: ActivityRepository
     audit: AuditLog
     events: SlackEventLog
     nudges: NudgeLedger

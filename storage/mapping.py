@@ -10,6 +10,7 @@ from bot.domain import (
     AccountKind,
     AccountStatus,
     AuditEvent,
+    CadenceRule,
     Contact,
     Contract,
     ContractDirection,
@@ -35,8 +36,26 @@ def workspace(row: models.WorkspaceRow) -> Workspace:
         currency=row.currency,
         escalation_channel=row.escalation_channel,
         renewal_ladder=tuple(int(d) for d in row.renewal_ladder.split(",") if d),
+        health_enabled=row.health_enabled,
+        cadence_rules=cadence_rules(row.cadence_rules),
         version=row.version,
     )
+
+
+def cadence_rules(stored: str) -> tuple[CadenceRule, ...]:
+    """``supplier:60:120,customer:21:`` as rules; the inverse of ``stored_cadence_rules``."""
+    rules = []
+    for item in stored.split(","):
+        if item:
+            kind, ideal, maximum = item.split(":")
+            rules.append(
+                CadenceRule(AccountKind(kind), int(ideal), int(maximum) if maximum else None)
+            )
+    return tuple(rules)
+
+
+def stored_cadence_rules(rules: tuple[CadenceRule, ...]) -> str:
+    return ",".join(f"{rule.kind.value}:{rule.ideal_days}:{rule.max_days or ''}" for rule in rules)
 
 
 def preferences(row: models.UserRow) -> UserPreferences:
@@ -70,6 +89,7 @@ def account(row: models.AccountRow, tags: tuple[str, ...]) -> Account:
         created_at=row.created_at,
         updated_at=row.updated_at,
         stale_snoozed_until=row.stale_snoozed_until,
+        cadence_own=row.cadence_own,
         version=row.version,
     )
 

@@ -22,7 +22,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
+    true,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
@@ -77,6 +79,9 @@ class WorkspaceRow(Versioned, Base):
     currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
     escalation_channel: Mapped[str | None] = mapped_column(String(32))
     renewal_ladder: Mapped[str] = mapped_column(String(100), default="90,60,30,14,7,1")
+    health_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Per-kind cadence bands, `kind:ideal:max` joined by commas (max empty: none set): 0017.
+    cadence_rules: Mapped[str] = mapped_column(String(300), default="", server_default="")
     # The last follow-up number handed out; bumped with UPDATE … RETURNING so numbers never repeat.
     last_follow_up_number: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]
@@ -138,6 +143,8 @@ class AccountRow(Versioned, Base):
     tier: Mapped[str | None] = mapped_column(String(50))
     status: Mapped[str] = mapped_column(String(16))
     cadence_days: Mapped[int] = mapped_column(Integer)
+    # Set for this account (else it follows its kind's rule): 0017.
+    cadence_own: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     last_touch_at: Mapped[datetime | None]
     next_touch_due: Mapped[datetime]
     stale_snoozed_until: Mapped[datetime | None]

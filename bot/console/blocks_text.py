@@ -19,6 +19,9 @@ INDENT = "  "
 # The shortcodes the bot writes, as a terminal can show them; others stay as typed.
 EMOJI = {
     "boom": "💥",
+    "large_green_circle": "🟢",
+    "large_yellow_circle": "🟡",
+    "red_circle": "🔴",
     "relaxed": "☺️",
     "sparkles": "✨",
     "tada": "🎉",

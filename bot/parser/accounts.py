@@ -229,7 +229,7 @@ def _set_field(account: str, field: str, value: str) -> SetAccountField | SetSta
             raise Unreadable(reading.unknown_kind(value.strip(), list(_ACCOUNT_KINDS)))
         return SetAccountField(account, kind=kind)
     if field == "every":
-        return SetAccountField(account, cadence_days=_cadence(words, value))
+        return SetAccountField(account, cadence_days=cadence_days(words, value))
     word = " ".join(re.split(r"[\s_-]+", value.strip().casefold()))
     if word == "archived":
         raise Unreadable(f"To archive an account, say `archive {account}`.", usage="archive")
@@ -238,7 +238,7 @@ def _set_field(account: str, field: str, value: str) -> SetAccountField | SetSta
     return SetStatus(account, _STATUS_WORDS[word])
 
 
-def _cadence(words: Sequence[str], typed: str) -> int:
+def cadence_days(words: Sequence[str], typed: str) -> int:
     """`2 weeks`, `week`, `other week`, `30 days` as a number of days."""
     folded = [w.casefold() for w in words]
     count: int | None

@@ -45,12 +45,14 @@ _KINDS = {kind.value: kind for kind in AccountKind} | {
 }
 _SCOPE_WORDS = {"me": Scope.MINE, "mine": Scope.MINE, "my": Scope.MINE, "all": Scope.ALL}
 _SCOPE_WORDS |= {"everyone": Scope.ALL, "team": Scope.ALL}
-_ACCOUNTS_FILTERS = "a kind (customer, supplier, …), `tier <t>`, `tag <t>` or `at risk`"
+_ACCOUNTS_FILTERS = (
+    "a kind (customer, supplier, …), `tier <t>`, `tag <t>`, `at risk` or `by health`"
+)
 
 
 def parse_accounts(rest: str, context: ParseContext) -> ListAccounts:
-    """Filters in any order, each at most once: whose, a kind, a tier, a tag, at risk. A tag
-    with spaces goes in quotes: `accounts tag "key account"`."""
+    """Filters in any order, each at most once: whose, a kind, a tier, a tag, at risk, and the
+    order `by health`. A tag with spaces goes in quotes: `accounts tag "key account"`."""
     found = tags.pieces(rest)
     words = [piece.text for piece in found]
     command = ListAccounts()
@@ -100,6 +102,13 @@ def parse_accounts(rest: str, context: ParseContext) -> ListAccounts:
             once("at risk", word)
             i += 1  # "risk"
             command = replace(command, at_risk=True)
+        elif folded == "by" and i < len(words) and words[i].casefold() == "health":
+            once("an order", word)
+            i += 1  # "health"
+            command = replace(command, by_health=True)
+        elif folded == "by-health":
+            once("an order", word)
+            command = replace(command, by_health=True)
         elif i - 1 == tag_end:
             # `accounts tag key account`: the tag's second word, as likely as not.
             raise Unreadable(
@@ -129,6 +138,8 @@ def accounts_line(command: ListAccounts) -> str:
         words += ["tag", _as_sent(tags.as_written(command.tag))]
     if command.at_risk:
         words += ["at", "risk"]
+    if command.by_health:
+        words += ["by", "health"]
     if command.scope is Scope.ALL:
         words.append("all")
     elif command.scope is Scope.USER and command.user_id:

@@ -11,9 +11,11 @@ from zoneinfo import available_timezones
 
 from bot.commands import (
     Command,
+    SetCadenceRule,
     SetDayFirst,
     SetDigestTime,
     SetEscalationChannel,
+    SetHealthScore,
     SetHours,
     SetNudgeMode,
     SetRenewalLadder,
@@ -22,8 +24,9 @@ from bot.commands import (
     SetWorkspaceCurrency,
     ShowSettings,
 )
-from bot.domain import NudgeMode
+from bot.domain import AccountKind, NudgeMode
 from bot.parser import reading
+from bot.parser.accounts import cadence_days
 from bot.parser.reading import ParseContext, Unreadable
 
 _CLOCK = re.compile(
@@ -153,6 +156,48 @@ def _set_ladder(value: str) -> SetRenewalLadder:
     return SetRenewalLadder(tuple(sorted(days, reverse=True)))
 
 
+def _set_health(value: str) -> SetHealthScore:
+    enabled = _SWITCH.get(value.strip().casefold())
+    if enabled is None:
+        raise Unreadable(f"The health score can be on or off, not {reading.quote(value)}.")
+    return SetHealthScore(enabled)
+
+
+_CADENCE_USAGE = "like `settings workspace cadence supplier 60 days max 120 days`"
+_KIND_WORDS = {kind.value: kind for kind in AccountKind} | {
+    f"{kind.value}s": kind for kind in AccountKind
+}
+
+
+def _set_cadence(value: str) -> SetCadenceRule:
+    """`<kind> <N> days|weeks|months [max <M> days|weeks|months]`, or `<kind> default`."""
+    words = value.split()
+    kind = _KIND_WORDS.get(words[0].casefold()) if words else None
+    if kind is None:
+        kinds = ", ".join(k.value for k in AccountKind)
+        typed = reading.quote(words[0]) if words else "nothing"
+        raise Unreadable(f"A cadence is set for a kind ({kinds}), not {typed}: {_CADENCE_USAGE}.")
+    rest = words[1:]
+    if [w.casefold() for w in rest] in (["default"], ["off"], ["none"]):
+        return SetCadenceRule(kind, None)
+    folded = [w.casefold() for w in rest]
+    cut = folded.index("max") if "max" in folded else len(rest)
+    ideal_words, max_words = rest[:cut], rest[cut + 1 :]
+    if not ideal_words:
+        raise Unreadable(f"How often should a {kind.value} be touched? Say it {_CADENCE_USAGE}.")
+    ideal = cadence_days(ideal_words, " ".join(ideal_words))
+    if cut == len(rest):
+        return SetCadenceRule(kind, ideal)
+    if not max_words:
+        raise Unreadable(f"At most how long between touches? Say it {_CADENCE_USAGE}.")
+    most = cadence_days(max_words, " ".join(max_words))
+    if most < ideal:
+        raise Unreadable(
+            f"The maximum ({most} days) can't be shorter than the cadence itself ({ideal} days)."
+        )
+    return SetCadenceRule(kind, ideal, most)
+
+
 _SettingParser = Callable[[str], Command]
 _USER_SETTINGS: Mapping[str, tuple[str, _SettingParser]] = {
     "timezone": ("settings timezone", _set_timezone),
@@ -170,6 +215,8 @@ _WORKSPACE_SETTINGS: Mapping[str, tuple[str, _SettingParser]] = {
     "currency": ("settings workspace currency", _set_currency),
     "escalation": ("settings workspace escalation", _set_escalation),
     "ladder": ("settings workspace ladder", _set_ladder),
+    "health": ("settings workspace health", _set_health),
+    "cadence": ("settings workspace cadence", _set_cadence),
 }
 
 

@@ -52,7 +52,7 @@ USAGE: Mapping[str, tuple[str, str]] = MappingProxyType(
         ),
         "mine": ("mine", "mine"),
         "accounts": (
-            "accounts [@user|mine|all] [<kind>] [tier <t>] [tag <t>] [at risk]",
+            "accounts [@user|mine|all] [<kind>] [tier <t>] [tag <t>] [at risk] [by health]",
             "accounts all supplier tier gold",
         ),
         "overdue": ("overdue [@user|all]", "overdue all"),
@@ -93,6 +93,15 @@ USAGE: Mapping[str, tuple[str, str]] = MappingProxyType(
         "settings workspace ladder": (
             "settings workspace ladder <days>,<days>,…",
             "settings workspace ladder 90,60,30,14,7,1",
+        ),
+        "settings workspace health": (
+            "settings workspace health on|off",
+            "settings workspace health off",
+        ),
+        "settings workspace cadence": (
+            "settings workspace cadence <kind> <N> days|weeks|months [max <M> days|weeks|months]"
+            " · settings workspace cadence <kind> default",
+            "settings workspace cadence supplier 60 days max 120 days",
         ),
     }
 )

@@ -15,6 +15,7 @@ from bot.render.blocks import (
     section,
     unique_block_ids,
 )
+from bot.render.health import health_text
 from bot.render.items import (
     contact_line,
     days_past_cadence,
@@ -80,9 +81,11 @@ def _contract(card: AccountCard, viewer: Viewer) -> list[Block]:
 def account_card(card: AccountCard, viewer: Viewer) -> Reply:
     account = card.account
     title = safe(one_line(account.name))
+    health = [section(f"*Health*\n{health_text(card.health)}")] if card.health else []
     lead: list[Block] = [
         header(title),
         fields_section(_facts(account)),
+        *health,
         *_contract(card, viewer),
         section(_touches(card, viewer)),
     ]

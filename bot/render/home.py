@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.paging import Page
 from bot.render.blocks import VIEW_BLOCKS, Block, context, header
-from bot.render.items import follow_up_item, renewal_item, stale_item
+from bot.render.items import follow_up_item, health_item, renewal_item, stale_item
 from bot.render.layout import Item, Part, fit
 from bot.render.reply import Viewer
 from bot.render.text import date_token
@@ -26,12 +26,24 @@ def _parts(data: HomeData, viewer: Viewer) -> list[Part]:
             for i in page.items
         ]
 
+    look_at = [
+        Part(
+            "Accounts to look at",
+            [health_item(s.account, s.health) for s in data.to_look_at.items],
+            "",
+            as_header=True,
+            more=data.to_look_at.more,
+            narrow="All of them, worst first: `/crm accounts by health`.",
+        )
+    ]
     return [
+        *(look_at if data.to_look_at.items else []),
         Part(
             "Overdue follow-ups",
             follow_ups(data.overdue),
             "Nothing overdue. Nice work! :tada:",
             as_header=True,
+            divider_before=bool(data.to_look_at.items),
             more=data.overdue.more,
             narrow="All of them: `/crm overdue`.",
         ),

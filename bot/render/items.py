@@ -18,8 +18,10 @@ from bot.domain import (
     InteractionKind,
     NextAction,
 )
+from bot.health import Health
 from bot.render import ids
 from bot.render.blocks import Block, actions, button, confirm, section
+from bot.render.health import health_label
 from bot.render.layout import Item
 from bot.render.reply import Viewer
 from bot.render.text import (
@@ -292,6 +294,13 @@ def stale_item(
     block_id = f"{ids.STALE_BLOCK_PREFIX}{account.id}"
     buttons = stale_buttons(account.id, snooze_days=snooze_days)
     return Item(line, (section(line), actions(block_id, buttons)))
+
+
+def health_item(account: Account, health: Health) -> Item:
+    """ "*Acme Corp* · 🔴 27 · at risk" and the reason, with a Log a touch button."""
+    line = f"{account_name(account)} · {health_label(health)}\n{safe(one_line(health.reason), 500)}"
+    block_id = f"{ids.ACCOUNT_BLOCK_PREFIX}{account.id}"
+    return Item(line, (section(line), actions(block_id, [log_touch_button(account.id)])))
 
 
 def tags_text(tags: tuple[str, ...]) -> str:

@@ -8,10 +8,12 @@ from dataclasses import replace
 
 from bot import commands as c
 from bot.domain import Account, RenewalPeriod, name_key
+from bot.health import Health
 from bot.paging import More, Page
 from bot.parser.lists import accounts_line, renewals_line
 from bot.render import ids
 from bot.render.blocks import MESSAGE_BLOCKS, SECTION_TEXT, Block, actions, button, context, section
+from bot.render.health import health_label
 from bot.render.items import (
     account_line,
     account_name,
@@ -163,6 +165,8 @@ def _accounts_title(command: c.ListAccounts, viewer: Viewer) -> str:
         pieces.append(f"tagged `{safe(one_line(command.tag), 60)}`")
     if command.at_risk:
         pieces.append("at risk")
+    if command.by_health:
+        pieces.append("by health")
     return ", ".join(pieces)
 
 
@@ -179,6 +183,13 @@ def _sections(lines: Sequence[str]) -> list[Block]:
     if chunk:
         blocks.append(section("\n".join(chunk)))
     return blocks
+
+
+def _with_health(line: str, health: Health | None) -> str:
+    """An account's line with its health after it, the reason cut to one line's worth."""
+    if health is None:
+        return line
+    return f"{line} · {health_label(health)}\n      _{safe(one_line(health.reason), 200)}_"
 
 
 def accounts(result: AccountList, command: c.ListAccounts, viewer: Viewer) -> Reply:
@@ -201,7 +212,11 @@ def accounts(result: AccountList, command: c.ListAccounts, viewer: Viewer) -> Re
             )
         return list_reply([], lead=empty)
     heading = f"*{title}* — {count} left" if result.continued else f"*{title}* — {count}"
-    lines = [account_line(a, show_owner=not _viewers_own(command, viewer)) for a in page.items]
+    show_owner = not _viewers_own(command, viewer)
+    lines = [
+        _with_health(account_line(a, show_owner=show_owner), result.health.get(a.id))
+        for a in page.items
+    ]
     blocks = [section(heading), *_sections(lines)]
     text = [heading, *lines]
     if page.more:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import time
 
 from bot import commands as c
-from bot.domain import NudgeMode, UserPreferences, Workspace
+from bot.domain import CadenceRule, NudgeMode, UserPreferences, Workspace
+from bot.health import max_cadence
 from bot.render.blocks import section
 from bot.render.confirmations import confirmation
 from bot.render.reply import Reply, Viewer
-from bot.render.text import channel, escape, to_plain
-from bot.services.settings import SettingsView
+from bot.render.text import channel, escape, plural, to_plain
+from bot.services.settings import CadenceRuleChange, SettingsView
 
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MODES = {
@@ -73,10 +74,18 @@ def show_settings(view: SettingsView, viewer: Viewer) -> Reply:
             f"• Currency: *{escape(w.currency)}* (for values written without one)",
             f"• Escalation channel: {escalation}",
             f"• Renewal reminders: {_ladder(w)} days before the renewal date",
+            f"• Health score: {'on' if w.health_enabled else 'off'}",
+            f"• Cadence by kind: {_cadences(w)}",
         ]
     )
     blocks = [section(mine), section(workspace)]
     return Reply(text=to_plain(f"{mine}\n{workspace}"), blocks=blocks)
+
+
+def _cadences(w: Workspace) -> str:
+    if not w.cadence_rules:
+        return "the defaults (customers 30 days, prospects 14, the others 90; at most twice that)"
+    return "; ".join(f"{rule.kind.value}s {cadence_text(rule)}" for rule in w.cadence_rules)
 
 
 def preferences_changed(command: c.Command, p: UserPreferences, viewer: Viewer) -> Reply:
@@ -127,4 +136,39 @@ def workspace_changed(command: c.Command, w: Workspace) -> Reply:
             )
         case c.SetRenewalLadder():
             return confirmation(f"Renewal reminders: *{_ladder(w)}* days before each renewal date.")
+        case c.SetHealthScore():
+            if w.health_enabled:
+                return confirmation(
+                    "The health score is *on*: account cards, `accounts by health`, "
+                    "`accounts at risk` and the Home show it."
+                )
+            return confirmation(
+                "The health score is *off*: no scores are shown; `accounts at risk` lists the "
+                "accounts marked at risk."
+            )
     return confirmation("Workspace settings saved.")
+
+
+def cadence_text(rule: CadenceRule) -> str:
+    """ "every 60 days, at most 120"."""
+    most = max_cadence(rule.ideal_days, rule.max_days)
+    return f"every {plural(rule.ideal_days, 'day')}, at most {most}"
+
+
+def cadence_rule_changed(change: CadenceRuleChange) -> Reply:
+    rule = change.rule
+    kinds = f"{rule.kind.value}s".capitalize()
+    lead = (
+        f"{kinds} are back to the default cadence: *{cadence_text(rule)}*."
+        if change.is_default
+        else f"{kinds} should be touched *{cadence_text(rule)}*."
+    )
+    if change.moved:
+        moved = (
+            f"{plural(change.moved, rule.kind.value)} that had no cadence of "
+            f"{'its' if change.moved == 1 else 'their'} own moved to it (counted from the last "
+            "touch); those given their own with `every …` keep it."
+        )
+    else:
+        moved = "No existing account had to move; those with their own cadence keep it."
+    return confirmation(lead, moved, "New accounts of the kind get it too.")

@@ -26,7 +26,7 @@ from bot.services.queries import (
     MySummary,
     RenewalList,
 )
-from bot.services.settings import SettingsView
+from bot.services.settings import CadenceRuleChange, SettingsView
 from bot.services.undo import Undone
 
 T = TypeVar("T")
@@ -115,6 +115,9 @@ def _read(command: c.Command, value: object, viewer: Viewer) -> Reply:
             | c.SetWorkspaceCurrency()
             | c.SetEscalationChannel()
             | c.SetRenewalLadder()
+            | c.SetHealthScore()
         ):
             return preferences.workspace_changed(command, _expect(value, Workspace))
+        case c.SetCadenceRule():
+            return preferences.cadence_rule_changed(_expect(value, CadenceRuleChange))
     raise TypeError(f"no renderer for {command!r}")

@@ -55,7 +55,7 @@ def add_account(
     """A new account, owned by the caller unless another owner is given."""
     name = clean_name(name)
     kind = kind or AccountKind.CUSTOMER
-    uow.workspaces.get_or_create(now)
+    workspace = uow.workspaces.get_or_create(now)
     existing = uow.accounts.by_key(name_key(name))
     if existing is not None and existing.status is AccountStatus.ARCHIVED:
         raise AlreadyExists(
@@ -72,7 +72,8 @@ def add_account(
         kind=kind,
         owner=owner or Owner(user_id=actor.user_id),
         tier=clean_tier(tier),
-        cadence_days=check_cadence(cadence_days or kind.default_cadence_days),
+        cadence_days=check_cadence(cadence_days or workspace.cadence_rule(kind).ideal_days),
+        cadence_own=cadence_days is not None,
         tags=_once_each(clean_tag(t) for t in tags),
         now=now,
     )
@@ -132,15 +133,24 @@ def set_account_field(
         changed = dataclasses.replace(changed, tier=clean_tier(tier))
     if kind is not None:
         changed = dataclasses.replace(changed, kind=kind)
+        if not current.cadence_own and cadence_days is None:
+            # It follows its kind's cadence: now the new kind's.
+            rule = uow.workspaces.get_or_create(now).cadence_rule(kind)
+            changed = _with_cadence(changed, rule.ideal_days, own=False)
     if cadence_days is not None:
-        days = check_cadence(cadence_days)
-        since = current.last_touch_at or current.created_at
-        changed = dataclasses.replace(
-            changed, cadence_days=days, next_touch_due=since + timedelta(days=days)
-        )
+        changed = _with_cadence(changed, check_cadence(cadence_days), own=True)
     if changed == current:
         raise NothingToDo(f"“{current.name}” is like that already.")
     return _change(uow, actor, now, "account.update", current, changed)
+
+
+def _with_cadence(account: Account, days: int, *, own: bool) -> Account:
+    """``account`` on a cadence of ``days``, counted from its last touch (or from when it was
+    added)."""
+    since = account.last_touch_at or account.created_at
+    return dataclasses.replace(
+        account, cadence_days=days, cadence_own=own, next_touch_due=since + timedelta(days=days)
+    )
 
 
 def archive_account(uow: UnitOfWork, actor: Actor, now: datetime, *, account: str) -> AccountChange:

@@ -304,6 +304,7 @@ class Importer:
     def apply(self, rows: Sequence[Row], report: ImportReport) -> None:
         """One chunk of rows: read what they need, decide each, write them together."""
         workspace = self.uow.workspaces.get_or_create(self.now)
+        self.workspace = workspace
         self.default_currency = self.given_currency or workspace.currency
         self.batch = ImportBatch(self.uow, self.actor, self.now)
         self._load(rows)
@@ -465,7 +466,10 @@ class Importer:
                     kind=kind,
                     owner=owner or Owner(),
                     tier=tier,
-                    cadence_days=cadence or kind.default_cadence_days,
+                    cadence_days=cadence or self.workspace.cadence_rule(kind).ideal_days,
+                    # A cadence its kind's rule would give it too is the kind's, not its own
+                    # (what `export` writes for every account reads back unchanged).
+                    cadence_own=cadence not in (None, self.workspace.cadence_rule(kind).ideal_days),
                     status=row.status or AccountStatus.ACTIVE,
                     tags=tags,
                     last_touch_at=row.last_touch_at,
@@ -520,6 +524,7 @@ class Importer:
             tier=tier or existing.tier,
             status=row.status or existing.status,
             cadence_days=cadence or existing.cadence_days,
+            cadence_own=existing.cadence_own or cadence not in (None, existing.cadence_days),
             tags=(*existing.tags, *(t for t in tags if name_key(t) not in known_tags)),
             last_touch_at=last_touch,
         )
@@ -751,7 +756,7 @@ class Importer:
                 kind=kind,
                 owner=Owner(user_id=importer) if SLACK_USER_ID.match(importer) else Owner(),
                 tier=None,
-                cadence_days=kind.default_cadence_days,
+                cadence_days=self.workspace.cadence_rule(kind).ideal_days,
                 created_at=self.now,
             )
         )

@@ -20,10 +20,12 @@ from bot.domain import (
     RenewalPeriod,
     name_key,
 )
-from bot.errors import InvalidInput
+from bot.errors import InvalidInput, NothingToDo
+from bot.health import Health, HealthBand
 from bot.matching import rank_accounts
 from bot.paging import Cursor, Page
 from bot.ports import UnitOfWork
+from bot.services.health import health_of, health_of_listed
 from bot.services.lookup import resolve_account, suggestions
 from bot.validation import storable
 
@@ -89,6 +91,7 @@ class AccountCard:
     follow_ups: list[FollowUp]
     interactions: list[Interaction]  # newest first, at most CARD_INTERACTIONS
     contacts: list[Contact]
+    health: Health | None = None  # None: not scored (churned, archived, or switched off)
 
     @property
     def last_touch(self) -> Interaction | None:
@@ -104,11 +107,13 @@ class MySummary:
 
 @dataclass(frozen=True, slots=True)
 class AccountList:
-    """A page of `accounts`: ``continued`` when it is not the first (a "Show more")."""
+    """A page of `accounts`: ``continued`` when it is not the first (a "Show more").
+    ``health``: each listed account's, when the list is by health."""
 
     wanted: AccountFilter
     page: Page[Account]
     continued: bool
+    health: dict[int, Health] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +126,14 @@ class HomeData:
     # outcomes still to record included.
     renewals: Page[RenewalItem]
     stale: Page[Account]
+    # The caller's accounts whose health is not good (watch or at risk), worst first.
+    to_look_at: Page[ScoredAccount] = field(default_factory=lambda: Page.of([]))
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredAccount:
+    account: Account
+    health: Health
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +178,8 @@ def _matching(uow: UnitOfWork, query: str, *, include_archived: bool) -> list[Ac
     return rank_accounts(query, candidates, contact_keys)[:FIND_LIMIT]
 
 
-def account_card(uow: UnitOfWork, account: str) -> AccountCard:
+def account_card(uow: UnitOfWork, account: str, now: datetime, today: date) -> AccountCard:
+    """The account's card, its health as of ``now`` (``today``: the viewer's date)."""
     target = resolve_account(uow, account)
     return AccountCard(
         account=target,
@@ -173,6 +187,7 @@ def account_card(uow: UnitOfWork, account: str) -> AccountCard:
         follow_ups=uow.follow_ups.open_for_account(target.id),
         interactions=uow.interactions.recent(target.id, CARD_INTERACTIONS),
         contacts=uow.contacts.for_account(target.id),
+        health=health_of(uow, [target], now, today).get(target.id),
     )
 
 
@@ -248,6 +263,42 @@ def account_list(
         wanted, limit=ACCOUNTS_PAGE, count_cap=ACCOUNTS_COUNTED, after=after
     )
     return AccountList(wanted, page, continued=after is not None)
+
+
+def account_health_list(
+    uow: UnitOfWork,
+    wanted: AccountFilter,
+    now: datetime,
+    today: date,
+    *,
+    after: Cursor | None = None,
+) -> AccountList:
+    """A page of the accounts ``wanted``, worst health first (then by name). Every match is
+    scored to order them, its facts read in three grouped queries that choose the accounts by
+    the list's conditions: one owner's book costs milliseconds, the whole workspace's grows
+    with it. Accounts with no health (churned) are left out. The cursor is (score, name key)."""
+    if not uow.workspaces.get_or_create(now).health_enabled:
+        raise NothingToDo(
+            "The health score is switched off in this workspace.",
+            hint="An admin can switch it on with `settings workspace health on`; "
+            "`accounts at risk` lists the accounts marked at risk.",
+        )
+    accounts, health = health_of_listed(uow, wanted, now, today)
+    ranked = sorted(
+        (account for account in accounts if account.id in health),
+        key=lambda account: (health[account.id].score, account.key),
+    )
+    if after is not None:
+        ranked = [a for a in ranked if (health[a.id].score, a.key) > after.key]
+    shown = ranked[:ACCOUNTS_PAGE]
+    last = shown[-1] if shown else None
+    cursor = (
+        Cursor((health[last.id].score, last.key)) if last and len(ranked) > len(shown) else None
+    )
+    page = Page(shown, len(ranked), cursor)
+    return AccountList(
+        wanted, page, continued=after is not None, health={a.id: health[a.id] for a in shown}
+    )
 
 
 def overdue(
@@ -365,7 +416,27 @@ def home(uow: UnitOfWork, actor: Actor, now: datetime) -> HomeData:
         ),
         renewals=_by_next_action(uow, _local_today(actor, now), me, limit=HOME_PAGE),
         stale=uow.accounts.stale_page(now, me, limit=HOME_PAGE, count_cap=STALE_COUNTED),
+        to_look_at=_to_look_at(uow, actor, now),
     )
+
+
+HOME_LOOK_AT = 5  # accounts to look at on Home; `accounts by health` lists them all
+
+
+def _to_look_at(uow: UnitOfWork, actor: Actor, now: datetime) -> Page[ScoredAccount]:
+    """The caller's accounts not healthy, worst first (none when the score is off)."""
+    mine, health = health_of_listed(
+        uow, AccountFilter(owner_id=actor.user_id), now, _local_today(actor, now)
+    )
+    worrying = sorted(
+        (
+            ScoredAccount(account, health[account.id])
+            for account in mine
+            if account.id in health and health[account.id].band is not HealthBand.HEALTHY
+        ),
+        key=lambda scored: (scored.health.score, scored.account.key),
+    )
+    return Page(worrying[:HOME_LOOK_AT], len(worrying))
 
 
 PICKER_LIMIT = 100  # Slack shows at most 100 options

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.dates import is_known_zone
-from bot.domain import Actor, NudgeMode, UserPreferences, Workspace
+from bot.domain import (
+    AccountFilter,
+    AccountKind,
+    Actor,
+    CadenceRule,
+    NudgeMode,
+    UserPreferences,
+    Workspace,
+)
 from bot.errors import InvalidInput, PermissionDenied
 from bot.ports import UnitOfWork
 from bot.services import audit
-from bot.validation import check_currency
+from bot.validation import check_cadence, check_currency
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +74,18 @@ def update_preferences(
     return saved
 
 
-def update_workspace(uow: UnitOfWork, actor: Actor, now: datetime, **changes: Any) -> Workspace:
-    """Change workspace settings (``dayfirst``, ``currency``, ``escalation_channel``,
-    ``renewal_ladder``)."""
+def _only_admins(actor: Actor) -> None:
     if not actor.is_admin:
         raise PermissionDenied(
             "Only a Rapport admin can change workspace settings.",
             hint="Admins are listed in RAPPORT_ADMINS.",
         )
+
+
+def update_workspace(uow: UnitOfWork, actor: Actor, now: datetime, **changes: Any) -> Workspace:
+    """Change workspace settings (``dayfirst``, ``currency``, ``escalation_channel``,
+    ``renewal_ladder``, ``health_enabled``)."""
+    _only_admins(actor)
     ladder = changes.get("renewal_ladder")
     if ladder is not None and (not ladder or any(d <= 0 for d in ladder)):
         raise InvalidInput("ladder", "A ladder is positive day counts, e.g. `90,60,30,14,7,1`.")
@@ -92,6 +104,83 @@ def update_workspace(uow: UnitOfWork, actor: Actor, now: datetime, **changes: An
         after=saved,
     )
     return saved
+
+
+@dataclass(frozen=True, slots=True)
+class CadenceRuleChange:
+    """A kind's cadence rule set (or back to the default), and how many accounts of the kind
+    that follow it moved to the new cadence."""
+
+    workspace: Workspace
+    rule: CadenceRule
+    is_default: bool
+    moved: int
+
+
+def set_cadence_rule(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    *,
+    kind: AccountKind,
+    ideal_days: int | None,
+    max_days: int | None = None,
+) -> CadenceRuleChange:
+    """Set how often accounts of ``kind`` should be touched (``ideal_days`` None: the built-in
+    default again). New accounts of the kind get it; existing ones whose cadence was not set
+    for them move to it, counted from their last touch, each written only if unchanged since
+    read and audited, so `undo` takes the whole change back."""
+    _only_admins(actor)
+    if ideal_days is not None:
+        check_cadence(ideal_days)
+        if max_days is not None and check_cadence(max_days) < ideal_days:
+            raise InvalidInput("cadence", "The maximum can't be shorter than the cadence.")
+    before = uow.workspaces.get_or_create(now)
+    rules = [rule for rule in before.cadence_rules if rule.kind is not kind]
+    if ideal_days is not None:
+        rules.append(CadenceRule(kind, ideal_days, max_days))
+    order = list(AccountKind)
+    rules.sort(key=lambda rule: order.index(rule.kind))
+    saved = uow.workspaces.save(dataclasses.replace(before, cadence_rules=tuple(rules)))
+    audit.record(
+        uow,
+        actor,
+        now,
+        "workspace.settings",
+        entity="workspace",
+        entity_id=uow.team_id,
+        before=before,
+        after=saved,
+    )
+    rule = saved.cadence_rule(kind)
+    moved = [
+        account
+        for account in uow.accounts.listed(AccountFilter(kind=kind))
+        if not account.cadence_own and account.cadence_days != rule.ideal_days
+    ]
+    updates = []
+    for account in moved:
+        since = account.last_touch_at or account.created_at
+        changed = dataclasses.replace(
+            account,
+            cadence_days=rule.ideal_days,
+            next_touch_due=since + timedelta(days=rule.ideal_days),
+            updated_at=now,
+            version=account.version + 1,
+        )
+        updates.append((changed, account.version))
+        audit.record(
+            uow,
+            actor,
+            now,
+            "account.update",
+            entity="account",
+            entity_id=account.id,
+            before=account,
+            after=changed,
+        )
+    uow.bulk.update_accounts(updates)
+    return CadenceRuleChange(saved, rule, ideal_days is None, len(moved))
 
 
 def _check_zone(name: str) -> None:

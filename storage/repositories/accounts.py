@@ -33,7 +33,13 @@ from bot.domain import (
 from bot.paging import Cursor, KeyPart, Page
 from storage import mapping, models
 from storage.repositories import account_search, name_search
-from storage.repositories.base import LIVE_STATUSES, TEAM, Scoped, check_version, chosen_in
+from storage.repositories.base import (
+    LIVE_STATUSES,
+    TEAM,
+    Scoped,
+    check_version,
+    chosen_in,
+)
 from storage.repositories.paging import read_page
 
 # How many look-ups one IN list carries (SQLite allows 32,766 parameters).
@@ -103,6 +109,33 @@ def _contacts_of_account() -> Select[models.ContactRow]:
     )
 
 
+def listed_conditions(wanted: AccountFilter) -> list[ColumnElement[bool]]:
+    """What an account ``wanted`` satisfies besides its workspace (see ``listed_page``)."""
+    row, tag = models.AccountRow, models.AccountTagRow
+    owner = wanted.owner_id
+    # Within one owner's book the owner's index is the one to walk: SQLite's planner,
+    # which has no statistics, would take the kind or status index (as selective, to its
+    # eyes) and walk every customer of the workspace for one owner's; compared as
+    # `kind || ''` those columns offer it no index. (PostgreSQL chooses by statistics.)
+    kind, status = (row.kind, row.status) if owner is None else (row.kind + "", row.status + "")
+    conditions: list[ColumnElement[bool]] = []
+    if wanted.at_risk:
+        conditions.append(status == AccountStatus.AT_RISK.value)
+    else:
+        conditions.append(row.status != AccountStatus.ARCHIVED.value)
+    if owner is not None:
+        conditions.append(row.owner_id == owner)
+    if wanted.kind is not None:
+        conditions.append(kind == wanted.kind.value)
+    if wanted.tier is not None:
+        # PostgreSQL estimates this from 0008's statistics on lower(tier).
+        conditions.append(func.lower(row.tier) == func.lower(literal(wanted.tier)))
+    if wanted.tag is not None:
+        key = name_key(wanted.tag)
+        conditions.append(exists().where(tag.account_id == row.id, tag.tag_key == key))
+    return conditions
+
+
 class SqlAccountRepository(Scoped):
     def _select(self) -> Select[models.AccountRow]:
         return (
@@ -130,6 +163,7 @@ class SqlAccountRepository(Scoped):
         status: AccountStatus = AccountStatus.ACTIVE,
         tags: Sequence[str] = (),
         last_touch_at: datetime | None = None,
+        cadence_own: bool = False,
     ) -> Account:
         row = models.AccountRow(
             team_id=self.team_id,
@@ -142,6 +176,7 @@ class SqlAccountRepository(Scoped):
             tier=tier,
             status=status.value,
             cadence_days=cadence_days,
+            cadence_own=cadence_own,
             last_touch_at=last_touch_at,
             next_touch_due=(last_touch_at or now) + timedelta(days=cadence_days),
             created_at=now,
@@ -233,6 +268,7 @@ class SqlAccountRepository(Scoped):
         row.tier = account.tier
         row.status = account.status.value
         row.cadence_days = account.cadence_days
+        row.cadence_own = account.cadence_own
         row.last_touch_at = account.last_touch_at
         row.next_touch_due = account.next_touch_due
         row.stale_snoozed_until = account.stale_snoozed_until
@@ -338,28 +374,8 @@ class SqlAccountRepository(Scoped):
         # a page costs the rows read until it is full, never a sort of every match. A rare
         # tier or tag over the whole workspace walks further; an index per filter and
         # combination would cost every write for lists people rarely ask for.
-        row, tag = models.AccountRow, models.AccountTagRow
-        owner = wanted.owner_id
-        # Within one owner's book the owner's index is the one to walk: SQLite's planner,
-        # which has no statistics, would take the kind or status index (as selective, to its
-        # eyes) and walk every customer of the workspace for one owner's; compared as
-        # `kind || ''` those columns offer it no index. (PostgreSQL chooses by statistics.)
-        kind, status = (row.kind, row.status) if owner is None else (row.kind + "", row.status + "")
-        conditions: list[ColumnElement[bool]] = []
-        if wanted.at_risk:
-            conditions.append(status == AccountStatus.AT_RISK.value)
-        else:
-            conditions.append(row.status != AccountStatus.ARCHIVED.value)
-        if owner is not None:
-            conditions.append(row.owner_id == owner)
-        if wanted.kind is not None:
-            conditions.append(kind == wanted.kind.value)
-        if wanted.tier is not None:
-            # PostgreSQL estimates this from 0008's statistics on lower(tier).
-            conditions.append(func.lower(row.tier) == func.lower(literal(wanted.tier)))
-        if wanted.tag is not None:
-            key = name_key(wanted.tag)
-            conditions.append(exists().where(tag.account_id == row.id, tag.tag_key == key))
+        row = models.AccountRow
+        conditions = listed_conditions(wanted)
         page: Page[models.AccountRow] = read_page(
             self.session,
             select(row).where(row.team_id == self.team_id, *conditions),
@@ -379,6 +395,22 @@ class SqlAccountRepository(Scoped):
             count_in_order=True,
         )
         return self._with_tags(page)
+
+    def listed(self, wanted: AccountFilter) -> list[Account]:
+        """Every account ``wanted``, by name: the lists that must see all of them to order
+        them (by health)."""
+        row, tag = models.AccountRow, models.AccountTagRow
+        conditions = (row.team_id == self.team_id, *listed_conditions(wanted))
+        rows = self.session.scalars(select(row).where(*conditions).order_by(row.name_key)).all()
+        # Their tags chosen by the same conditions: no list of ids however long the list.
+        tags: dict[int, list[str]] = {r.id: [] for r in rows}
+        for account_id, name in self.session.execute(
+            select(tag.account_id, tag.tag)
+            .where(tag.account_id.in_(select(row.id).where(*conditions)))
+            .order_by(tag.account_id, tag.id)
+        ):
+            tags[account_id].append(name)
+        return [mapping.account(r, tuple(tags[r.id])) for r in rows]
 
     def owned_page(
         self, owner_id: str, *, limit: int, after: Cursor | None = None

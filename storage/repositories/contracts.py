@@ -9,9 +9,10 @@ from functools import cache
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, case, literal, or_, select
 
-from bot.domain import Contract, ContractDirection, RenewalOutcome
+from bot.domain import AccountFilter, Contract, ContractDirection, RenewalOutcome
 from bot.paging import Cursor, KeyPart, Page
 from storage import mapping, models
+from storage.repositories.accounts import listed_conditions
 from storage.repositories.base import LIVE_STATUSES, TEAM, Scoped, check_version, in_slices
 from storage.repositories.paging import read_page
 
@@ -162,6 +163,23 @@ class SqlContractRepository(Scoped):
             )
             found.update((r.account_id, mapping.contract(r)) for r in rows)
         return found
+
+    def open_of_listed(self, wanted: AccountFilter) -> dict[int, Contract]:
+        """The open contract of each account ``wanted`` that has one (those ``accounts.listed``
+        reads), chosen by the list's conditions inside the query: no list of ids."""
+        account = models.AccountRow
+        chosen = select(account.id).where(
+            account.team_id == self.team_id, *listed_conditions(wanted)
+        )
+        rows = self.session.scalars(
+            select(models.ContractRow).where(
+                # The accounts choose the rows (see ``chosen_in_workspace``).
+                self.chosen_in_workspace(models.ContractRow.__table__.c.team_id),
+                models.ContractRow.account_id.in_(chosen),
+                models.ContractRow.outcome.is_(None),
+            )
+        )
+        return {row.account_id: mapping.contract(row) for row in rows}
 
     def open_due_ids(self, renewals_by: date, notices_by: date) -> list[tuple[int, str | None]]:
         """(id, account owner) of the open contracts of live accounts renewing on or before

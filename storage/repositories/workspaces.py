@@ -82,6 +82,8 @@ class SqlWorkspaceRepository(Scoped):
         row.currency = workspace.currency
         row.escalation_channel = workspace.escalation_channel
         row.renewal_ladder = ",".join(str(d) for d in workspace.renewal_ladder)
+        row.health_enabled = workspace.health_enabled
+        row.cadence_rules = mapping.stored_cadence_rules(workspace.cadence_rules)
         self.session.flush()
         return mapping.workspace(row)
 

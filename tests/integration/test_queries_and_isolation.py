@@ -131,12 +131,12 @@ def test_archived_accounts_leave_find_unless_asked(world: Harness) -> None:
 
 
 def test_account_card(world: Harness) -> None:
-    card = _read(world, lambda w: queries.account_card(w, "acme corp"))
+    card = _read(world, lambda w: queries.account_card(w, "acme corp", NOW, NOW.date()))
     assert card.account.name == "Acme Corp"
     assert card.contract is not None and card.contract.value == Decimal("24000.00")
     assert [f.text for f in card.follow_ups] == ["Overdue one", "Due today"]
     assert card.interactions == [] and card.last_touch is None
-    globex = _read(world, lambda w: queries.account_card(w, "globex"))
+    globex = _read(world, lambda w: queries.account_card(w, "globex", NOW, NOW.date()))
     assert [c.name for c in globex.contacts] == ["Hank Scorpio"]
 
 
@@ -262,7 +262,7 @@ CROSS_WORKSPACE_ATTEMPTS: dict[str, Callable[[SqlUnitOfWork], object]] = {
     ),
     "renewed": lambda w: contracts.record_outcome(w, EVE, NOW, account="Acme Corp", renewed=True),
     "churned": lambda w: contracts.record_outcome(w, EVE, NOW, account="Acme Corp", renewed=False),
-    "show": lambda w: queries.account_card(w, "Acme Corp"),
+    "show": lambda w: queries.account_card(w, "Acme Corp", NOW, NOW.date()),
     "history": lambda w: queries.history(w, "Acme Corp"),
     "who owns": lambda w: queries.who_owns(w, "Acme Corp"),
 }

@@ -985,6 +985,7 @@ def test_a_line_asks_about_the_names_it_could_mean_all_at_once() -> None:
     tier=st.none() | st.sampled_from(["gold", "Tier-1", "<b>", "gold?", "ünïcode"]),
     tag=st.none() | st.sampled_from(["emea", "renewal-risk", "&amp;", "tier", "at"]),
     at_risk=st.booleans(),
+    by_health=st.booleans(),
 )
 def test_an_accounts_line_reads_back_as_its_list(
     scope: tuple[Scope, str | None],
@@ -992,8 +993,11 @@ def test_an_accounts_line_reads_back_as_its_list(
     tier: str | None,
     tag: str | None,
     at_risk: bool,
+    by_health: bool,
 ) -> None:
-    command = ListAccounts(scope[0], scope[1], kind, tier=tier, tag=tag, at_risk=at_risk)
+    command = ListAccounts(
+        scope[0], scope[1], kind, tier=tier, tag=tag, at_risk=at_risk, by_health=by_health
+    )
     assert parse(accounts_line(command)) == command
 
 

@@ -19,6 +19,7 @@ from bot.domain import (
     AccountKind,
     AccountStatus,
     AuditEvent,
+    CadenceRule,
     ContractDirection,
     FollowUp,
     FollowUpStatus,
@@ -30,6 +31,7 @@ from bot.domain import (
     Workspace,
 )
 from bot.execute import Executed
+from bot.health import Health, HealthBand
 from bot.paging import Cursor, Page
 from bot.render import Reply, Viewer, ids, render_result
 from bot.services.accounts import AccountChange, ContactSaved
@@ -48,7 +50,7 @@ from bot.services.queries import (
     RenewalList,
     RenewalWindow,
 )
-from bot.services.settings import SettingsView
+from bot.services.settings import CadenceRuleChange, SettingsView
 from bot.services.undo import Undone
 from tests.unit.test_render_support import (
     ALI,
@@ -199,6 +201,20 @@ def _cases(
         (c.SetWorkspaceCurrency("EUR"), dataclasses.replace(ws, currency="EUR")),
         (c.SetEscalationChannel(ESCALATION), ws),
         (c.SetRenewalLadder((60, 30)), dataclasses.replace(ws, renewal_ladder=(60, 30))),
+        (c.SetHealthScore(False), dataclasses.replace(ws, health_enabled=False)),
+        (
+            c.SetCadenceRule(AccountKind.SUPPLIER, 60, 120),
+            CadenceRuleChange(ws, CadenceRule(AccountKind.SUPPLIER, 60, 120), False, 3),
+        ),
+        (
+            c.ListAccounts(c.Scope.ALL, by_health=True),
+            AccountList(
+                AccountFilter(),
+                Page([a], 30, Cursor((12, a.key))),
+                False,
+                health={a.id: Health(12, HealthBand.AT_RISK, text[:300])},
+            ),
+        ),
     ]
 
 
