@@ -4,8 +4,10 @@ that show an uploaded file through `slack_file`, and the retired `files.upload`.
 from __future__ import annotations
 
 import json
+import struct
 import urllib.error
 import urllib.request
+import zlib
 from io import BytesIO
 from typing import Any
 
@@ -29,6 +31,33 @@ def jpeg(width: int = 300, height: int = 200) -> bytes:
     out = BytesIO()
     Image.new("RGB", (width, height), "white").save(out, "JPEG")
     return out.getvalue()
+
+
+def with_idat(data: bytes, body: bytes | None = None, *, crc_ok: bool = True) -> bytes:
+    """A PNG with its IDAT chunk's data replaced by `body`, and a right or wrong checksum."""
+    out, pos = bytearray(data[:8]), 8
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, chunk = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        if kind == b"IDAT":
+            chunk = chunk if body is None else body
+            crc = zlib.crc32(kind + chunk) ^ (0 if crc_ok else 1)
+        else:
+            (crc,) = struct.unpack(">I", data[pos + 8 + length : pos + 12 + length])
+        out += struct.pack(">I", len(chunk)) + kind + chunk + struct.pack(">I", crc)
+        pos += 12 + length
+    return bytes(out)
+
+
+def idat(data: bytes) -> bytes:
+    start = data.index(b"IDAT")
+    (length,) = struct.unpack(">I", data[start - 4 : start])
+    return data[start + 4 : start + 4 + length]
+
+
+# Each caught by one of Pillow's two passes only: verify() checks checksums, load() decodes.
+BAD_CHECKSUM_PNG = with_idat(png(), crc_ok=False)
+CUT_PIXELS_PNG = with_idat(png(), idat(png())[: len(idat(png())) // 2])
 
 
 def upload_url(client: WebClient, filename: str, length: int) -> tuple[str, str]:
@@ -246,11 +275,13 @@ def test_an_upload_url_works_once(client: WebClient, fake: FakeSlack) -> None:
     [
         ("chart.png", b"not a png at all", "'chart.png' claims to be a PNG but is unreadable"),
         ("chart.png", png()[:-40], "'chart.png' claims to be a PNG but is unreadable"),
+        ("chart.png", BAD_CHECKSUM_PNG, "'chart.png' claims to be a PNG but is unreadable"),
+        ("chart.png", CUT_PIXELS_PNG, "'chart.png' claims to be a PNG but is unreadable"),
         ("chart.png", jpeg(), "'chart.png' claims to be a PNG but is a JPEG image"),
         ("chart.png", png(99, 200), "'chart.png' is 99x200 px; each side must be 100 to 4000"),
         ("chart.png", png(200, 99), "'chart.png' is 200x99 px; each side must be 100 to 4000"),
         ("chart.png", png(4001, 100), "'chart.png' is 4001x100 px; each side must be 100 to"),
-        ("chart.PNG", png(50, 50), "'chart.PNG' is 50x50 px"),
+        ("chart.PNG", jpeg(), "'chart.PNG' claims to be a PNG but is a JPEG image"),
         ("chart", png(50, 50), "'chart' is 50x50 px"),  # a PNG by its first bytes
     ],
 )
@@ -367,6 +398,18 @@ def test_sharing_to_several_channels_and_a_dm(client: WebClient, fake: FakeSlack
     assert [m.files for m in fake.messages("C0002")] == [(file_id,)]
     assert answer["files"][0]["ims"] == ["DU0001"]
     assert fake.violations == []
+
+
+def test_at_most_100_channels_per_share(client: WebClient, fake: FakeSlack) -> None:
+    file_id = uploaded(client, "chart.png", png())
+    channels = [f"C{n:04d}" for n in range(101)]
+
+    data = rejected(
+        lambda: client.files_completeUploadExternal(files=[{"id": file_id}], channels=channels)
+    )
+
+    assert data["error"] == "channels_limit_exceeded"
+    assert not fake.uploaded_file(file_id).completed  # type: ignore[union-attr]
 
 
 def test_a_thread_reply_needs_exactly_one_channel(client: WebClient, fake: FakeSlack) -> None:
