@@ -5,11 +5,12 @@
         ...
         assert fake.violations == []
 
-Standard library only (no slack_sdk, no slack_bolt, no pytest). The method facts it
+Standard library and Pillow only (no slack_sdk, no slack_bolt, no pytest); Pillow checks
+that uploaded PNGs are real ones (see `images`). The method facts it
 validates against ship as `bot/slackapi/methods.json` (see `bot.slackapi` for where they came from).
 """
 
-from bot.fakeslack.records import Call, StoredMessage, StoredView
+from bot.fakeslack.records import Call, StoredFile, StoredMessage, StoredView
 from bot.fakeslack.server import FakeSlack
 from bot.fakeslack.workspace import FakeChannel, FakeUser, Workspace
 from bot.slackapi import MethodSpec, RateTier, method_spec, method_tier
@@ -21,6 +22,7 @@ __all__ = [
     "FakeUser",
     "MethodSpec",
     "RateTier",
+    "StoredFile",
     "StoredMessage",
     "StoredView",
     "Workspace",

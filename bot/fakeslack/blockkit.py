@@ -1,7 +1,10 @@
 """Block Kit checks: pure functions that list what Slack would reject in blocks and views.
 
 Limits are the ones of the table "Block Kit limits" in the shared `slack/FACTS.md`
-(docs.slack.dev Block Kit reference and slack_sdk's model validators). Each problem names
+(docs.slack.dev Block Kit reference and slack_sdk's model validators). An image takes
+exactly one of `image_url` and `slack_file`, and a `slack_file` exactly one of `id` and
+`url` (docs.slack.dev "Image block" and "Slack file object"); whether that file exists is
+the fake's state, checked apart (`slack_files_in` lists them). Each problem names
 the place with a JSON pointer, as Slack's own `[json-pointer:/blocks/0/text]` messages do.
 """
 
@@ -129,6 +132,48 @@ def check_view(view: object, *, pointer: str = "/view") -> list[BlockProblem]:
     checker = _Checker()
     checker.view(view, pointer)
     return checker.problems
+
+
+@dataclass(frozen=True, slots=True)
+class SlackFileRef:
+    """A `slack_file` of an image block or element: which file (`id` or `url`) and where."""
+
+    pointer: str
+    id: str | None
+    url: str | None
+
+
+def slack_files_in(blocks: object, *, pointer: str = "/blocks") -> list[SlackFileRef]:
+    """Every well-formed `slack_file` in `blocks` (image blocks, and image elements of
+    sections and contexts), for the checks that need to know which files exist."""
+    found: list[SlackFileRef] = []
+    if not isinstance(blocks, list):
+        return found
+    for index, block in enumerate(blocks):
+        if not isinstance(block, dict):
+            continue
+        where = f"{pointer}/{index}"
+        images: list[tuple[str, object]] = []
+        if block.get("type") == "image":
+            images.append((where, block))
+        elif block.get("type") == "section":
+            images.append((f"{where}/accessory", block.get("accessory")))
+        elif block.get("type") == "context" and isinstance(block.get("elements"), list):
+            images += [(f"{where}/elements/{n}", e) for n, e in enumerate(block["elements"])]
+        for image_pointer, image in images:
+            if not isinstance(image, dict) or image.get("type") != "image":
+                continue
+            slack_file = image.get("slack_file")
+            if isinstance(slack_file, dict):
+                file_id, url = slack_file.get("id"), slack_file.get("url")
+                found.append(
+                    SlackFileRef(
+                        f"{image_pointer}/slack_file",
+                        file_id if isinstance(file_id, str) else None,
+                        url if isinstance(url, str) else None,
+                    )
+                )
+    return found
 
 
 def view_size(view: object) -> int:
@@ -452,9 +497,14 @@ class _Checker:
             self.fail(f"{pointer}/style", f"button style must be primary or danger, not {style!r}")
 
     def _image(self, element: dict[str, Any], pointer: str) -> None:
-        if element.get("image_url") is None and element.get("slack_file") is None:
+        image_url, slack_file = element.get("image_url"), element.get("slack_file")
+        if image_url is None and slack_file is None:
             self.fail(pointer, "an image needs `image_url` or `slack_file`")
-        self.string(element.get("image_url"), f"{pointer}/image_url", "image_url", URL_MAX)
+        elif image_url is not None and slack_file is not None:
+            self.fail(pointer, "an image takes `image_url` or `slack_file`, not both")
+        self.string(image_url, f"{pointer}/image_url", "image_url", URL_MAX)
+        if slack_file is not None:
+            self._slack_file(slack_file, f"{pointer}/slack_file")
         self.string(
             element.get("alt_text"),
             f"{pointer}/alt_text",
@@ -462,6 +512,18 @@ class _Checker:
             IMAGE_ALT_TEXT_MAX,
             required=True,
         )
+
+    def _slack_file(self, slack_file: object, pointer: str) -> None:
+        if not isinstance(slack_file, dict):
+            self.fail(pointer, f"slack_file must be an object, not {_kind(slack_file)}")
+            return
+        file_id, url = slack_file.get("id"), slack_file.get("url")
+        if file_id is None and url is None:
+            self.fail(pointer, "slack_file needs `id` or `url`")
+        elif file_id is not None and url is not None:
+            self.fail(pointer, "slack_file takes `id` or `url`, not both")
+        self.string(file_id, f"{pointer}/id", "slack_file id", ID_MAX)
+        self.string(url, f"{pointer}/url", "slack_file url", URL_MAX)
 
     def _confirm(self, confirm: object, pointer: str) -> None:
         if not isinstance(confirm, dict):

@@ -1,4 +1,4 @@
-"""What the fake remembers: recorded calls, stored messages and views."""
+"""What the fake remembers: recorded calls, stored messages, views and uploaded files."""
 
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ class StoredMessage:
     version: int = 1
     metadata: Any = None
     reactions: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         """The `message` object of chat.postMessage / chat.update responses."""
@@ -70,6 +71,9 @@ class StoredMessage:
             message["reactions"] = [
                 {"name": name, "users": [self.user or ""], "count": 1} for name in self.reactions
             ]
+        if self.files:
+            message["files"] = [{"id": file_id} for file_id in self.files]
+            message["upload"] = True
         return message
 
 
@@ -116,6 +120,36 @@ class StoredView:
             "app_id": app_id,
             "bot_id": bot_id,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """A file the bot uploaded (files.getUploadURLExternal, its upload URL, then
+    files.completeUploadExternal), as it stands now.
+
+    `content` is None until the bytes arrived at the upload URL; `completed` says whether
+    files.completeUploadExternal finished it (only then can blocks show it); `channels` are
+    the conversations it was shared to, in order. `image` is (format, width, height) when
+    Pillow could read the bytes as an image.
+    """
+
+    id: str
+    filename: str
+    length: int
+    alt_txt: str | None = None
+    snippet_type: str | None = None
+    title: str | None = None
+    content: bytes | None = None
+    completed: bool = False
+    channels: tuple[str, ...] = ()
+    image: tuple[str, int, int] | None = None
+    created: int = 0
+    user: str = ""
+
+    @property
+    def uploaded(self) -> bool:
+        """Whether the bytes arrived at the upload URL."""
+        return self.content is not None
 
 
 @dataclass

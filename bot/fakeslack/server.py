@@ -2,7 +2,8 @@
 
 Point a client at it with `WebClient(token=..., base_url=fake.api_url)`. Every request is
 validated (see `validation`), recorded as a `Call`, and answered from a `Workspace` and the
-messages and views the bot has created. Failures can be injected per method.
+messages, views and files the bot has created. Failures can be injected per method. Files
+are uploaded to URLs on the same server (see `uploads`).
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.fakeslack.ratelimits import RateLimiter, RateLimits
-from bot.fakeslack.records import Call, StoredMessage, StoredView
+from bot.fakeslack.records import Call, StoredFile, StoredMessage, StoredView
+from bot.fakeslack.uploads import UPLOAD_PATH, UPLOAD_URL_METHOD, FileUploads
 from bot.fakeslack.validation import (
     Violation,
     check_call,
     check_response_url_body,
+    check_slack_files,
     decode_json_args,
     error_response,
 )
@@ -125,6 +128,10 @@ class _Handler(BaseHTTPRequestHandler):
             reply = fake._serve_response_url(
                 parts.path.removeprefix("/respond/"), content_type=content_type, body=body
             )
+        elif parts.path.startswith("/" + UPLOAD_PATH) and http_method == "POST":
+            reply = fake._serve_upload(
+                parts.path.removeprefix("/" + UPLOAD_PATH), content_type=content_type, body=body
+            )
         else:
             reply = _Reply(404, b"Not Found", "text/plain; charset=utf-8")
         self.send_response(reply.status)
@@ -165,6 +172,8 @@ class FakeSlack:
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._state = SlackState(self._workspace, clock)
+        self._files = FileUploads(self._state, base_url=lambda: self.base_url)
+        self._state.register(self._files.handlers())
         self._calls: list[Call] = []
         self._violations: list[str] = []
         self._failures: dict[str, deque[_Failure]] = {}
@@ -314,7 +323,8 @@ class FakeSlack:
         error: str | None = None,
         times: int = 1,
     ) -> None:
-        """Make the next `times` calls of `method` fail (use "response_url" for response URLs).
+        """Make the next `times` calls of `method` fail ("response_url" / "upload_url" for posts
+        to response URLs / upload URLs).
 
         - default: HTTP 429, `Retry-After: <retry_after>`, `{"ok": false, "error": "ratelimited"}`;
         - `status=500`: `{"ok": false, "error": "internal_error"}`; `status=503`: an HTML page;
@@ -469,6 +479,18 @@ class FakeSlack:
         with self._lock:
             return list(self._state.versions.get((channel, ts), []))
 
+    def uploaded_files(self) -> list[StoredFile]:
+        """Every file the bot asked an upload URL for, oldest first: its id, filename, title,
+        alt text, bytes (None until they arrived), the channels it was shared to, and whether
+        files.completeUploadExternal completed it."""
+        with self._lock:
+            return self._files.files()
+
+    def uploaded_file(self, file_id: str) -> StoredFile | None:
+        """One uploaded file by id as it stands now, or None."""
+        with self._lock:
+            return self._files.file(file_id)
+
     def scheduled_messages(self) -> list[StoredMessage]:
         """Messages passed to chat.scheduleMessage (their `ts` is the `post_at`)."""
         with self._lock:
@@ -491,13 +513,15 @@ class FakeSlack:
             return [self._state.views[view_id] for stack in self._state.stacks for view_id in stack]
 
     def clear(self) -> None:
-        """Forget calls, violations, messages, views, response URLs and pending failures."""
+        """Forget calls, violations, messages, views, files, response URLs and pending
+        failures."""
         with self._lock:
             self._calls.clear()
             self._violations.clear()
             self._failures.clear()
             self._outages.clear()
             self._state.reset()
+            self._files.reset()
 
     def clear_calls(self) -> None:
         """Forget the calls recorded so far; messages, views and the rest stay."""
@@ -569,6 +593,9 @@ class FakeSlack:
                 0, Violation(method, "token", "token not accepted by this fake", "invalid_auth")
             )
         with self._lock:
+            if parsed.error is None:
+                decoded, _ = decode_json_args(parsed.args)
+                violations += check_slack_files(method, decoded, self._files.slack_file_problem)
             failure = self._take_failure(method) or self._over_limit(token, method, parsed.args)
             payload: dict[str, Any] | None
             if failure is not None:
@@ -620,6 +647,10 @@ class FakeSlack:
         else:
             violations += check_response_url_body(decoded)
         with self._lock:
+            if decoded is not None:
+                violations += check_slack_files(
+                    RESPONSE_URL_METHOD, decoded, self._files.slack_file_problem
+                )
             url = self._state.response_urls.get(url_id)
             failure = self._take_failure(RESPONSE_URL_METHOD)
             payload: dict[str, Any] | None
@@ -650,6 +681,38 @@ class FakeSlack:
             call = Call(
                 method=RESPONSE_URL_METHOD,
                 args=decoded if decoded is not None else {"_raw": body.decode("utf-8", "replace")},
+                http_method="POST",
+                content_type=content_type,
+                token=None,
+                at=self._clock(),
+                status=reply.status,
+                response=payload,
+                violations=tuple(str(v) for v in violations),
+            )
+            subscribers = self._record(call)
+        self._notify(subscribers, call)
+        return reply
+
+    def _serve_upload(self, ticket: str, *, content_type: str | None, body: bytes) -> _Reply:
+        """The bytes of a file, POSTed to the URL files.getUploadURLExternal handed out."""
+        self._wait_if_held(UPLOAD_URL_METHOD)
+        with self._lock:
+            failure = self._take_failure(UPLOAD_URL_METHOD)
+            payload: dict[str, Any] | None = None
+            problems: tuple[str, ...] = ()
+            if failure is not None:
+                reply, payload = failure.reply()
+            else:
+                receipt = self._files.receive(ticket, content_type, body)
+                problems = receipt.problems
+                reply = _Reply(receipt.status, receipt.body.encode(), "text/plain; charset=utf-8")
+                payload = {"ok": receipt.status == 200, "file_id": receipt.file_id}
+            violations = [
+                Violation(UPLOAD_URL_METHOD, None, rule, "invalid_upload") for rule in problems
+            ]
+            call = Call(
+                method=UPLOAD_URL_METHOD,
+                args={"ticket": ticket, "content": body},
                 http_method="POST",
                 content_type=content_type,
                 token=None,

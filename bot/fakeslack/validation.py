@@ -7,15 +7,17 @@ fake answers with; the first one decides the response, all of them are recorded.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from bot.fakeslack.blockkit import (
     VIEW_MAX_BYTES,
     BlockProblem,
+    SlackFileRef,
     check_message_blocks,
     check_view,
+    slack_files_in,
     view_size,
 )
 from bot.slackapi import ONE_OF_REQUIRED, MethodSpec, method_spec
@@ -292,6 +294,42 @@ def check_response_url_body(body: Mapping[str, Any]) -> list[Violation]:
                 method, "text", "a message needs `text`, `blocks` or `attachments`", "no_text"
             )
         )
+    return found
+
+
+def check_slack_files(
+    method: str,
+    decoded: Mapping[str, Any],
+    problem: Callable[[SlackFileRef], str | None],
+) -> list[Violation]:
+    """The `slack_file`s in a call's blocks (message, attachments, view) that `problem`
+    finds fault with: the files the fake knows decide, so this runs under its lock."""
+    where: list[tuple[str, list[SlackFileRef], str]] = [
+        ("blocks", slack_files_in(decoded.get("blocks")), "invalid_blocks")
+    ]
+    attachments = decoded.get("attachments")
+    if isinstance(attachments, list):
+        for index, attachment in enumerate(attachments):
+            if isinstance(attachment, dict):
+                refs = slack_files_in(
+                    attachment.get("blocks"), pointer=f"/attachments/{index}/blocks"
+                )
+                where.append(("attachments", refs, "invalid_blocks"))
+    view = decoded.get("view")
+    if isinstance(view, dict):
+        where.append(
+            (
+                "view",
+                slack_files_in(view.get("blocks"), pointer="/view/blocks"),
+                "invalid_arguments",
+            )
+        )
+    found: list[Violation] = []
+    for argument, refs, error in where:
+        for ref in refs:
+            rule = problem(ref)
+            if rule is not None:
+                found.append(Violation(method, argument, rule, error))
     return found
 
 

@@ -137,6 +137,14 @@ class SlackState:
         self.mpims.clear()
         self.response_urls.clear()
 
+    def now(self) -> datetime:
+        """The fake's clock."""
+        return self._clock()
+
+    def register(self, handlers: Mapping[str, Callable[[Args], Result]]) -> None:
+        """Answer more methods (the file uploads live in a module of their own)."""
+        self._handlers.update(handlers)
+
     def handle(self, method: str, args: Args) -> Result:
         """The `ok: true` body for a valid call; raises ApiError for Slack's `ok: false`."""
         handler = self._handlers.get(method)
@@ -238,6 +246,34 @@ class SlackState:
             bot_id=self.workspace.bot_id,
             via=via,
             metadata=args.get("metadata"),
+        )
+
+    def postable_conversation(self, ref: str) -> str:
+        """The id of a conversation the bot may post to (raises Slack's error if it may not)."""
+        return self._conversation(ref, posting=True)
+
+    def post_file_share(
+        self,
+        channel: str,
+        file_ids: tuple[str, ...],
+        *,
+        text: str | None,
+        blocks: list[Any] | None,
+        thread_ts: str | None,
+    ) -> StoredMessage:
+        """The message files.completeUploadExternal posts when it shares files."""
+        return self._store(
+            StoredMessage(
+                channel=channel,
+                ts=self.next_ts(),
+                text=text,
+                blocks=blocks,
+                thread_ts=thread_ts,
+                user=self.workspace.bot_user_id,
+                bot_id=self.workspace.bot_id,
+                via="files.completeUploadExternal",
+                files=file_ids,
+            )
         )
 
     # -- auth, team, bots, users ---------------------------------------------------------

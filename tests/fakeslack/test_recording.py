@@ -38,13 +38,12 @@ def test_last_names_what_was_called_instead(client: WebClient, fake: FakeSlack) 
 
 
 def test_multipart_form_is_read(client: WebClient, fake: FakeSlack) -> None:
-    client.api_call(
-        "files.upload", data={"channels": "C0001", "filename": "a.txt"}, files={"file": b"hello"}
-    )
+    # users.setPhoto: a method still read as multipart (files.upload is retired).
+    client.api_call("users.setPhoto", data={"crop_w": "100"}, files={"image": b"hello"})
 
-    call = fake.last("files.upload")
-    assert call.args["filename"] == "a.txt"
-    assert call.args["file"] == b"hello"
+    call = fake.last("users.setPhoto")
+    assert call.args["crop_w"] == "100"
+    assert call.args["image"] == b"hello"
     assert (call.content_type or "").startswith("multipart/form-data")
     assert fake.violations == []
 
