@@ -251,6 +251,18 @@ class RecordOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class WatchAccount:
+    """`watch <account>`: its renewal news in the caller's own digest."""
+
+    account: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnwatchAccount:
+    account: str
+
+
+@dataclass(frozen=True, slots=True)
 class ShowSettings:
     pass
 
@@ -342,6 +354,8 @@ Command = (
     | Notices
     | Stale
     | RecordOutcome
+    | WatchAccount
+    | UnwatchAccount
     | ShowSettings
     | SetTimezone
     | SetDigestTime
@@ -394,4 +408,6 @@ ForAnAccount = (
     | AssignAccount
     | AddContact
     | RecordOutcome
+    | WatchAccount
+    | UnwatchAccount
 )

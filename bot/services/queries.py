@@ -25,6 +25,7 @@ from bot.matching import rank_accounts
 from bot.paging import Cursor, Page
 from bot.ports import UnitOfWork
 from bot.services.lookup import resolve_account, suggestions
+from bot.services.watchers import watcher_ids
 from bot.validation import storable
 
 DEFAULT_RENEWAL_WINDOW_DAYS = 90
@@ -89,6 +90,7 @@ class AccountCard:
     follow_ups: list[FollowUp]
     interactions: list[Interaction]  # newest first, at most CARD_INTERACTIONS
     contacts: list[Contact]
+    watchers: tuple[str, ...] = ()  # user ids of those watching it (not its owner)
 
     @property
     def last_touch(self) -> Interaction | None:
@@ -173,6 +175,7 @@ def account_card(uow: UnitOfWork, account: str) -> AccountCard:
         follow_ups=uow.follow_ups.open_for_account(target.id),
         interactions=uow.interactions.recent(target.id, CARD_INTERACTIONS),
         contacts=uow.contacts.for_account(target.id),
+        watchers=watcher_ids(uow, target),
     )
 
 
