@@ -61,7 +61,6 @@ def test_0016_makes_the_stores_tables_and_takes_them_away(
     engine.dispose()
 
     migrate.upgrade(url, "0016")
-    migrate.check(url)  # the migration and storage/installations.py agree
     engine = create_database_engine(url)
     assert set(inspect(engine).get_table_names()) >= TABLES
     _stores_work(engine)
@@ -72,6 +71,9 @@ def test_0016_makes_the_stores_tables_and_takes_them_away(
     assert not TABLES & set(inspect(engine).get_table_names())
     engine.dispose()
     migrate.upgrade(url)  # and up again, cleanly
+    # The migration and storage/installations.py agree (checked at the head: the models
+    # hold tables of later migrations too).
+    migrate.check(url)
 
 
 def _stores_work(engine: Engine) -> None:
