@@ -372,6 +372,10 @@ class WatcherRepository(Protocol):
 
     def add(self, *, account_id: int, user_id: str, now: datetime) -> Watch: ...
 
+    def restore(self, watch: Watch) -> Watch:
+        """A removed watch back as it was (its id and since when), for `undo`."""
+        ...
+
     def get(self, account_id: int, user_id: str) -> Watch | None:
         """This person's watch of this account, if they watch it."""
         ...

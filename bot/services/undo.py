@@ -183,7 +183,8 @@ def _put_back(
     removed = audit.revive(Watch, event.before)
     if uow.accounts.get(removed.account_id) is None:
         raise CannotUndo(f"{_what(event)} is gone since, so there is nothing to take back.")
-    watch = uow.watchers.add(account_id=removed.account_id, user_id=removed.user_id, now=now)
+    # The same row back (its id, since when): an `undo` after this one finds it as it was.
+    watch = uow.watchers.restore(removed)
     audit.record(
         uow,
         actor,

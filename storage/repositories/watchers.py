@@ -23,6 +23,18 @@ class SqlWatcherRepository(Scoped):
         self.session.flush()
         return mapping.watch(row)
 
+    def restore(self, watch: Watch) -> Watch:
+        row = models.AccountWatcherRow(
+            id=watch.id,
+            team_id=self.team_id,
+            account_id=watch.account_id,
+            user_id=watch.user_id,
+            created_at=watch.created_at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return mapping.watch(row)
+
     def get(self, account_id: int, user_id: str) -> Watch | None:
         watcher = models.AccountWatcherRow
         row = self.session.scalars(

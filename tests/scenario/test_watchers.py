@@ -15,6 +15,7 @@ from bot.clock import FixedClock
 from bot.fakeslack import requests as r
 from bot.fakeslack.records import StoredMessage
 from bot.nudges.delivery import PassReport
+from bot.ports import UnitOfWork
 from bot.render import ids
 from bot.settings import Settings
 from tests.integration.conftest import Harness
@@ -31,6 +32,15 @@ def acme(slack: Slack) -> Slack:
     ):
         slack.answer(slack.command(line))
     return slack
+
+
+def _watching_acme(app_db: Harness) -> list[str]:
+    def read(work: UnitOfWork) -> list[str]:
+        acme = work.accounts.by_key("acme corp")
+        assert acme is not None
+        return [w.user_id for w in work.watchers.for_account(acme.id)]
+
+    return app_db.read(r.TEAM, read)
 
 
 def _text(answer: dict[str, object]) -> str:
@@ -68,6 +78,7 @@ def test_watch_says_what_will_come_and_the_card_names_the_watcher(
     assert "now watching *Acme Corp*" in answer
     assert "renewal steps, notice deadlines and outcomes" in answer
     assert "in your own digest" in answer
+    assert _watching_acme(app_db) == ["UBOB"]
     again = _text(acme.answer(acme.command("watch acme corp", user="UBOB")))
     assert "already watching *Acme Corp*; nothing changed" in again
     card = _text(acme.answer(acme.command("show Acme Corp")))
@@ -84,7 +95,7 @@ def test_unwatch_and_unwatch_again(acme: Slack, app_db: Harness) -> None:
     assert "stopped watching *Acme Corp*" in stopped
     again = _text(acme.answer(acme.command("unwatch Acme Corp", user="UBOB")))
     assert "weren't watching *Acme Corp*; nothing changed" in again
-    assert app_db.read(r.TEAM, lambda w: w.watchers.for_account(1)) == []
+    assert _watching_acme(app_db) == []
     actions = [e.action for e in app_db.read(r.TEAM, lambda w: w.audit.all())]
     assert actions.count("watch.delete") == 1
 
@@ -92,7 +103,7 @@ def test_unwatch_and_unwatch_again(acme: Slack, app_db: Harness) -> None:
 def test_the_owner_watching_their_own_account_stores_nothing(acme: Slack, app_db: Harness) -> None:
     answer = _text(acme.answer(acme.command("watch Acme Corp")))
     assert "You own *Acme Corp*" in answer and "already comes to you" in answer
-    assert app_db.read(r.TEAM, lambda w: w.watchers.for_account(1)) == []
+    assert _watching_acme(app_db) == []
     assert "watch.create" not in [e.action for e in app_db.read(r.TEAM, lambda w: w.audit.all())]
 
 
@@ -101,7 +112,7 @@ def test_the_same_words_work_after_a_mention_and_in_a_dm(acme: Slack, app_db: Ha
     assert "now watching" in acme.last_text()
     acme.send(r.direct_message("unwatch Acme Corp", user="UBOB"))
     assert "stopped watching" in acme.last_text()
-    assert app_db.read(r.TEAM, lambda w: w.watchers.for_account(1)) == []
+    assert _watching_acme(app_db) == []
 
 
 def test_undo_takes_back_a_watch_and_an_unwatch(acme: Slack, app_db: Harness) -> None:
@@ -109,10 +120,10 @@ def test_undo_takes_back_a_watch_and_an_unwatch(acme: Slack, app_db: Harness) ->
     acme.answer(acme.command("unwatch Acme Corp", user="UBOB"))
     undone = _text(acme.answer(acme.command("undo", user="UBOB")))
     assert "stopped watching *Acme Corp*" in undone
-    assert [w.user_id for w in app_db.read(r.TEAM, lambda w: w.watchers.for_account(1))] == ["UBOB"]
+    assert _watching_acme(app_db) == ["UBOB"]
     undone = _text(acme.answer(acme.command("undo", user="UBOB")))
     assert "started watching *Acme Corp*" in undone
-    assert app_db.read(r.TEAM, lambda w: w.watchers.for_account(1)) == []
+    assert _watching_acme(app_db) == []
 
 
 def test_names_resolve_as_everywhere(acme: Slack) -> None:
