@@ -252,6 +252,18 @@ class RecordOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class WatchAccount:
+    """`watch <account>`: its renewal news in the caller's own digest."""
+
+    account: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnwatchAccount:
+    account: str
+
+
+@dataclass(frozen=True, slots=True)
 class ShowSettings:
     pass
 
@@ -358,6 +370,8 @@ Command = (
     | Notices
     | Stale
     | RecordOutcome
+    | WatchAccount
+    | UnwatchAccount
     | ShowSettings
     | SetTimezone
     | SetDigestTime
@@ -412,4 +426,6 @@ ForAnAccount = (
     | AssignAccount
     | AddContact
     | RecordOutcome
+    | WatchAccount
+    | UnwatchAccount
 )

@@ -299,6 +299,17 @@ class Account:
 
 
 @dataclass(frozen=True, slots=True)
+class Watch:
+    """Someone who is not the owner following an account's renewal news in their digest."""
+
+    id: int
+    team_id: str
+    account_id: int
+    user_id: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Contact:
     id: int
     team_id: str

@@ -27,6 +27,7 @@ from bot.services import (
     queries,
     settings,
     undo,
+    watchers,
 )
 from bot.services.lookup import account_by_id
 from bot.validation import check_storable
@@ -201,6 +202,10 @@ def execute(uow: UnitOfWork, actor: Actor, now: datetime, command: c.Command) ->
             return contracts.record_outcome(
                 uow, actor, now, account=command.account, renewed=command.renewed
             )
+        case c.WatchAccount():
+            return watchers.watch_account(uow, actor, now, account=command.account)
+        case c.UnwatchAccount():
+            return watchers.unwatch_account(uow, actor, now, account=command.account)
         case c.LogInteraction():
             tail = command.follow_up
             return interactions.log_interaction(

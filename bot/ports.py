@@ -27,6 +27,7 @@ from bot.domain import (
     RenewalOutcome,
     SlackProfile,
     UserPreferences,
+    Watch,
     Workspace,
 )
 from bot.drafts import NewAccount, NewContact, NewContract, NewFollowUp, NewInteraction
@@ -391,6 +392,39 @@ class ActivityRepository(Protocol):
         ...
 
 
+class WatcherRepository(Protocol):
+    """Who watches which account (not its owner): its renewal news in their own digest."""
+
+    def add(self, *, account_id: int, user_id: str, now: datetime) -> Watch: ...
+
+    def restore(self, watch: Watch) -> Watch:
+        """A removed watch back as it was (its id and since when), for `undo`."""
+        ...
+
+    def get(self, account_id: int, user_id: str) -> Watch | None:
+        """This person's watch of this account, if they watch it."""
+        ...
+
+    def remove(self, watch: Watch) -> None: ...
+
+    def for_account(self, account_id: int) -> list[Watch]:
+        """The account's watchers, first to watch first."""
+        ...
+
+    def for_accounts(self, account_ids: Iterable[int]) -> dict[int, list[Watch]]:
+        """Each account's watchers (accounts nobody watches are left out)."""
+        ...
+
+    def watching_contracts(self, contract_ids: Iterable[int]) -> set[str]:
+        """Everyone who watches the account of any of these contracts."""
+        ...
+
+    def outcome_ids_since(self, since: datetime) -> list[tuple[int, str | None]]:
+        """Contracts of watched accounts whose outcome was recorded at or after ``since``,
+        as (contract id, the account's owner)."""
+        ...
+
+
 class SlackEventLog(Protocol):
     def remember(self, event_id: str, now: datetime) -> bool:
         """Record a Slack event id; False if it was seen in the last day (a retry)."""
@@ -601,6 +635,7 @@ class UnitOfWork(Protocol):
     follow_ups: FollowUpRepository
     contracts: ContractRepository
     activity: ActivityRepository
+    watchers: WatcherRepository
     audit: AuditLog
     events: SlackEventLog
     nudges: NudgeLedger

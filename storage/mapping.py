@@ -22,6 +22,7 @@ from bot.domain import (
     Owner,
     RenewalOutcome,
     UserPreferences,
+    Watch,
     Workspace,
 )
 from bot.nudges.model import ItemKind, LedgerEntry, NudgeKind, NudgeStatus
@@ -104,6 +105,16 @@ def contact(row: models.ContactRow) -> Contact:
         email=row.email,
         phone=row.phone,
         slack_user_id=row.slack_user_id,
+    )
+
+
+def watch(row: models.AccountWatcherRow) -> Watch:
+    return Watch(
+        id=row.id,
+        team_id=row.team_id,
+        account_id=row.account_id,
+        user_id=row.user_id,
+        created_at=row.created_at,
     )
 
 

@@ -191,6 +191,23 @@ class ContactRow(Base):
     created_at: Mapped[datetime]
 
 
+class AccountWatcherRow(Base):
+    """Someone watching an account: its renewal news in their own digest (not its follow-ups)."""
+
+    __tablename__ = "account_watchers"
+    __table_args__ = (
+        UniqueConstraint("team_id", "account_id", "user_id"),
+        # A person's watched accounts (`show`'s "you watch", their digest's reach).
+        Index("ix_account_watchers_team_user", "team_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(USER_ID)
+    created_at: Mapped[datetime]
+
+
 class InteractionRow(Base):
     __tablename__ = "interactions"
     __table_args__ = (

@@ -45,6 +45,7 @@ from bot.nudges.gather import (
     waiting_for_slack,
 )
 from bot.nudges.model import (
+    SYSTEM_ACTOR,
     DeliveryFailed,
     ItemKind,
     LedgerEntry,
@@ -76,7 +77,6 @@ PLANNING_CHUNK = 500
 # Occasions that open within this are planned before they open (09:00's digests at 08:55):
 # at 09:00 delivery starts at once, Slack's profiles already asked for, nothing left to read.
 PLAN_AHEAD = timedelta(minutes=5)
-SYSTEM_ACTOR = "rapport"
 
 
 class NudgeSender(Protocol):
@@ -190,13 +190,16 @@ def _current(entry: LedgerEntry, loaded: _Loaded, now: datetime) -> NudgeItem | 
         contract = loaded.contracts.get(entry.item_id)
         if contract is None:
             return "deleted"
-        if contract.outcome is not None and entry.kind is not NudgeKind.AUTO_RENEWED:
+        news = entry.kind in (NudgeKind.AUTO_RENEWED, NudgeKind.OUTCOME_RECORDED)
+        if contract.outcome is not None and not news:
             return f"outcome recorded: {contract.outcome.value}"
+        if contract.outcome is None and news and entry.details.get("watching"):
+            return "outcome taken back"  # a watcher's news of an outcome `undo` took back
         account = loaded.accounts.get(contract.account_id)
         if account is None:
             return "deleted"
-        if contract.outcome is not None:  # auto-renewed: show the new term
-            contract = loaded.open_contracts.get(account.id) or contract
+        if contract.outcome is not None and entry.kind is NudgeKind.AUTO_RENEWED:
+            contract = loaded.open_contracts.get(account.id) or contract  # the new term
         last = loaded.last_touches.get(account.id)
         return NudgeItem(entry, account, contract=contract, last_touch=last)
     account = loaded.accounts.get(entry.item_id)

@@ -16,10 +16,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from bot.domain import Account, Contract, FollowUp, SlackProfile, UserPreferences, Workspace
+from bot.domain import (
+    Account,
+    Contract,
+    FollowUp,
+    SlackProfile,
+    UserPreferences,
+    Watch,
+    Workspace,
+)
 from bot.nudges.model import OwnerSettings, PlanningInput
 from bot.nudges.planning import ESCALATE_RENEWAL_WITHIN_DAYS, NOTICE_STEPS
 from bot.ports import Directory, UnitOfWork
@@ -31,52 +39,70 @@ _DAY = timedelta(days=1)
 # More stale profiles than this are read with one paged users.list (Tier 2, 200 a page)
 # rather than a users.info each (Tier 4): a workspace's whole morning in a few calls.
 BULK_LOOKUP_ABOVE = 20
+# How long after an outcome is recorded its watchers may still be told of it (a digest after
+# a long weekend, or a pass missed while the bot was down, still tells it once).
+OUTCOME_NEWS_FOR = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
 class DueItems:
     """What can be due at this pass, as (id, owner) pairs: follow-ups due by the end of
     anyone's today, open contracts whose ladder or notice step can be reached, accounts past
-    their next touch. Ids only — small, read once; the items are loaded a chunk at a time."""
+    their next touch, contracts of watched accounts whose outcome was recorded lately; and
+    who watches the accounts of those contracts. Ids only — small, read once; the items are
+    loaded a chunk at a time."""
 
     follow_ups: list[tuple[int, str]]
     contracts: list[tuple[int, str | None]]  # the account's owner
     stale: list[tuple[int, str | None]]
+    outcomes: list[tuple[int, str | None]] = field(default_factory=list)
+    watchers: frozenset[str] = frozenset()
 
     def owners(self) -> set[str]:
-        return {o for _i, o in [*self.follow_ups, *self.contracts, *self.stale] if o}
+        """Everyone these items may tell something: owners and watchers."""
+        pairs = [*self.follow_ups, *self.contracts, *self.stale, *self.outcomes]
+        return {o for _i, o in pairs if o} | self.watchers
 
     def without(self, waiting: Collection[str]) -> DueItems:
-        """The items whose owner is not ``waiting`` for Slack."""
+        """The items whose owner is not ``waiting`` for Slack, and the watchers who are not."""
         if not waiting:
             return self
         return DueItems(
             [(i, o) for i, o in self.follow_ups if o not in waiting],
             [(i, o) for i, o in self.contracts if o not in waiting],
             [(i, o) for i, o in self.stale if o not in waiting],
+            [(i, o) for i, o in self.outcomes if o not in waiting],
+            self.watchers - frozenset(waiting),
         )
 
     def chunks(self, size: int) -> Iterator[DueItems]:
-        """Consecutive slices of at most ``size`` items in all (follow-ups first)."""
-        first, second = len(self.follow_ups), len(self.follow_ups) + len(self.contracts)
-        for start in range(0, second + len(self.stale), size):
+        """Consecutive slices of at most ``size`` items in all (follow-ups first); every chunk
+        knows the watchers."""
+        first = len(self.follow_ups)
+        second = first + len(self.contracts)
+        third = second + len(self.stale)
+        for start in range(0, third + len(self.outcomes), size):
             end = start + size
             yield DueItems(
                 self.follow_ups[start:end],
                 self.contracts[max(start - first, 0) : max(end - first, 0)],
                 self.stale[max(start - second, 0) : max(end - second, 0)],
+                self.outcomes[max(start - third, 0) : max(end - third, 0)],
+                self.watchers,
             )
 
 
 @dataclass(frozen=True, slots=True)
 class OpenItems:
     """One chunk of items that can be due: follow-ups, open contracts (with their
-    accounts), accounts past their cadence."""
+    accounts), accounts past their cadence, outcomes lately recorded, who watches what."""
 
     follow_ups: list[FollowUp]
     contracts: list[Contract]
     accounts: dict[int, Account]  # the contracts' accounts, by id
     stale: list[Account]
+    outcomes: list[Contract] = field(default_factory=list)
+    watchers: dict[int, list[Watch]] = field(default_factory=dict)  # by account id
 
 
 def horizons(workspace: Workspace, now: datetime) -> tuple[datetime, date, date]:
@@ -93,25 +119,39 @@ def horizons(workspace: Workspace, now: datetime) -> tuple[datetime, date, date]
 
 def due_items(uow: UnitOfWork, now: datetime) -> DueItems:
     """The ids (and owners) of everything that can be due at ``now``, through the indexes on
-    due dates, renewal dates, notice deadlines and next-touch dates; nothing else is read."""
+    due dates, renewal dates, notice deadlines and next-touch dates, and the watchers of
+    the contracts among them; nothing else is read."""
     follow_ups_before, renewals_by, notices_by = horizons(uow.workspaces.get_or_create(now), now)
+    contracts = uow.contracts.open_due_ids(renewals_by, notices_by)
+    outcomes = uow.watchers.outcome_ids_since(now - OUTCOME_NEWS_FOR)
     return DueItems(
         follow_ups=uow.follow_ups.open_due_before_ids(follow_ups_before),
-        contracts=uow.contracts.open_due_ids(renewals_by, notices_by),
+        contracts=contracts,
         stale=uow.accounts.stale_ids(now),
+        outcomes=outcomes,
+        watchers=frozenset(uow.watchers.watching_contracts(i for i, _o in contracts + outcomes)),
     )
 
 
 def load_items(uow: UnitOfWork, chunk: DueItems) -> OpenItems:
     """The items of one chunk as they stand now (planning re-checks what changed since)."""
     contracts = uow.contracts.by_ids([i for i, _o in chunk.contracts])
-    accounts = uow.accounts.by_ids([c.account_id for c in contracts] + [i for i, _o in chunk.stale])
+    outcomes = uow.contracts.by_ids([i for i, _o in chunk.outcomes])
+    watched = {c.account_id for c in [*contracts, *outcomes]}
+    accounts = uow.accounts.by_ids([*watched, *(i for i, _o in chunk.stale)])
     stale_ids = {i for i, _o in chunk.stale}
+    watchers = {
+        account_id: kept
+        for account_id, watches in uow.watchers.for_accounts(watched).items()
+        if (kept := [w for w in watches if w.user_id in chunk.watchers])
+    }
     return OpenItems(
         follow_ups=uow.follow_ups.by_ids([i for i, _o in chunk.follow_ups]),
-        contracts=[c for c in contracts if c.account_id in accounts],
+        contracts=[c for c in contracts if c.account_id in accounts and c.outcome is None],
         accounts=accounts,
         stale=[a for i, a in accounts.items() if i in stale_ids],
+        outcomes=[c for c in outcomes if c.account_id in accounts and c.outcome is not None],
+        watchers=watchers,
     )
 
 
@@ -193,6 +233,7 @@ def planning_input(
     contracts, accounts = items.contracts, items.accounts
     named = {f.owner_id for f in items.follow_ups} | set(admins)
     named |= {a.owner.user_id for a in [*accounts.values(), *items.stale] if a.owner.user_id}
+    named |= {w.user_id for watches in items.watchers.values() for w in watches}
     for user_id in sorted(named - owners.keys()):
         owners[user_id] = owner_settings(uow, user_id, default_timezone, answered)
     return PlanningInput(
@@ -211,4 +252,6 @@ def planning_input(
             a.id: a.stale_snoozed_until for a in items.stale if a.stale_snoozed_until
         },
         default_timezone=default_timezone,
+        watchers=items.watchers,
+        outcomes=[(c, accounts[c.account_id]) for c in items.outcomes],
     )

@@ -7,7 +7,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from bot.domain import Account, Contract, FollowUp, NudgeMode, Workspace
+from bot.domain import Account, Contract, FollowUp, NudgeMode, Watch, Workspace
+
+# Who records what Rapport does by itself (an auto-renewal's roll-forward), in the audit log
+# and as a contract's ``outcome_by``.
+SYSTEM_ACTOR = "rapport"
 
 
 class NudgeKind(enum.StrEnum):
@@ -18,6 +22,7 @@ class NudgeKind(enum.StrEnum):
     NOTICE_PASSED = "notice_passed"  # said once
     RECORD_OUTCOME = "record_outcome"  # renewal date reached, no outcome: every day until one
     AUTO_RENEWED = "auto_renewed"  # an auto-renew contract rolled forward by itself
+    OUTCOME_RECORDED = "outcome_recorded"  # to watchers: renewed / churned / cancelled, by whom
     STALE = "stale"  # no touch for longer than the cadence: once per cadence period
     ESCALATION_FOLLOW_UP = "escalation_follow_up"  # 7 days overdue
     ESCALATION_RENEWAL = "escalation_renewal"  # renewal within 14 days, no outcome, no touch 30 d
@@ -59,6 +64,11 @@ class PlanningInput:
     renewal_snoozed_until: Mapping[int, datetime] = field(default_factory=dict)
     stale_snoozed_until: Mapping[int, datetime] = field(default_factory=dict)
     default_timezone: str = "UTC"  # for channels and admins without a known zone
+    # Who watches the accounts of ``contracts`` and ``outcomes``, by account id; their
+    # settings are in ``owners`` too (everyone planning may tell something).
+    watchers: Mapping[int, Sequence[Watch]] = field(default_factory=dict)
+    # Contracts of watched accounts whose outcome was recorded lately (news for watchers).
+    outcomes: Sequence[tuple[Contract, Account]] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,16 @@ Decisions where PRODUCT.md and the issue are silent (the module's contract, test
 - The ``stale`` key's date is ``next_touch_due``'s UTC date (stable whatever the viewer's zone).
 - A zone name that ZoneInfo cannot load falls back to ``default_timezone``, then UTC: one bad
   setting must not stop everyone's nudges.
+- Watchers (``watch <account>``) get an account's renewal news in their own slot, each key
+  ending ``:watch:{user}``: ladder steps, notice steps and "notice passed" as the owner does;
+  "record the outcome" once (it is the owner's to record, not a daily reminder to them);
+  never its follow-ups or stale reminders, never an escalation. The owner's snoozes do not
+  hold a watcher's news back (the snooze is the owner's button). Outcomes come from
+  ``data.outcomes``: one OUTCOME_RECORDED per watcher who watched before it was recorded —
+  not to the one who recorded it, nor to the owner — or AUTO_RENEWED when Rapport rolled the
+  contract itself (so a watcher hears of it whenever their own slot opens; a watcher never
+  triggers a roll-forward). A watcher who owns the account gets nothing as a watcher; an
+  inactive one gets nothing.
 """
 
 from __future__ import annotations
@@ -43,8 +53,24 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.dates import local_datetime
-from bot.domain import Account, AccountStatus, Contract, FollowUp, FollowUpStatus, NudgeMode
-from bot.nudges.model import ItemKind, NudgeKind, Occasion, OwnerSettings, Plan, PlanningInput
+from bot.domain import (
+    Account,
+    AccountStatus,
+    Contract,
+    FollowUp,
+    FollowUpStatus,
+    NudgeMode,
+    Watch,
+)
+from bot.nudges.model import (
+    SYSTEM_ACTOR,
+    ItemKind,
+    NudgeKind,
+    Occasion,
+    OwnerSettings,
+    Plan,
+    PlanningInput,
+)
 
 __all__ = [
     "NOTICE_STEPS",
@@ -54,10 +80,12 @@ __all__ = [
     "follow_up_occasions",
     "latest_step_reached",
     "notice_occasions",
+    "outcome_news",
     "plan",
     "renewal_occasions",
     "slot_for",
     "stale_occasions",
+    "watched_renewal_occasions",
     "zone_named",
 ]
 
@@ -86,8 +114,9 @@ class Slot:
     day: date  # the recipient's local day: the day in daily keys
     opens_at: datetime  # UTC; deliver_after for whatever has no moment of its own
     now: datetime  # UTC
-    key_suffix: str = ""  # ":to:U…" when an orphaned item goes to each admin
+    key_suffix: str = ""  # ":to:U…" when an orphaned item goes to each admin, ":watch:U…"
     orphan_owner: str | None = None  # the unknown or deactivated owner of an orphaned item
+    watching: bool = False  # the recipient watches the item's account (does not own it)
 
     @property
     def as_of(self) -> datetime:
@@ -127,6 +156,8 @@ class Slot:
         if self.orphan_owner is not None:
             extra = {"orphaned": 1, "owner": self.orphan_owner}
             reason = f"{reason}; no active owner ({self.orphan_owner})"
+        if self.watching:
+            extra = {"watching": 1}
         return [
             Occasion(
                 key=key + self.key_suffix,
@@ -303,6 +334,44 @@ def stale_occasions(
     return slot.occasion(key, NudgeKind.STALE, item, reason, details, moment=period_start)
 
 
+def watched_renewal_occasions(
+    contract: Contract, slot: Slot, *, ladder: Sequence[int]
+) -> list[Occasion]:
+    """A watcher's renewal news (``slot`` is theirs): the ladder and notice steps the owner
+    gets, "record the outcome" once rather than daily; the roll-forward of an auto-renew
+    contract is told by ``outcome_news`` once it happened."""
+    found: list[Occasion] = []
+    for occasion in renewal_occasions(contract, slot, ladder=ladder) + notice_occasions(
+        contract, slot
+    ):
+        if occasion.kind is NudgeKind.AUTO_RENEWED:
+            continue
+        if occasion.kind is NudgeKind.RECORD_OUTCOME:
+            occasion = replace(occasion, key=f"renewal:{contract.id}:outcome{slot.key_suffix}")
+        found.append(occasion)
+    return found
+
+
+def outcome_news(contract: Contract, slot: Slot) -> list[Occasion]:
+    """A recorded outcome, told once: renewed, churned or cancelled, and by whom; an
+    auto-renewal Rapport recorded itself as AUTO_RENEWED."""
+    if contract.outcome is None:
+        return []
+    item = (ItemKind.CONTRACT, contract.id)
+    details: dict[str, str | int] = {
+        "account_id": contract.account_id,
+        "renewal_date": contract.renewal_date.isoformat(),
+        "outcome": contract.outcome.value,
+        "by": contract.outcome_by or "",
+    }
+    key = f"outcome:{contract.id}"
+    if contract.outcome_by == SYSTEM_ACTOR:
+        reason = "Auto-renewed: rolled forward to a new term by itself"
+        return slot.occasion(key, NudgeKind.AUTO_RENEWED, item, reason, details)
+    reason = f"Outcome recorded: {contract.outcome.value}"  # by whom: ``details["by"]``
+    return slot.occasion(key, NudgeKind.OUTCOME_RECORDED, item, reason, details)
+
+
 def escalations(data: PlanningInput) -> list[Occasion]:
     """Once ever, to the escalation channel now: follow-ups 7 days overdue, and renewals within
     14 days with no outcome and no touch in 30 days. None without a channel."""
@@ -374,6 +443,19 @@ def plan(data: PlanningInput) -> Plan:
             today = _utc(data.now).astimezone(_home_zone(owner_id, data)).date()
             if contract.renewal_date <= today:
                 auto_renewals.add(contract.id)
+        for slot in audience.watching(data.watchers.get(account.id, ()), owner_id):
+            found += watched_renewal_occasions(contract, slot, ladder=ladder)
+
+    for contract, account in data.outcomes:
+        if contract.outcome_at is None or account.status is AccountStatus.ARCHIVED:
+            continue
+        told = [
+            w
+            for w in data.watchers.get(account.id, ())
+            if w.user_id != contract.outcome_by and w.created_at <= contract.outcome_at
+        ]
+        for slot in audience.watching(told, account.owner.user_id):
+            found += outcome_news(contract, slot)
 
     for account in data.accounts:
         if account.status not in _LIVE:
@@ -432,6 +514,16 @@ class _Audience:
             slot = self.owner_slots[owner_id]
             return [] if slot is None else [slot]
         return [replace(slot, orphan_owner=label) for slot in self.orphan_slots]
+
+    def watching(self, watches: Iterable[Watch], owner_id: str | None) -> list[Slot]:
+        """The open slots of an account's active watchers, but its owner, keyed per watcher."""
+        slots: list[Slot] = []
+        for watch in watches:
+            slot = self.owner_slots.get(watch.user_id)
+            if slot is not None and watch.user_id != owner_id:
+                suffix = f":watch:{watch.user_id}"
+                slots.append(replace(slot, key_suffix=suffix, watching=True))
+        return slots
 
     def never_told(self, owner_id: str | None) -> bool:
         if owner_id is not None and owner_id in self.owner_slots:

@@ -88,6 +88,8 @@ _HANDLERS: Mapping[str, _Handler] = {
     "stale": lists.parse_stale,
     "renewed": accounts.parse_outcome(renewed=True),
     "churned": accounts.parse_outcome(renewed=False),
+    "watch": accounts.parse_watch,
+    "unwatch": accounts.parse_unwatch,
     "settings": settings.parse_settings,
 }
 # Words people type for the two-word commands, for "did you mean".

@@ -1,5 +1,5 @@
 """Account commands: add, rename, archive, status, tag, untag, show, who owns, assign,
-history, find, renewed and churned."""
+history, find, renewed and churned, watch and unwatch."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from bot.commands import (
     ShowAccount,
     TagAccount,
     UntagAccount,
+    UnwatchAccount,
+    WatchAccount,
     WhoOwns,
 )
 from bot.domain import (
@@ -360,3 +362,11 @@ def parse_outcome(renewed: bool) -> Callable[[str, ParseContext], RecordOutcome]
         return RecordOutcome(reading.account_at_end(rest, context), renewed=renewed)
 
     return parse
+
+
+def parse_watch(rest: str, context: ParseContext) -> WatchAccount:
+    return WatchAccount(reading.account_at_end(rest, context))
+
+
+def parse_unwatch(rest: str, context: ParseContext) -> UnwatchAccount:
+    return UnwatchAccount(reading.account_at_end(rest, context))

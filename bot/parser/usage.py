@@ -65,6 +65,8 @@ USAGE: Mapping[str, tuple[str, str]] = MappingProxyType(
         "stale": ("stale [@user|all]", "stale all"),
         "renewed": ("renewed <account>", "renewed Acme Corp"),
         "churned": ("churned <account>", "churned Initech Labs"),
+        "watch": ("watch <account>", "watch Acme Corp"),
+        "unwatch": ("unwatch <account>", "unwatch Acme Corp"),
         "settings": (
             "settings [timezone|digest|nudges|workdays|hours|workspace …]",
             "settings timezone Europe/Berlin",

@@ -30,12 +30,13 @@ from bot.render.items import (
 from bot.render.layout import Item, Part, fallback_text, fit
 from bot.render.reply import Reply, Viewer
 from bot.render.text import date_token, one_line, owner_text, pack_lines, plural, safe
+from bot.render.watching import watchers_text
 from bot.services.queries import AccountCard
 
 CARD_SUMMARY = 500  # characters of each interaction's summary on the card
 
 
-def _facts(account: Account) -> list[str]:
+def _facts(account: Account, watchers: tuple[str, ...]) -> list[str]:
     return [
         f"*Owner*\n{owner_text(account.owner, assign_hint=account.name)}",
         f"*Kind*\n{account.kind.value}",
@@ -43,6 +44,7 @@ def _facts(account: Account) -> list[str]:
         f"*Status*\n{account.status.label}",
         f"*Cadence*\nevery {plural(account.cadence_days, 'day')}",
         f"*Tags*\n{tags_text(account.tags) if account.tags else '—'}",
+        f"*Watchers*\n{watchers_text(watchers) if watchers else '—'}",
     ]
 
 
@@ -84,7 +86,7 @@ def account_card(card: AccountCard, viewer: Viewer) -> Reply:
     health = [section(f"*Health*\n{health_text(card.health)}")] if card.health else []
     lead: list[Block] = [
         header(title),
-        fields_section(_facts(account)),
+        fields_section(_facts(account, card.watchers)),
         *health,
         *_contract(card, viewer),
         section(_touches(card, viewer)),

@@ -40,6 +40,8 @@ _ABOUT = {
     "stale": "accounts past their cadence, longest first",
     "renewed": "record a renewal: the next term starts",
     "churned": "record that a contract is not renewing",
+    "watch": "an account you don't own: its renewal news in your own digest",
+    "unwatch": "stop watching an account",
     "settings": "your preferences; `settings` alone shows them",
 }
 _NOTES = {
@@ -79,6 +81,12 @@ _NOTES = {
     "shows once, at its notice deadline while that is still to come, else at its renewal date "
     "(a deadline passed leaves the renewal as what comes next); outcomes overdue first. A long "
     "list shows 20 at a time with a Show more button.",
+    "watch": "You get the account's renewal steps, notice deadlines and outcomes (renewed, "
+    "churned, cancelled: by whom, and the value) in your own digest, at your digest time and "
+    "on your workdays (`settings nudges instant`: as they come; `off`: nothing). Its "
+    "follow-ups and stale reminders stay with its owner, and so do the Renewed and Not "
+    "renewing buttons. The owner gets all of it already. `show <account>` names its "
+    "watchers; `unwatch <account>` stops it.",
     "notices": "Only contracts with a notice period; `notices?` works too.",
     "accounts": "Kinds: customer, prospect, partner, vendor, supplier, distributor, reseller "
     '(`suppliers` works too). A tag with spaces goes in quotes: `accounts tag "key account"`. '

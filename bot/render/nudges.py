@@ -10,16 +10,19 @@ from zoneinfo import ZoneInfo
 
 from bot.nudges.delivery import NudgeItem
 from bot.nudges.model import NudgeKind
-from bot.render.blocks import context, header
+from bot.render import ids
+from bot.render.blocks import actions, context, header, section
 from bot.render.items import (
     follow_up_item,
     interaction_text,
+    log_touch_button,
     renewal_item,
+    renewal_line,
     stale_item,
 )
 from bot.render.layout import Item, Part, fallback_text, fit
 from bot.render.reply import Viewer
-from bot.render.text import calendar_day, money, safe
+from bot.render.text import calendar_day, mention, money, safe
 
 MESSAGE_BLOCKS = 50
 
@@ -41,6 +44,8 @@ _SECTIONS: tuple[tuple[str, frozenset[NudgeKind]], ...] = (
     ),
     ("Stale accounts", frozenset({NudgeKind.STALE})),
 )
+# Items about accounts the recipient watches: their own section, whatever their kind.
+WATCHED_SECTION = "Accounts you watch"
 
 
 def _why(item: NudgeItem, viewer: Viewer) -> str:
@@ -61,8 +66,35 @@ def _why(item: NudgeItem, viewer: Viewer) -> str:
     return " · ".join(pieces)
 
 
+def _watched(item: NudgeItem) -> bool:
+    return bool(item.entry.details.get("watching"))
+
+
+def _watched_item(item: NudgeItem, viewer: Viewer) -> Item:
+    """News of an account the recipient watches: its terms, why now, its owner, and only
+    "Log a touch" — the Renewed / Not renewing decision stays with the owner."""
+    contract = item.contract
+    assert contract is not None, "watchers are told of contracts only"
+    line = renewal_line(contract, item.account, viewer, show_owner=True)
+    why = _why(item, viewer)
+    by = str(item.entry.details.get("by") or "")
+    if item.entry.kind is NudgeKind.OUTCOME_RECORDED and by:
+        why = f"{why} · recorded by {mention(by)}"
+    notes = [why]
+    if item.entry.kind is NudgeKind.AUTO_RENEWED and contract.outcome is None:
+        notes.append(
+            f"Renewed by itself; next renewal {calendar_day(contract.renewal_date, viewer)}."
+        )
+    buttons = actions(
+        f"{ids.ACCOUNT_BLOCK_PREFIX}{item.account.id}", [log_touch_button(item.account.id)]
+    )
+    return Item(f"{line} — {why}", (section(line), context(*notes), buttons))
+
+
 def _item(item: NudgeItem, viewer: Viewer, *, show_owner: bool) -> Item:
     entry = item.entry
+    if _watched(item):
+        return _watched_item(item, viewer)
     if item.follow_up is not None:
         shown = follow_up_item(item.follow_up, item.account, viewer, show_owner=show_owner)
     elif item.contract is not None:
@@ -93,14 +125,17 @@ def nudge_message(
     """(fallback text, blocks) for one recipient's nudge; ≤50 blocks, cut with "…and N more"."""
     viewer = Viewer(user_id=recipient, tz=zone, now=now)
     to_channel = recipient.startswith(("C", "G"))
+    own = [i for i in items if not _watched(i)]
     parts = [
         Part(
             title=f"*{title}*",
-            items=[_item(i, viewer, show_owner=to_channel) for i in items if i.entry.kind in kinds],
+            items=[_item(i, viewer, show_owner=to_channel) for i in own if i.entry.kind in kinds],
             empty="",
         )
         for title, kinds in _SECTIONS
     ]
+    watched = [_watched_item(i, viewer) for i in items if _watched(i)]
+    parts.append(Part(title=f"*{WATCHED_SECTION}*", items=watched, empty=""))
     parts = [p for p in parts if p.items]
     lead = (
         "Rapport: these need someone's attention"

@@ -13,6 +13,7 @@ from bot.render.cards import account_card
 from bot.render.help import render_help
 from bot.render.reply import Reply, Viewer
 from bot.render.undo import taken_back
+from bot.render.watching import watch_changed
 from bot.services.accounts import AccountChange, ContactSaved
 from bot.services.contracts import ContractChange, RenewalRecorded
 from bot.services.follow_ups import FollowUpChange, FollowUpChanges
@@ -28,6 +29,7 @@ from bot.services.queries import (
 )
 from bot.services.settings import CadenceRuleChange, SettingsView
 from bot.services.undo import Undone
+from bot.services.watchers import WatchChange
 
 T = TypeVar("T")
 
@@ -69,6 +71,8 @@ def render_result(executed: Executed, viewer: Viewer) -> Reply:
             )
         case c.RecordOutcome():
             return confirmations.outcome_recorded(_expect(value, RenewalRecorded), viewer)
+        case c.WatchAccount() | c.UnwatchAccount():
+            return watch_changed(_expect(value, WatchChange))
         case c.LogInteraction():
             return confirmations.logged(_expect(value, LoggedInteraction), viewer)
         case c.CreateFollowUp():

@@ -87,6 +87,11 @@ def _said(event: AuditEvent, undone: Undone) -> str | None:
             return f"recorded {account} as renewed"
         case "contract.churned" | "contract.cancelled":
             return f"recorded {account} as not renewing"
+        case "watch.create" | "watch.delete":
+            state = after or before
+            watched = _bold(undone.account_names.get(_int(state.get("account_id")), "an account"))
+            verb = "started" if event.action == "watch.create" else "stopped"
+            return f"{verb} watching {watched}"
         case "contract.nudges_snoozed":
             return f"snoozed the renewal reminders of {account}"
         case "user.settings":

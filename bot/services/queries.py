@@ -27,6 +27,7 @@ from bot.paging import Cursor, Page
 from bot.ports import UnitOfWork
 from bot.services.health import health_of, health_of_listed
 from bot.services.lookup import resolve_account, suggestions
+from bot.services.watchers import watcher_ids
 from bot.validation import storable
 
 DEFAULT_RENEWAL_WINDOW_DAYS = 90
@@ -92,6 +93,7 @@ class AccountCard:
     interactions: list[Interaction]  # newest first, at most CARD_INTERACTIONS
     contacts: list[Contact]
     health: Health | None = None  # None: not scored (churned, archived, or switched off)
+    watchers: tuple[str, ...] = ()  # user ids of those watching it (not its owner)
 
     @property
     def last_touch(self) -> Interaction | None:
@@ -188,6 +190,7 @@ def account_card(uow: UnitOfWork, account: str, now: datetime, today: date) -> A
         interactions=uow.interactions.recent(target.id, CARD_INTERACTIONS),
         contacts=uow.contacts.for_account(target.id),
         health=health_of(uow, [target], now, today).get(target.id),
+        watchers=watcher_ids(uow, target),
     )
 
 

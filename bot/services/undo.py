@@ -9,9 +9,10 @@ by now. Each row is checked as it is taken back: an entity changed since (by any
 as it is and the whole undo refused, so an undo never overwrites another's change.
 
 Every undo is audited (``<entity>.undo``, before and after), each row naming the row it took
-back, so the next `undo` goes one further back. A bulk import is never taken back: when it is
-the caller's last change, `undo` says so and goes no further back (taking back something
-older instead would surprise).
+back, so the next `undo` goes one further back. A watch is the one thing a change removes
+that `undo` brings back: `unwatch` taken back watches again (the watch is all there was).
+A bulk import is never taken back: when it is the caller's last change, `undo` says so and
+goes no further back (taking back something older instead would surprise).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from bot.domain import (
     FollowUpStatus,
     Interaction,
     UserPreferences,
+    Watch,
     Workspace,
     name_key,
 )
@@ -71,7 +73,9 @@ _EDITS = frozenset(
         "workspace.settings",
     }
 )
-_CREATED = frozenset({"account", "contact", "contract", "follow_up", "interaction"})
+_CREATED = frozenset({"account", "contact", "contract", "follow_up", "interaction", "watch"})
+# What a change removed and `undo` puts back.
+_REMOVED = frozenset({"watch.delete"})
 
 
 class CannotUndo(RapportError):
@@ -102,7 +106,7 @@ def undo_last_change(uow: UnitOfWork, actor: Actor, now: datetime) -> Undone:
             "Your last change was an import, and `undo` doesn't take back imports.",
             hint="Correct the rows with commands, or import a corrected file.",
         )
-    unknown = [e.action for e in events if not _created(e) and not _edited(e)]
+    unknown = [e.action for e in events if not _created(e) and not _edited(e) and not _removed(e)]
     if unknown:
         raise CannotUndo(f"Your last change ({unknown[0]}) is one `undo` can't take back.")
     names = _account_names(uow, events)
@@ -131,6 +135,9 @@ def _account_names(uow: UnitOfWork, events: list[AuditEvent]) -> dict[int, str]:
 def _take_back(uow: UnitOfWork, actor: Actor, now: datetime, event: AuditEvent) -> bool:
     """Take back one audit row; True when an account it added was archived, not deleted."""
     current = _current(uow, now, event)
+    if _removed(event):
+        _put_back(uow, actor, now, event, current)
+        return False
     if current is None or event.after is None:
         raise CannotUndo(f"{_what(event)} is gone since, so there is nothing to take back.")
     if not _same(audit.snapshot(current), event.after):
@@ -162,6 +169,34 @@ def _created(event: AuditEvent) -> bool:
     return event.before is None and event.action.endswith(".create") and event.entity in _CREATED
 
 
+def _removed(event: AuditEvent) -> bool:
+    return event.before is not None and event.after is None and event.action in _REMOVED
+
+
+def _put_back(
+    uow: UnitOfWork, actor: Actor, now: datetime, event: AuditEvent, current: object | None
+) -> None:
+    """Watch again what `unwatch` stopped watching, unless it is watched again since."""
+    assert event.before is not None, "a removal has a before"
+    if current is not None:
+        raise CannotUndo(f"{_what(event)} is watched again since, so there is nothing to undo.")
+    removed = audit.revive(Watch, event.before)
+    if uow.accounts.get(removed.account_id) is None:
+        raise CannotUndo(f"{_what(event)} is gone since, so there is nothing to take back.")
+    # The same row back (its id, since when): an `undo` after this one finds it as it was.
+    watch = uow.watchers.restore(removed)
+    audit.record(
+        uow,
+        actor,
+        now,
+        f"{event.entity}.undo",
+        entity=event.entity,
+        entity_id=watch.id,
+        after=watch,
+        undoes=event.id,
+    )
+
+
 def _edited(event: AuditEvent) -> bool:
     return event.before is not None and event.after is not None and event.action in _EDITS
 
@@ -186,6 +221,8 @@ def _current(uow: UnitOfWork, now: datetime, event: AuditEvent) -> object | None
             return uow.users.preferences(key)
         case "workspace":
             return uow.workspaces.get_or_create(now)
+        case "watch":
+            return uow.watchers.get(int(str(state.get("account_id"))), str(state.get("user_id")))
     return None
 
 
@@ -224,6 +261,8 @@ def _remove(uow: UnitOfWork, actor: Actor, now: datetime, current: object) -> ob
             uow.contacts.delete(current.id)
         case Interaction():
             uow.interactions.delete(current.id)
+        case Watch():
+            uow.watchers.remove(current)
         case _:
             raise TypeError(f"no way to take back {current!r}")
     return None
@@ -290,6 +329,8 @@ def _what(event: AuditEvent) -> str:
             return "Your settings"
         case "workspace":
             return "The workspace's settings"
+        case "watch":
+            return "The account you watched"
     return f"The {event.entity.replace('_', '-')} you changed"
 
 

@@ -24,6 +24,7 @@ ERASED_TABLES: tuple[Table, ...] = (
         cast(Table, row.__table__)
         for row in (
             models.AccountTagRow,
+            models.AccountWatcherRow,
             models.InteractionRow,  # points at contacts too
             models.FollowUpRow,
             models.ContractRow,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import app
 from bot.domain import OPERATOR_TEAM, Actor, AuditEvent, InteractionKind
 from bot.nudges.model import ItemKind, NudgeKind, Occasion
-from bot.services import accounts, contracts, interactions, settings
+from bot.services import accounts, contracts, interactions, settings, watchers
 from bot.services.workspace_deletion import (
     NotAWorkspace,
     NothingToDelete,
@@ -67,6 +67,8 @@ def _in_every_table(sessions: sessionmaker[Session], team_id: str) -> None:
             renews=when("2027-03-31"),
         )
         settings.update_preferences(uow, actor, NOW, timezone="Europe/Berlin")
+        watcher = Actor(team_id=team_id, user_id=f"W{team_id}", timezone="Europe/Berlin")
+        watchers.watch_account(uow, watcher, NOW, account="Acme")
         uow.nudges.record(
             [
                 Occasion(

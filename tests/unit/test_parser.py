@@ -57,6 +57,8 @@ from bot.commands import (
     TagAccount,
     Undo,
     UntagAccount,
+    UnwatchAccount,
+    WatchAccount,
     WhoOwns,
 )
 from bot.dates import When
@@ -594,6 +596,11 @@ GOOD = {
     "notices": [("notices", Notices()), ("notices in 30 days", Notices(within_days=30))],
     "renewed": [("renewed Acme Corp", RecordOutcome("Acme Corp", renewed=True))],
     "churned": [("churned Initech Labs", RecordOutcome("Initech Labs", renewed=False))],
+    "watch": [
+        ("watch Acme Corp", WatchAccount("Acme Corp")),
+        ("Watch  acme.", WatchAccount("acme")),
+    ],
+    "unwatch": [("unwatch Acme Corp", UnwatchAccount("Acme Corp"))],
     "settings": [
         ("settings", ShowSettings()),
         ("settings workspace", ShowSettings()),

@@ -52,6 +52,7 @@ from bot.services.queries import (
 )
 from bot.services.settings import CadenceRuleChange, SettingsView
 from bot.services.undo import Undone
+from bot.services.watchers import WatchChange, WatchResult
 from tests.unit.test_render_support import (
     ALI,
     BOB,
@@ -185,6 +186,8 @@ def _cases(
                 contract(id=8, start_date=date(2027, 3, 31), renewal_date=date(2028, 3, 31)),
             ),
         ),
+        (c.WatchAccount(name), WatchChange(a, WatchResult.WATCHING, (BOB, ALI))),
+        (c.UnwatchAccount(name), WatchChange(a, WatchResult.STOPPED, ())),
         (c.ShowSettings(), SettingsView(prefs, ws, "Europe/Berlin")),
         (c.SetTimezone("Europe/Berlin"), prefs),
         (c.SetDigestTime(time(8, 30)), dataclasses.replace(prefs, digest_time=time(8, 30))),
