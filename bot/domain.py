@@ -226,6 +226,12 @@ class Workspace:
     renewal_ladder: tuple[int, ...] = (90, 60, 30, 14, 7, 1)
     health_enabled: bool = True
     cadence_rules: tuple[CadenceRule, ...] = ()  # at most one per kind, in kind order
+    # The weekly team report: the channel (None: not sent), the day (Monday is 0), the time
+    # and the zone (the admin's who set it) it goes out at.
+    report_channel: str | None = None
+    report_weekday: int = 0
+    report_time: time = time(9, 0)
+    report_timezone: str = "UTC"
     # The stored row's version this copy was read at (0: never stored); not part of equality.
     version: int = field(default=0, compare=False)
 

@@ -43,6 +43,7 @@ __all__ = [
     "Health",
     "HealthBand",
     "HealthFacts",
+    "KeptBand",
     "Penalty",
     "score",
 ]
@@ -131,6 +132,17 @@ class Penalty:
     factor: Factor
     points: int
     why: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeptBand:
+    """An account's band as last checked (``bot.services.health.check_bands``), and since
+    when it has been in it."""
+
+    account_id: int
+    band: HealthBand
+    score: int
+    since: datetime
 
 
 @dataclass(frozen=True, slots=True)

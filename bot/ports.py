@@ -7,7 +7,7 @@ takes a ``team_id``, so no code path can read or write another workspace's rows.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
@@ -31,7 +31,7 @@ from bot.domain import (
     Workspace,
 )
 from bot.drafts import NewAccount, NewContact, NewContract, NewFollowUp, NewInteraction
-from bot.health import AccountActivity
+from bot.health import AccountActivity, HealthBand, KeptBand
 from bot.nudges.model import ItemKind, LedgerEntry, NudgeStatus, Occasion
 from bot.paging import Cursor, Page
 
@@ -44,6 +44,11 @@ class WorkspaceRepository(Protocol):
         ...
 
     def save(self, workspace: Workspace) -> Workspace: ...
+
+    def claim_health_check(self, now: datetime, every: timedelta) -> bool:
+        """Whether this caller checks the workspace's health bands now (the last check was
+        ``every`` or longer ago, or never); marks the check taken."""
+        ...
 
     def next_follow_up_number(self) -> int:
         """A short number no other follow-up in this workspace has had."""
@@ -392,6 +397,25 @@ class ActivityRepository(Protocol):
         ...
 
 
+class HealthBandRepository(Protocol):
+    """Accounts' health bands as last checked, and since when each is in its band."""
+
+    def kept(self) -> dict[int, KeptBand]: ...
+
+    def keep(self, changed: Sequence[KeptBand], added: Sequence[KeptBand], now: datetime) -> None:
+        """Write these bands, checked at ``now``: ``changed`` replace kept ones, ``added``
+        are new."""
+        ...
+
+    def forget(self, account_ids: Sequence[int]) -> None:
+        """No band kept for these accounts any more (no longer scored)."""
+        ...
+
+    def entered(self, band: HealthBand, since: datetime) -> list[KeptBand]:
+        """The accounts in ``band`` that entered it at or after ``since``, earliest first."""
+        ...
+
+
 class WatcherRepository(Protocol):
     """Who watches which account (not its owner): its renewal news in their own digest."""
 
@@ -635,6 +659,7 @@ class UnitOfWork(Protocol):
     follow_ups: FollowUpRepository
     contracts: ContractRepository
     activity: ActivityRepository
+    health_bands: HealthBandRepository
     watchers: WatcherRepository
     audit: AuditLog
     events: SlackEventLog

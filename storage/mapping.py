@@ -39,6 +39,10 @@ def workspace(row: models.WorkspaceRow) -> Workspace:
         renewal_ladder=tuple(int(d) for d in row.renewal_ladder.split(",") if d),
         health_enabled=row.health_enabled,
         cadence_rules=cadence_rules(row.cadence_rules),
+        report_channel=row.report_channel,
+        report_weekday=row.report_weekday,
+        report_time=time.fromisoformat(row.report_time),
+        report_timezone=row.report_timezone,
         version=row.version,
     )
 

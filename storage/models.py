@@ -82,6 +82,13 @@ class WorkspaceRow(Versioned, Base):
     health_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Per-kind cadence bands, `kind:ideal:max` joined by commas (max empty: none set): 0017.
     cadence_rules: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # When the accounts' health bands were last checked; a replica claims a check by it: 0019.
+    health_checked_at: Mapped[datetime | None]
+    # The weekly team report: where, which day (Monday is 0), when, in which zone: 0019.
+    report_channel: Mapped[str | None] = mapped_column(String(32))
+    report_weekday: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    report_time: Mapped[str] = mapped_column(String(5), default="09:00", server_default="09:00")
+    report_timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     # The last follow-up number handed out; bumped with UPDATE … RETURNING so numbers never repeat.
     last_follow_up_number: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]
@@ -189,6 +196,22 @@ class ContactRow(Base):
     phone: Mapped[str | None] = mapped_column(String(64))
     slack_user_id: Mapped[str | None] = mapped_column(USER_ID)
     created_at: Mapped[datetime]
+
+
+class AccountHealthRow(Base):
+    """An account's health band as last checked, and since when it is in it (0019)."""
+
+    __tablename__ = "account_health"
+    __table_args__ = (Index("ix_account_health_team_band_since", "team_id", "band", "since"),)
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    team_id: Mapped[str] = _team_fk()
+    band: Mapped[str] = mapped_column(String(16))
+    score: Mapped[int] = mapped_column(Integer)
+    since: Mapped[datetime]
+    checked_at: Mapped[datetime]
 
 
 class AccountWatcherRow(Base):

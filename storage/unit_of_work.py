@@ -31,6 +31,7 @@ from storage.repositories import (
 )
 from storage.repositories.activity import SqlActivityRepository
 from storage.repositories.erasure import SqlWorkspaceErasure
+from storage.repositories.health_bands import SqlHealthBandRepository
 from storage.repositories.watchers import SqlWatcherRepository
 
 
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
         self.follow_ups: ports.FollowUpRepository = SqlFollowUpRepository(session, team_id)
         self.contracts: ports.ContractRepository = SqlContractRepository(session, team_id)
         self.activity: ports.ActivityRepository = SqlActivityRepository(session, team_id)
+        self.health_bands: ports.HealthBandRepository = SqlHealthBandRepository(session, team_id)
         self.watchers: ports.WatcherRepository = SqlWatcherRepository(session, team_id)
         # One key for every audit row this unit writes: `undo` takes back a change whole.
         change_key = uuid.uuid4().hex

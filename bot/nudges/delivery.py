@@ -58,6 +58,7 @@ from bot.nudges.model import (
 from bot.nudges.planning import orphans_with_nowhere_to_go, plan
 from bot.ports import Directory, UnitOfWork
 from bot.services import contracts
+from bot.services.health import BAND_CHECK_EVERY, keep_bands, score_workspace
 
 logger = logging.getLogger(__name__)
 
@@ -233,6 +234,7 @@ class NudgePass:
         report = PassReport()
         for team_id in team_ids:
             self._reap(team_id, report)
+            self._check_health(team_id, planning_now)
             self._plan(team_id, planning_now, report)
             self._deliver(team_id, planning_now, report)
         return report
@@ -256,6 +258,20 @@ class NudgePass:
     def _reap(self, team_id: str, report: PassReport) -> None:
         with self.units(team_id) as uow:
             report.reaped += uow.nudges.reap(self.wall.now())
+
+    def _check_health(self, team_id: str, now: datetime) -> None:
+        """Keep the accounts' health bands, about hourly (one replica claims each check): the
+        scores are read in a unit that writes nothing, then the changed bands written in a
+        short one, so the workspace's own writes never wait for the scoring."""
+        with self.units(team_id) as uow:
+            if not uow.workspaces.claim_health_check(now, BAND_CHECK_EVERY):
+                return
+        with self.units(team_id, dry_run=True) as uow:
+            scored = score_workspace(uow, now, now.astimezone(UTC).date())
+        with self.units(team_id) as uow:
+            entered = keep_bands(uow, scored)
+        if entered:
+            logger.info("health bands changed", extra={"team_id": team_id, "changed": len(entered)})
 
     def _due(
         self, team_id: str, now: datetime, *, dry_run: bool

@@ -1,17 +1,31 @@
 """Accounts' health, as of now: the facts gathered set-based, then scored (``bot.health``).
 
-Scored live, never stored: a touch logged a moment ago counts at once. Only accounts still in
-play are scored (active or at risk); a churned or archived one has no health. A workspace that
-switched the score off (`settings workspace health off`) gets none.
+Scored live: a touch logged a moment ago counts at once on the card and in every list. Only
+accounts still in play are scored (active or at risk); a churned or archived one has no
+health. A workspace that switched the score off (`settings workspace health off`) gets none.
+
+Bands are also kept (``score_workspace`` then ``keep_bands``, about hourly from the scheduler)
+so that what moved into "at risk", and when, can be told: in the weekly report and to a
+channel that asked to hear it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from bot.domain import Account, AccountFilter, AccountStatus, Contract, Workspace
-from bot.health import NO_ACTIVITY, AccountActivity, Health, HealthFacts, max_cadence, score
+from bot.health import (
+    NO_ACTIVITY,
+    AccountActivity,
+    Health,
+    HealthFacts,
+    KeptBand,
+    max_cadence,
+    score,
+)
 from bot.ports import UnitOfWork
 
 SCORED = frozenset({AccountStatus.ACTIVE, AccountStatus.AT_RISK})
@@ -97,3 +111,46 @@ def facts_of(
         touches_previous=activity.touches_previous,
         marked_at_risk=account.status is AccountStatus.AT_RISK,
     )
+
+
+# How often the scheduler checks a workspace's bands (one replica claims each check).
+BAND_CHECK_EVERY = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredNow:
+    """Every scored account's health at one instant, read for ``keep_bands``."""
+
+    at: datetime
+    health: dict[int, Health]
+    created: dict[int, datetime]  # each scored account's creation: a new band's first "since"
+
+
+def score_workspace(uow: UnitOfWork, now: datetime, today: date) -> ScoredNow:
+    """The health of every account still in play (none when the score is off). Read-only:
+    run it in a reading unit, so that the workspace's writes never wait for it."""
+    accounts, health = health_of_listed(uow, AccountFilter(), now, today)
+    created = {account.id: account.created_at for account in accounts if account.id in health}
+    return ScoredNow(now, health, created)
+
+
+def keep_bands(uow: UnitOfWork, scored: ScoredNow) -> list[KeptBand]:
+    """Keep each account's band: one whose band changed is in its new band from the check's
+    instant; one seen for the first time, from its creation (so the first check after an
+    upgrade announces nothing old as new). Accounts no longer scored lose their band. Returns
+    the bands entered at this check."""
+    kept = uow.health_bands.kept()
+    changed: list[KeptBand] = []
+    added: list[KeptBand] = []
+    for account_id, health in scored.health.items():
+        before = kept.get(account_id)
+        if before is None:
+            since = scored.created[account_id]
+            added.append(KeptBand(account_id, health.band, health.score, since))
+        elif before.band is not health.band:
+            changed.append(KeptBand(account_id, health.band, health.score, scored.at))
+        elif before.score != health.score:
+            changed.append(dataclasses.replace(before, score=health.score))
+    uow.health_bands.keep(changed, added, scored.at)
+    uow.health_bands.forget([account_id for account_id in kept if account_id not in scored.health])
+    return [band for band in changed if band.since == scored.at]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import Select, Update, bindparam, func, or_, select, update
@@ -83,9 +83,28 @@ class SqlWorkspaceRepository(Scoped):
         row.escalation_channel = workspace.escalation_channel
         row.renewal_ladder = ",".join(str(d) for d in workspace.renewal_ladder)
         row.health_enabled = workspace.health_enabled
+        row.report_channel = workspace.report_channel
+        row.report_weekday = workspace.report_weekday
+        row.report_time = workspace.report_time.strftime("%H:%M")
+        row.report_timezone = workspace.report_timezone
         row.cadence_rules = mapping.stored_cadence_rules(workspace.cadence_rules)
         self.session.flush()
         return mapping.workspace(row)
+
+    def claim_health_check(self, now: datetime, every: timedelta) -> bool:
+        """Whether this caller checks the workspace's health bands now: True for the one
+        whose conditional UPDATE found the last check ``every`` or longer ago (or none)."""
+        row = models.WorkspaceRow
+        claimed = self.session.execute(
+            update(row)
+            .where(
+                row.team_id == self.team_id,
+                or_(row.health_checked_at.is_(None), row.health_checked_at <= now - every),
+            )
+            .values(health_checked_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(claimed.rowcount)  # type: ignore[attr-defined]
 
     def next_follow_up_number(self) -> int:
         number = self.session.execute(_take_follow_up_number(), {TEAM: self.team_id}).scalar_one()

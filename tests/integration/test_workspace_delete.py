@@ -19,6 +19,7 @@ import app
 from bot.domain import OPERATOR_TEAM, Actor, AuditEvent, InteractionKind
 from bot.nudges.model import ItemKind, NudgeKind, Occasion
 from bot.services import accounts, contracts, interactions, settings, watchers
+from bot.services.health import keep_bands, score_workspace
 from bot.services.workspace_deletion import (
     NotAWorkspace,
     NothingToDelete,
@@ -69,6 +70,7 @@ def _in_every_table(sessions: sessionmaker[Session], team_id: str) -> None:
         settings.update_preferences(uow, actor, NOW, timezone="Europe/Berlin")
         watcher = Actor(team_id=team_id, user_id=f"W{team_id}", timezone="Europe/Berlin")
         watchers.watch_account(uow, watcher, NOW, account="Acme")
+        keep_bands(uow, score_workspace(uow, NOW, NOW.date()))
         uow.nudges.record(
             [
                 Occasion(

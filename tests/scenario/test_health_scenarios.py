@@ -5,12 +5,19 @@ and set a cadence per kind."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app_factory import create_nudge_pass
+from bot.clock import FixedClock
 from bot.domain import AccountKind, AccountStatus, Owner
 from bot.fakeslack import requests as r
+from bot.health import HealthBand
 from bot.render import ids
+from bot.settings import Settings
 from storage.unit_of_work import SqlUnitOfWork
 from tests.integration.conftest import NOW, Harness
 from tests.scenario.conftest import Slack
@@ -164,3 +171,35 @@ def test_a_cadence_rule_per_kind_shows_in_the_settings_and_on_the_cards(
     assert "every 30 days" in _text(slack.answer(slack.command("show own pace")))
     wrong = slack.answer(slack.command("settings workspace cadence robots 3 days", user="UADMIN"))
     assert "not “robots”" in wrong["text"]
+
+
+def test_the_scheduler_keeps_the_bands_about_hourly(
+    slack: Slack,
+    app_db: Harness,
+    clock: FixedClock,
+    client: WebClient,
+    sessions: sessionmaker[Session],
+) -> None:
+    app_db.read(r.TEAM, lambda w: _add(w, "Acme Corp", 3))
+    nudges = create_nudge_pass(
+        Settings(slack_bot_token="xoxb-test"),
+        client=client,
+        session_factory=sessions,
+        wall=clock,
+        worker="test",
+    )
+
+    def kept() -> list[tuple[HealthBand, datetime]]:
+        return app_db.read(
+            r.TEAM, lambda w: [(k.band, k.since) for k in w.health_bands.kept().values()]
+        )
+
+    nudges.run([r.TEAM], clock.now())
+    assert kept() == [(HealthBand.HEALTHY, NOW - timedelta(days=3))]
+    slack.answer(slack.command("status acme corp at risk"))
+    clock.advance(timedelta(minutes=30))
+    nudges.run([r.TEAM], clock.now())
+    assert kept() == [(HealthBand.HEALTHY, NOW - timedelta(days=3))]  # checked an hour apart
+    clock.advance(timedelta(minutes=30))
+    nudges.run([r.TEAM], clock.now())
+    assert kept() == [(HealthBand.AT_RISK, clock.now())]
