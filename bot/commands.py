@@ -330,6 +330,16 @@ class SetCadenceRule:
 
 
 @dataclass(frozen=True, slots=True)
+class SetWeeklyReport:
+    """`settings workspace report #channel [<weekday>] [<HH:MM>]` (Monday 09:00 unless said),
+    in the zone of the admin who sets it; ``channel_id`` None: `… report off`."""
+
+    channel_id: str | None
+    weekday: int = 0  # Monday is 0
+    at: time = time(9, 0)
+
+
+@dataclass(frozen=True, slots=True)
 class ParseError:
     """Text the parser could not read: what was not understood, the usage line, an example."""
 
@@ -384,6 +394,7 @@ Command = (
     | SetRenewalLadder
     | SetHealthScore
     | SetCadenceRule
+    | SetWeeklyReport
 )
 
 _QUESTIONS = (

@@ -346,6 +346,16 @@ def _settings(uow: UnitOfWork, actor: Actor, now: datetime, command: c.Command) 
             return settings.update_workspace(uow, actor, now, renewal_ladder=command.days)
         case c.SetHealthScore():
             return settings.update_workspace(uow, actor, now, health_enabled=command.enabled)
+        case c.SetWeeklyReport():
+            return settings.update_workspace(
+                uow,
+                actor,
+                now,
+                report_channel=command.channel_id,
+                report_weekday=command.weekday,
+                report_time=command.at,
+                report_timezone=actor.timezone,
+            )
         case c.SetCadenceRule():
             return settings.set_cadence_rule(
                 uow,

@@ -129,6 +129,13 @@ class AccountRepository(Protocol):
         """Accounts whose name or a tag contains ``text``, or that have a contact so named."""
         ...
 
+    def by_kept_health_page(
+        self, wanted: AccountFilter, *, limit: int, after: Cursor | None = None
+    ) -> Page[Account]:
+        """A page of the accounts ``wanted`` by their kept health (score, then name), those
+        with none kept yet last; the cursor is (kept score, name key)."""
+        ...
+
     def listed(self, wanted: AccountFilter) -> list[Account]:
         """Every account ``wanted`` (archived ones never), by name."""
         ...

@@ -56,6 +56,7 @@ from bot.nudges.model import (
     PlanningInput,
 )
 from bot.nudges.planning import orphans_with_nowhere_to_go, plan
+from bot.nudges.weekly import report_channel, report_occasion
 from bot.ports import Directory, UnitOfWork
 from bot.services import contracts
 from bot.services.health import BAND_CHECK_EVERY, keep_bands, score_workspace
@@ -85,6 +86,15 @@ class NudgeSender(Protocol):
 
     def send(self, recipient: str, text: str, blocks: list[dict[str, object]]) -> tuple[str, str]:
         """Post and return (channel id, message ts); raise DeliveryFailed."""
+        ...
+
+
+class WeeklyReporter(Protocol):
+    """The weekly team report, as delivery needs it: built, its chart uploaded, posted."""
+
+    def post(self, team_id: str, channel: str, now: datetime) -> tuple[str, str]:
+        """Post the report as it stands at ``now`` to ``channel``; return (channel id,
+        message ts); raise DeliveryFailed. Called outside any transaction."""
         ...
 
 
@@ -229,6 +239,7 @@ class NudgePass:
     # replicas do): Slack's round trips and the database's commits overlap.
     senders: int = 1
     plan_ahead: timedelta = PLAN_AHEAD
+    reporter: WeeklyReporter | None = None  # None: weekly reports wait for a pass that has one
 
     def run(self, team_ids: Sequence[str], planning_now: datetime) -> PassReport:
         report = PassReport()
@@ -236,6 +247,7 @@ class NudgePass:
             self._reap(team_id, report)
             self._check_health(team_id, planning_now)
             self._plan(team_id, planning_now, report)
+            self._plan_report(team_id, planning_now, report)
             self._deliver(team_id, planning_now, report)
         return report
 
@@ -258,6 +270,13 @@ class NudgePass:
     def _reap(self, team_id: str, report: PassReport) -> None:
         with self.units(team_id) as uow:
             report.reaped += uow.nudges.reap(self.wall.now())
+
+    def _plan_report(self, team_id: str, now: datetime, report: PassReport) -> None:
+        """The week's team report, once it is due (``bot.nudges.weekly``)."""
+        with self.units(team_id) as uow:
+            occasion = report_occasion(uow.workspaces.get_or_create(now), now)
+            if occasion is not None:
+                report.planned += uow.nudges.record([occasion], self.wall.now())
 
     def _check_health(self, team_id: str, now: datetime) -> None:
         """Keep the accounts' health bands, about hourly (one replica claims each check): the
@@ -400,9 +419,50 @@ class NudgePass:
                 )
                 if not batch:
                     return
-                items = self._still_due(uow, batch, now, report)
+                channel = report_channel(batch[0].recipient)
+                items = [] if channel else self._still_due(uow, batch, now, report)
                 zone = self._zone(uow, batch[0].recipient)
-            self._send_batch(team_id, batch[0].recipient, items, zone, now, lease, report)
+            if channel is not None:
+                self._send_report(team_id, channel, batch, now, lease, report)
+            else:
+                self._send_batch(team_id, batch[0].recipient, items, zone, now, lease, report)
+
+    def _send_report(
+        self,
+        team_id: str,
+        channel: str,
+        entries: list[LedgerEntry],
+        now: datetime,
+        lease: _Lease,
+        report: PassReport,
+    ) -> None:
+        """Post the week's report (one claimed row, or a few weeks' left over: one post says
+        them all, as it stands now). Without a reporter the rows wait for a pass with one."""
+        recipient = entries[0].recipient
+        if self.reporter is None:
+            failure = DeliveryFailed("no_reporter", retryable=True)
+            self._give_back(team_id, recipient, entries, failure, report)
+            return
+        ids = [entry.id for entry in entries]
+        with self.units(team_id) as uow:
+            held = uow.nudges.renew_lease(
+                ids, worker=self.worker, wall_now=self.wall.now(), lease_until=lease.until
+            )
+        if held < len(ids):
+            report.lost_leases += len(ids)
+            return
+        try:
+            posted_to, ts = self.reporter.post(team_id, channel, now)
+        except DeliveryFailed as failure:
+            self._give_back(team_id, recipient, entries, failure, report)
+            return
+        with self.units(team_id) as uow:
+            marked = uow.nudges.mark_sent(
+                ids, worker=self.worker, channel_id=posted_to, message_ts=ts, at=self.wall.now()
+            )
+        report.messages += 1
+        report.delivered += marked
+        logger.info("weekly report sent", extra={"team_id": team_id, "channel": channel})
 
     def _still_due(
         self, uow: UnitOfWork, batch: list[LedgerEntry], now: datetime, report: PassReport
@@ -436,10 +496,10 @@ class NudgePass:
         for index, chunk in enumerate(chunks):
             failure = self._send_chunk(team_id, recipient, chunk, zone, now, lease, report)
             if failure is not None:
-                self._give_back(team_id, recipient, chunk, failure, report)
+                self._give_back(team_id, recipient, [i.entry for i in chunk], failure, report)
                 rest = [item for later in chunks[index + 1 :] for item in later]
                 if rest:
-                    self._give_back(team_id, recipient, rest, failure, report)
+                    self._give_back(team_id, recipient, [i.entry for i in rest], failure, report)
                 return
 
     def _send_chunk(
@@ -492,13 +552,12 @@ class NudgePass:
         self,
         team_id: str,
         recipient: str,
-        items: list[NudgeItem],
+        entries: list[LedgerEntry],
         failure: DeliveryFailed,
         report: PassReport,
     ) -> None:
         """Rows Slack would not take: pending again after a wait on real time, or — after a
         day of failures, or an error no retry fixes — failed, and the admins told."""
-        entries = [item.entry for item in items]
         wall = self.wall.now()
         failing_since = min((e.failing_since for e in entries if e.failing_since), default=wall)
         give_up = not failure.retryable or wall - failing_since >= GIVE_UP_AFTER
@@ -526,8 +585,9 @@ class NudgePass:
         )
         if give_up:
             report.failed += len(entries)
-            if recipient.startswith(("C", "G")):
-                self._ask_admins_about(recipient, failure.error)
+            channel = report_channel(recipient) or recipient
+            if channel.startswith(("C", "G")):
+                self._ask_admins_about(channel, failure.error)
             else:
                 self._report_undelivered(team_id, recipient, len(entries), failure.error)
 

@@ -23,6 +23,7 @@ class NudgeKind(enum.StrEnum):
     RECORD_OUTCOME = "record_outcome"  # renewal date reached, no outcome: every day until one
     AUTO_RENEWED = "auto_renewed"  # an auto-renew contract rolled forward by itself
     OUTCOME_RECORDED = "outcome_recorded"  # to watchers: renewed / churned / cancelled, by whom
+    WEEKLY_REPORT = "weekly_report"  # the team report, to the report channel, once a week
     STALE = "stale"  # no touch for longer than the cadence: once per cadence period
     ESCALATION_FOLLOW_UP = "escalation_follow_up"  # 7 days overdue
     ESCALATION_RENEWAL = "escalation_renewal"  # renewal within 14 days, no outcome, no touch 30 d
@@ -32,6 +33,7 @@ class ItemKind(enum.StrEnum):
     FOLLOW_UP = "follow_up"
     CONTRACT = "contract"
     ACCOUNT = "account"
+    REPORT = "report"  # a week's team report: its id is the ISO year and week, 202649
 
 
 @dataclass(frozen=True, slots=True)

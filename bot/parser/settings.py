@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import time
 from functools import cache
 from zoneinfo import available_timezones
@@ -20,6 +21,7 @@ from bot.commands import (
     SetNudgeMode,
     SetRenewalLadder,
     SetTimezone,
+    SetWeeklyReport,
     SetWorkdays,
     SetWorkspaceCurrency,
     ShowSettings,
@@ -198,6 +200,36 @@ def _set_cadence(value: str) -> SetCadenceRule:
     return SetCadenceRule(kind, ideal, most)
 
 
+_REPORT_USAGE = "like `settings workspace report #team-leads monday 09:00`"
+
+
+def _set_report(value: str) -> SetWeeklyReport:
+    """`#channel [<weekday>] [<HH:MM>]` in any order after the channel, or `off`."""
+    words = value.split()
+    if [w.casefold() for w in words] in (["off"], ["none"], ["stop"]):
+        return SetWeeklyReport(None)
+    found = reading.CHANNEL.fullmatch(words[0]) if words else None
+    if found is None:
+        typed = reading.quote(words[0]) if words else "nothing"
+        raise Unreadable(
+            f"Which channel? Type # and pick it from Slack's list ({typed} is not one), "
+            f"{_REPORT_USAGE}."
+        )
+    command = SetWeeklyReport(found[1])
+    for word in words[1:]:
+        day = _WEEKDAY_WORDS.get(word.casefold().rstrip(","))
+        if day is not None:
+            command = replace(command, weekday=day)
+            continue
+        try:
+            command = replace(command, at=_clock_time(word))
+        except Unreadable:
+            raise Unreadable(
+                f"I couldn't read {reading.quote(word)} as a day or a time, {_REPORT_USAGE}."
+            ) from None
+    return command
+
+
 _SettingParser = Callable[[str], Command]
 _USER_SETTINGS: Mapping[str, tuple[str, _SettingParser]] = {
     "timezone": ("settings timezone", _set_timezone),
@@ -217,6 +249,7 @@ _WORKSPACE_SETTINGS: Mapping[str, tuple[str, _SettingParser]] = {
     "ladder": ("settings workspace ladder", _set_ladder),
     "health": ("settings workspace health", _set_health),
     "cadence": ("settings workspace cadence", _set_cadence),
+    "report": ("settings workspace report", _set_report),
 }
 
 

@@ -96,6 +96,11 @@ USAGE: Mapping[str, tuple[str, str]] = MappingProxyType(
             "settings workspace ladder <days>,<days>,…",
             "settings workspace ladder 90,60,30,14,7,1",
         ),
+        "settings workspace report": (
+            "settings workspace report #channel [<weekday>] [<HH:MM>]"
+            " · settings workspace report off",
+            "settings workspace report #team-leads monday 09:00",
+        ),
         "settings workspace health": (
             "settings workspace health on|off",
             "settings workspace health off",

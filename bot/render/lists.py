@@ -219,6 +219,13 @@ def accounts(result: AccountList, command: c.ListAccounts, viewer: Viewer) -> Re
     ]
     blocks = [section(heading), *_sections(lines)]
     text = [heading, *lines]
+    if result.kept_order:
+        note = (
+            "A long list: ordered by the hourly health check; each score shown is as of now. "
+            "Narrow it (`accounts @user by health`) for an order as of now."
+        )
+        blocks.append(context(note))
+        text.append(note)
     if page.more:
         more = more_line(page.more, at_least=page.capped)
         blocks.append(context(more, "Narrow it: a kind, `tier gold`, `tag emea` or `at risk`."))

@@ -74,12 +74,28 @@ def show_settings(view: SettingsView, viewer: Viewer) -> Reply:
             f"• Currency: *{escape(w.currency)}* (for values written without one)",
             f"• Escalation channel: {escalation}",
             f"• Renewal reminders: {_ladder(w)} days before the renewal date",
+            f"• Weekly report: {_report(w)}",
             f"• Health score: {'on' if w.health_enabled else 'off'}",
             f"• Cadence by kind: {_cadences(w)}",
         ]
     )
     blocks = [section(mine), section(workspace)]
     return Reply(text=to_plain(f"{mine}\n{workspace}"), blocks=blocks)
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def report_when(w: Workspace) -> str:
+    """ "every Monday at 09:00 (Europe/Berlin)"."""
+    day, zone = _WEEKDAYS[w.report_weekday], escape(w.report_timezone)
+    return f"every {day} at {clock(w.report_time)} ({zone})"
+
+
+def _report(w: Workspace) -> str:
+    if w.report_channel is None:
+        return "off (`settings workspace report #channel monday 09:00`)"
+    return f"{channel(w.report_channel)} {report_when(w)}"
 
 
 def _cadences(w: Workspace) -> str:
@@ -136,6 +152,14 @@ def workspace_changed(command: c.Command, w: Workspace) -> Reply:
             )
         case c.SetRenewalLadder():
             return confirmation(f"Renewal reminders: *{_ladder(w)}* days before each renewal date.")
+        case c.SetWeeklyReport():
+            if w.report_channel is None:
+                return confirmation("The weekly report is *off*: no channel gets it.")
+            return confirmation(
+                f"The weekly team report goes to {channel(w.report_channel)} {report_when(w)}.",
+                "If I'm not a member there yet, invite me so it can be posted. "
+                "`/crm report` shows it to you now.",
+            )
         case c.SetHealthScore():
             if w.health_enabled:
                 return confirmation(

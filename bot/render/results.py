@@ -120,6 +120,7 @@ def _read(command: c.Command, value: object, viewer: Viewer) -> Reply:
             | c.SetEscalationChannel()
             | c.SetRenewalLadder()
             | c.SetHealthScore()
+            | c.SetWeeklyReport()
         ):
             return preferences.workspace_changed(command, _expect(value, Workspace))
         case c.SetCadenceRule():

@@ -16,6 +16,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    tuple_,
 )
 from sqlalchemy.orm import QueryableAttribute, selectinload
 from sqlalchemy.orm.attributes import flag_modified
@@ -134,6 +135,10 @@ def listed_conditions(wanted: AccountFilter) -> list[ColumnElement[bool]]:
         key = name_key(wanted.tag)
         conditions.append(exists().where(tag.account_id == row.id, tag.tag_key == key))
     return conditions
+
+
+# Where an account with no band kept yet sorts among kept scores (0-100): after them all.
+UNCHECKED_SCORE = 101
 
 
 class SqlAccountRepository(Scoped):
@@ -395,6 +400,33 @@ class SqlAccountRepository(Scoped):
             count_in_order=True,
         )
         return self._with_tags(page)
+
+    def by_kept_health_page(
+        self, wanted: AccountFilter, *, limit: int, after: Cursor | None = None
+    ) -> Page[Account]:
+        """A page of the accounts ``wanted`` in the order of their kept health (score, then
+        name): for lists too long to score live. Accounts with no band kept yet (added since
+        the last check) come last. The database sorts the matches once per page; nothing is
+        scored. The cursor is (kept score, name key)."""
+        row, band = models.AccountRow, models.AccountHealthRow
+        score = func.coalesce(band.score, UNCHECKED_SCORE)
+        matches = (
+            select(row.id, score.label("score"), row.name_key)
+            .outerjoin(band, band.account_id == row.id)
+            .where(row.team_id == self.team_id, *listed_conditions(wanted))
+        )
+        if after is not None:
+            kept, name = after.key
+            matches = matches.where(
+                tuple_(score, row.name_key) > tuple_(literal(kept), literal(name))
+            )
+        found = self.session.execute(matches.order_by(score, row.name_key).limit(limit)).all()
+        total = int(self.session.scalar(select(func.count()).select_from(matches.subquery())) or 0)
+        accounts = self.by_ids(account_id for account_id, _, _ in found)
+        items = [accounts[account_id] for account_id, _, _ in found]
+        last = found[-1] if found else None
+        cursor = Cursor((int(last.score), last.name_key)) if last and len(found) < total else None
+        return Page(items, total, cursor)
 
     def listed(self, wanted: AccountFilter) -> list[Account]:
         """Every account ``wanted``, by name: the lists that must see all of them to order

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.domain import AccountStatus, InteractionKind
+from bot.domain import AccountFilter, AccountStatus, InteractionKind
 from bot.health import HealthBand
-from bot.services import accounts, interactions
+from bot.services import accounts, interactions, queries
 from bot.services.health import BAND_CHECK_EVERY, keep_bands, score_workspace
 from storage.unit_of_work import SqlUnitOfWork
 from tests.integration.conftest import ALICE, NOW, Harness, when
@@ -92,3 +92,43 @@ def test_one_replica_claims_each_check(app: Harness) -> None:
     assert claim(NOW) is False  # another replica, the same minute
     assert claim(NOW + BAND_CHECK_EVERY - timedelta(seconds=1)) is False
     assert claim(NOW + BAND_CHECK_EVERY) is True
+
+
+def test_a_long_list_by_health_follows_the_kept_order_and_shows_scores_as_of_now(
+    app: Harness,
+) -> None:
+    for name, days in (("Cold", 100), ("Cool", 50), ("Warm", 3)):
+        app.run(ALICE, accounts.add_account, NOW - timedelta(days=days), name=name)
+    app.run(ALICE, accounts.add_account, NOW, name="Brand new")  # no band kept yet
+    _check(app)
+    app.run(ALICE, accounts.add_account, NOW, name="Added since")
+    app.run(
+        ALICE,
+        interactions.log_interaction,
+        NOW,
+        account="Cold",
+        kind=InteractionKind.CALL,
+        summary="caught up",
+        when=when("today", past=True),
+    )
+
+    def listed(live_up_to: int) -> list[tuple[str, int]]:
+        def read(work: SqlUnitOfWork) -> list[tuple[str, int]]:
+            found = queries.account_health_list(
+                work, AccountFilter(), NOW, NOW.date(), live_up_to=live_up_to
+            )
+            assert found.kept_order is (live_up_to < 5)
+            return [(a.name, found.health[a.id].score) for a in found.page.items]
+
+        return app.read("T1", read)
+
+    # Long (more than live_up_to): the hourly check's order, today's scores.
+    assert listed(2) == [
+        ("Cold", 100),
+        ("Cool", 73),
+        ("Brand new", 100),
+        ("Warm", 100),
+        ("Added since", 100),
+    ]
+    # Short: scored now and ordered by it.
+    assert [name for name, _ in listed(100)][:1] == ["Cool"]

@@ -889,6 +889,7 @@ AUTOCOMPLETED = {
     "@bob": "<@U0BOB|bob>",
     "@alice": "<@U0ALICE|alice>",
     "#customer-success": "<#C0CS|customer-success>",
+    "#team-leads": "<#C0LEADS|team-leads>",
 }
 
 

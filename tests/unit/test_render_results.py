@@ -206,6 +206,11 @@ def _cases(
         (c.SetRenewalLadder((60, 30)), dataclasses.replace(ws, renewal_ladder=(60, 30))),
         (c.SetHealthScore(False), dataclasses.replace(ws, health_enabled=False)),
         (
+            c.SetWeeklyReport(ESCALATION, 4, time(16, 30)),
+            dataclasses.replace(ws, report_channel=ESCALATION, report_weekday=4),
+        ),
+        (c.SetWeeklyReport(None), ws),
+        (
             c.SetCadenceRule(AccountKind.SUPPLIER, 60, 120),
             CadenceRuleChange(ws, CadenceRule(AccountKind.SUPPLIER, 60, 120), False, 3),
         ),
