@@ -145,6 +145,7 @@ class FakeSocketMode:
         self._ids = itertools.count(1)
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -160,18 +161,29 @@ class FakeSocketMode:
             close_timeout=2,
             logger=logger,
         )
+        self._stopping = threading.Event()
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="fakeslack-socket-mode", daemon=True
+            target=self._serve, args=(self._server,), name="fakeslack-socket-mode", daemon=True
         )
         self._thread.start()
         self._fake.answer_method("apps.connections.open", self._open)
         return self
+
+    def _serve(self, server: Server) -> None:
+        try:
+            server.serve_forever()
+        except OSError:
+            # A stop right after the start closes the socket under serve_forever's first
+            # look at it (websockets logs its address): nothing was being served yet.
+            if not self._stopping.is_set():
+                raise
 
     def stop(self) -> None:
         """Stop serving: every connection still open is closed (1001, going away)."""
         server, thread = self._server, self._thread
         if server is None:
             return
+        self._stopping.set()
         for connection in self.connections:
             if connection._socket is not None and not connection.closed.is_set():
                 connection._socket.close(1001, "server stopping")

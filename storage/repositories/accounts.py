@@ -15,6 +15,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    or_,
     select,
     tuple_,
 )
@@ -31,6 +32,7 @@ from bot.domain import (
     name_key,
     words_key,
 )
+from bot.health import HealthBand
 from bot.paging import Cursor, KeyPart, Page
 from storage import mapping, models
 from storage.repositories import account_search, name_search
@@ -121,7 +123,14 @@ def listed_conditions(wanted: AccountFilter) -> list[ColumnElement[bool]]:
     kind, status = (row.kind, row.status) if owner is None else (row.kind + "", row.status + "")
     conditions: list[ColumnElement[bool]] = []
     if wanted.at_risk:
-        conditions.append(status == AccountStatus.AT_RISK.value)
+        # Marked at risk, or at risk at the last health check (its kept band): an OR over two
+        # tables no index answers, so the list walks its index to the page's end, as for a tag.
+        band = models.AccountHealthRow
+        kept_at_risk = exists().where(
+            band.account_id == row.id, band.band == HealthBand.AT_RISK.value
+        )
+        conditions.append(row.status != AccountStatus.ARCHIVED.value)
+        conditions.append(or_(status == AccountStatus.AT_RISK.value, kept_at_risk))
     else:
         conditions.append(row.status != AccountStatus.ARCHIVED.value)
     if owner is not None:
@@ -373,8 +382,8 @@ class SqlAccountRepository(Scoped):
         # In name order, which is an index's order. name_key is unique in a workspace, so it
         # alone orders the pages. One owner's accounts walk ix_accounts_team_owner_name (a
         # book of a few hundred at most); the workspace's walk uq_accounts_team_id (team_id,
-        # name_key), or ix_accounts_team_kind_name / ix_accounts_team_status_name for a kind
-        # or at risk. A filter no index covers (a tier, a tag; a kind or at risk within one
+        # name_key), or ix_accounts_team_kind_name for a kind. A filter no index covers (a
+        # tier, a tag, at risk — marked, or so at the last health check; a kind within one
         # owner's book) is tested on each row of that walk, which stops at the page's end:
         # a page costs the rows read until it is full, never a sort of every match. A rare
         # tier or tag over the whole workspace walks further; an index per filter and

@@ -135,11 +135,14 @@ RANKED = frozenset(
         "show <a name without its marks>",
     }
 )
-# Every account of the workspace by name, or those of a tier or tag (which no index covers):
-# the page walks the workspace's name index in its order and stops at its LIMIT, the bounded
-# COUNT at its cap (a LIMIT too). Only for these, and only in a statement with a LIMIT, is a
-# search by the workspace alone allowed: the walk is bounded by the page, not the workspace.
-WALKS_TO_A_LIMIT = frozenset({"accounts all", "accounts all tier", "accounts all tag"})
+# Every account of the workspace by name, or those of a tier or tag, or at risk (marked, or so
+# at the last health check: an OR over two tables), which no index covers: the page walks the
+# workspace's name index in its order and stops at its LIMIT, the bounded COUNT at its cap (a
+# LIMIT too). Only for these, and only in a statement with a LIMIT, is a search by the
+# workspace alone allowed: the walk is bounded by the page, not the workspace.
+WALKS_TO_A_LIMIT = frozenset(
+    {"accounts all", "accounts all tier", "accounts all tag", "accounts all at risk"}
+)
 _LIMIT = re.compile(r"\bLIMIT\b")
 
 

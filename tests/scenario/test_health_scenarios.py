@@ -36,6 +36,25 @@ def _add(work: SqlUnitOfWork, name: str, days_untouched: int, **extra: Any) -> N
     )
 
 
+def _marked_cold_and_fine(work: SqlUnitOfWork) -> None:
+    """Marked at risk; cold (90 days) with three follow-ups overdue (35, at risk); fine."""
+    _add(work, "Marked", 1, status=AccountStatus.AT_RISK)
+    _add(work, "Cold and late", 90)
+    _add(work, "Fine", 1)
+    cold = work.accounts.by_key("cold and late")
+    assert cold is not None
+    for n in range(3):
+        work.follow_ups.add(
+            number=n + 1,
+            account_id=cold.id,
+            owner_id="UALICE",
+            due_at=NOW - timedelta(days=3),
+            text="chase",
+            created_by="UALICE",
+            now=NOW - timedelta(days=5),
+        )
+
+
 def _text(answer: dict[str, Any]) -> str:
     return json.dumps(answer["blocks"], ensure_ascii=False)
 
@@ -97,29 +116,12 @@ def test_accounts_by_health_lists_worst_first_a_page_at_a_time(
 def test_by_health_puts_the_scored_and_the_marked_at_risk_first(
     slack: Slack, app_db: Harness
 ) -> None:
-    def seed(work: SqlUnitOfWork) -> None:
-        _add(work, "Marked", 1, status=AccountStatus.AT_RISK)
-        _add(work, "Cold and late", 90)
-        _add(work, "Fine", 1)
-        cold = work.accounts.by_key("cold and late")
-        assert cold is not None
-        for n in range(3):
-            work.follow_ups.add(
-                number=n + 1,
-                account_id=cold.id,
-                owner_id="UALICE",
-                due_at=NOW - timedelta(days=3),
-                text="chase",
-                created_by="UALICE",
-                now=NOW - timedelta(days=5),
-            )
-
-    app_db.read(r.TEAM, seed)
+    app_db.read(r.TEAM, _marked_cold_and_fine)
     shown = _text(slack.answer(slack.command("accounts by health")))
     assert ":red_circle: 35 · at risk" in shown  # 40 off for the cadence, 25 for 3 overdue
     assert ":red_circle: 39 · at risk" in shown and "marked at risk by the team" in shown
     assert shown.index("Cold and late") < shown.index("Marked") < shown.index("Fine")
-    # `at risk` lists those the team marked at risk, here by health too.
+    # `at risk` lists those marked, and those at risk at the last check (none has run yet).
     marked = _text(slack.answer(slack.command("accounts at risk by health")))
     assert "Marked" in marked and "Cold and late" not in marked
 
@@ -203,3 +205,27 @@ def test_the_scheduler_keeps_the_bands_about_hourly(
     clock.advance(timedelta(minutes=30))
     nudges.run([r.TEAM], clock.now())
     assert kept() == [(HealthBand.AT_RISK, clock.now())]
+
+
+def test_accounts_at_risk_are_those_marked_or_at_risk_at_the_last_check(
+    slack: Slack,
+    app_db: Harness,
+    clock: FixedClock,
+    client: WebClient,
+    sessions: sessionmaker[Session],
+) -> None:
+    app_db.read(r.TEAM, _marked_cold_and_fine)
+    before = _text(slack.answer(slack.command("accounts at risk")))
+    assert "Marked" in before and "Cold and late" not in before  # no check has run yet
+    create_nudge_pass(
+        Settings(slack_bot_token="xoxb-test"),
+        client=client,
+        session_factory=sessions,
+        wall=clock,
+        worker="test",
+    ).run([r.TEAM], clock.now())
+    after = _text(slack.answer(slack.command("accounts at risk")))
+    assert "Marked" in after and "Cold and late" in after and "Fine" not in after
+    assert slack.answer(slack.command("accounts at risk"))["blocks"][0]["text"]["text"] == (
+        "*Your accounts, at risk* — 2"
+    )
