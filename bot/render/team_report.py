@@ -31,8 +31,8 @@ from bot.render.text import (
     safe,
     to_plain,
 )
-from bot.reporting.chart import month_label
-from bot.reporting.month_table import MonthTable
+from bot.reporting.chart import month_label, render_png
+from bot.reporting.month_table import MonthTable, renewal_charts
 from bot.services.team_report import CurrencyTotal, OutcomeTotal, TeamReport
 
 ALT_TEXT_LIMIT = 2000
@@ -74,6 +74,15 @@ def chart_alt_text(report: TeamReport) -> str:
 
 def chart_filename(report: TeamReport) -> str:
     return f"renewals-{report.today.isoformat()}.png"
+
+
+def chart_png(report: TeamReport, viewer: Viewer) -> bytes | None:
+    """The chart as PNG bytes, drawn from the report's month table; None when nothing with a
+    known value renews in the 12 months (no chart then)."""
+    charts = renewal_charts(report.months)
+    if not charts:
+        return None
+    return render_png(charts, title=chart_title(report, viewer))
 
 
 def image_block(file_id: str, alt_text: str, title: str) -> Block:
@@ -265,6 +274,7 @@ __all__ = [
     "EMPTY_REPORT",
     "chart_alt_text",
     "chart_filename",
+    "chart_png",
     "chart_title",
     "image_block",
     "render_chart_failed",

@@ -4,11 +4,14 @@ next 90 days, the week's outcomes, and the renewing-per-month table behind the c
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
+
+from PIL import Image
 
 from bot.domain import (
     AccountKind,
@@ -20,6 +23,8 @@ from bot.domain import (
     Owner,
     RenewalOutcome,
 )
+from bot.render.reply import Viewer
+from bot.render.team_report import chart_png
 from bot.reporting.month_table import ALL, renewal_charts
 from bot.services.health import health_of
 from bot.services.team_report import CurrencyTotal, OutcomeTotal, build_report, week_window
@@ -363,3 +368,19 @@ def test_an_empty_workspace_gives_an_empty_report(app: Harness) -> None:
     report = app.read("T1", lambda work: build_report(work, AUTUMN, BERLIN))
     assert report.is_empty
     assert renewal_charts(report.months) == ()
+
+
+def test_the_chart_is_a_png_of_the_right_size_drawn_from_the_table(app: Harness) -> None:
+    _seed(app, "T1", _seed_renewals)
+    report = app.read("T1", lambda work: build_report(work, AUTUMN, BERLIN))
+    png = chart_png(report, Viewer(user_id="UALICE", tz=BERLIN, now=AUTUMN))
+    assert png is not None
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.format == "PNG"
+        assert image.size == (1200, 400 * len(report.months.currencies))
+        gray = image.convert("L")
+        low, high = gray.getextrema()
+        assert low < 128 < high  # not blank
+        # The bars' colours are there: more than a handful of distinct shades.
+        colors = image.convert("RGB").getcolors(maxcolors=1_000_000)
+        assert colors is not None and len(colors) > 10
