@@ -330,6 +330,11 @@ class SetCadenceRule:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowTeamReport:
+    """`report`: the weekly team report, now, for the caller (its chart follows)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ParseError:
     """Text the parser could not read: what was not understood, the usage line, an example."""
 
@@ -369,6 +374,7 @@ Command = (
     | Renewals
     | Notices
     | Stale
+    | ShowTeamReport
     | RecordOutcome
     | WatchAccount
     | UnwatchAccount
@@ -399,6 +405,7 @@ _QUESTIONS = (
     Renewals,
     Notices,
     Stale,
+    ShowTeamReport,
     ShowSettings,
 )
 
