@@ -197,6 +197,9 @@ def test_what_needs_action_in_the_next_90_days_with_its_value_per_currency(app: 
         # Outside: renews in 91 days; notice in 100; renewal already passed; churned account;
         # an outcome recorded.
         _contract(work, _account(work, "Far", "UALICE"), "9", "EUR", today + timedelta(91))
+        # Notice deadline 20 days ago, renewal in 100 days: nothing in the window.
+        passed_notice = _account(work, "PassedNotice", "UALICE")
+        _contract(work, passed_notice, "9", "EUR", today + timedelta(100), notice_days=120)
         far_notice = _account(work, "FarNotice", "UALICE")
         _contract(work, far_notice, "9", "EUR", today + timedelta(130), notice_days=30)
         _contract(work, _account(work, "Passed", "UALICE"), "9", "EUR", today - timedelta(1))
