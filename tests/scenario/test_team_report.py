@@ -136,3 +136,14 @@ def test_a_direct_message_gets_the_report_then_the_chart_in_the_dm(
     (chart,) = slack.fake.uploaded_files()
     assert chart_message["channel"] == "DUALICE"
     assert f'"slack_file": {{"id": "{chart.id}"}}' in _blocks_text(chart_message)
+
+
+def test_a_mention_gets_both_messages_only_for_its_sender(slack: Slack, app_db: Harness) -> None:
+    app_db.read(r.TEAM, _seed)
+    slack.send(r.mention("report"))
+    assert slack.posted() == []  # nothing for the whole channel
+    report, chart_message = slack.posted("chat.postEphemeral")
+    assert report["user"] == chart_message["user"] == "UALICE"
+    assert "Team report" in report["text"]
+    (chart,) = slack.fake.uploaded_files()
+    assert f'"slack_file": {{"id": "{chart.id}"}}' in _blocks_text(chart_message)
