@@ -31,7 +31,7 @@ from bot.render.text import (
     safe,
     to_plain,
 )
-from bot.reporting.chart import month_label, render_png
+from bot.reporting.labels import month_label
 from bot.reporting.month_table import MonthTable, renewal_charts
 from bot.services.team_report import CurrencyTotal, OutcomeTotal, TeamReport
 
@@ -82,6 +82,8 @@ def chart_png(report: TeamReport, viewer: Viewer) -> bytes | None:
     charts = renewal_charts(report.months)
     if not charts:
         return None
+    from bot.reporting.chart import render_png  # matplotlib: loaded only to draw
+
     return render_png(charts, title=chart_title(report, viewer))
 
 

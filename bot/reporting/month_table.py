@@ -10,12 +10,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 
 from bot.health import HealthBand
-from bot.reporting.chart import ChartSeries, RenewalChart
 from bot.reporting.facts import RenewingContract
+
+if TYPE_CHECKING:  # the chart module loads matplotlib: only when a chart is drawn
+    from bot.reporting.chart import RenewalChart
 
 MONTHS = 12
 ALL = "all"  # the one series of a workspace with the health score off
@@ -125,6 +128,8 @@ def month_table(
 
 def renewal_charts(table: MonthTable) -> tuple[RenewalChart, ...]:
     """The chart's panels, straight from the table: one per currency with any known value."""
+    from bot.reporting.chart import ChartSeries, RenewalChart  # matplotlib: loaded only to draw
+
     return tuple(
         RenewalChart(
             currency=currency.currency,
