@@ -8,6 +8,7 @@ python app.py db upgrade
 python app.py import FILE.csv|DIR [--dry-run] [--team T…] [--currency USD] [--dayfirst]
                                    [--encoding NAME]
 python app.py export DIR [--team T…]
+python app.py report [--now ISO] [--dry-run] [--png FILE] [--team T…] [--zone ZONE]  # preview
 python app.py workspace delete T… (--dry-run | --yes)
 """
 
@@ -24,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from slack_sdk.errors import SlackApiError
@@ -33,14 +35,18 @@ from tqdm import tqdm
 from bot import logs, serving
 from bot.app_factory import create_nudge_pass, nudge_installed_workspaces, open_database
 from bot.clock import SystemClock
+from bot.console.blocks_text import render_blocks
 from bot.console.shell import run_console
 from bot.domain import OPERATOR_TEAM, Actor
 from bot.errors import RapportError
 from bot.manifest import manifest
 from bot.nudges.preview import print_preview
+from bot.render.reply import Viewer
+from bot.render.team_report import chart_png, render_team_report
 from bot.services import exporting
 from bot.services.import_owners import known_owners, owner_texts, slack_owners
 from bot.services.importing import Importer, ImportReport, import_file
+from bot.services.team_report import build_report
 from bot.services.workspace_deletion import WorkspaceDeletion, delete_workspace
 from bot.settings import Settings, SettingsError, read_dotenv
 from bot.transfer.decoding import UnknownEncoding, UnreadableFile
@@ -107,6 +113,18 @@ def _parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade"], help="bring the schema up to date")
     db.set_defaults(command=_db)
 
+    reporting = commands.add_parser(
+        "report", help="preview the weekly team report (its text, its chart as a PNG)"
+    )
+    reporting.add_argument("--now", type=_instant, help="report as if it were this ISO-8601 time")
+    reporting.add_argument("--dry-run", action="store_true", help="preview it: post nothing")
+    reporting.add_argument("--png", type=Path, metavar="FILE", help="write the chart to FILE")
+    reporting.add_argument("--team", help="the workspace (T…)")
+    reporting.add_argument(
+        "--zone", type=_zone, default=ZoneInfo("UTC"), help="the weeks' zone (default UTC)"
+    )
+    reporting.set_defaults(command=_report)
+
     importing = commands.add_parser("import", help="import a CRM export or a Rapport export")
     importing.add_argument("path", type=Path, help="a CSV file, or a directory `export` wrote")
     importing.add_argument("--dry-run", action="store_true", help="show what would change")
@@ -170,6 +188,15 @@ def _instant(text: str) -> datetime:
     return moment
 
 
+def _zone(text: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(text)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise argparse.ArgumentTypeError(
+            f"“{text}” is not a time zone, e.g. Europe/Berlin"
+        ) from None
+
+
 def _public_url(text: str) -> str:
     parts = urlsplit(text)
     if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
@@ -204,6 +231,31 @@ def _nudge(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> in
         file=out,
     )
     return 1 if total("failed") else 0
+
+
+def _report(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """The weekly team report, printed as text (and its chart written with --png). Posting it
+    is the scheduled report's job: without --dry-run this says so and changes nothing."""
+    if not arguments.dry_run:
+        raise UsageError(
+            "the report is posted by the scheduled weekly report (`settings workspace report …`);"
+            " preview it here with --dry-run"
+        )
+    sessions = open_database(settings)
+    team_id = _team(sessions, arguments.team, settings)
+    now = arguments.now or SystemClock().now()
+    with unit_of_work(sessions, team_id, dry_run=True) as work:
+        report = build_report(work, now, arguments.zone)
+    reader = Viewer(user_id="", tz=arguments.zone, now=now)
+    print(render_blocks(render_team_report(report, reader).blocks).text, file=out)
+    if arguments.png is not None:
+        png = chart_png(report, reader)
+        if png is None:
+            print("No chart: nothing with a known value renews in the next 12 months.", file=out)
+        else:
+            arguments.png.write_bytes(png)
+            print(f"Chart written to {arguments.png}.", file=out)
+    return 0
 
 
 def _manifest(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> int:

@@ -340,6 +340,11 @@ class SetWeeklyReport:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowTeamReport:
+    """`report`: the weekly team report, now, for the caller (its chart follows)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ParseError:
     """Text the parser could not read: what was not understood, the usage line, an example."""
 
@@ -379,6 +384,7 @@ Command = (
     | Renewals
     | Notices
     | Stale
+    | ShowTeamReport
     | RecordOutcome
     | WatchAccount
     | UnwatchAccount
@@ -410,6 +416,7 @@ _QUESTIONS = (
     Renewals,
     Notices,
     Stale,
+    ShowTeamReport,
     ShowSettings,
 )
 

@@ -26,6 +26,7 @@ from bot.services import (
     interactions,
     queries,
     settings,
+    team_report,
     undo,
     watchers,
 )
@@ -316,6 +317,8 @@ def _read(uow: UnitOfWork, actor: Actor, now: datetime, command: c.Command) -> o
             return _contracts(uow, actor, now, command)
         case c.Stale():
             return queries.stale(uow, now, _owner_filter(actor, command.scope, command.user_id))
+        case c.ShowTeamReport():
+            return team_report.build_report(uow, now, ZoneInfo(actor.timezone))
         case _:
             return _settings(uow, actor, now, command)
 

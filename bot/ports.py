@@ -34,6 +34,7 @@ from bot.drafts import NewAccount, NewContact, NewContract, NewFollowUp, NewInte
 from bot.health import AccountActivity, HealthBand, KeptBand
 from bot.nudges.model import ItemKind, LedgerEntry, NudgeStatus, Occasion
 from bot.paging import Cursor, Page
+from bot.reporting.facts import ContractOfAccount, OwnerCount, OwnerTouches, RenewingContract
 
 
 class WorkspaceRepository(Protocol):
@@ -423,6 +424,40 @@ class HealthBandRepository(Protocol):
         ...
 
 
+class TeamReportRepository(Protocol):
+    """The weekly team report's reads: each one set-based query, reading no more rows than the
+    report shows or sums."""
+
+    def touches_per_owner(
+        self, last_week_from: datetime, this_week_from: datetime, now: datetime
+    ) -> list[OwnerTouches]:
+        """Per account owner with any: interactions on their accounts that occurred from
+        ``this_week_from`` to ``now``, and from ``last_week_from`` to before ``this_week_from``;
+        by owner id (accounts without a Slack owner last)."""
+        ...
+
+    def overdue_follow_ups_per_owner(self, now: datetime) -> list[OwnerCount]:
+        """Per follow-up owner with any: open follow-ups due (snooze included) before ``now``;
+        by owner id."""
+        ...
+
+    def acting_between(self, first_day: date, last_day: date) -> list[ContractOfAccount]:
+        """Open contracts of live accounts whose next date that needs action
+        (``Contract.next_action(first_day)``) falls from ``first_day`` to ``last_day``,
+        with the account's name and owner, by that date (then id)."""
+        ...
+
+    def outcomes_between(self, since: datetime, until: datetime) -> list[ContractOfAccount]:
+        """Contracts whose outcome was recorded from ``since`` to ``until`` (any account,
+        churned ones too), with the account's name and owner, by when (then id)."""
+        ...
+
+    def renewing_between(self, first_day: date, last_day: date) -> list[RenewingContract]:
+        """Open contracts of live accounts renewing from ``first_day`` to ``last_day``: only
+        what the month table needs (account, renewal date, value, currency), by date and id."""
+        ...
+
+
 class WatcherRepository(Protocol):
     """Who watches which account (not its owner): its renewal news in their own digest."""
 
@@ -668,6 +703,7 @@ class UnitOfWork(Protocol):
     activity: ActivityRepository
     health_bands: HealthBandRepository
     watchers: WatcherRepository
+    team_report: TeamReportRepository
     audit: AuditLog
     events: SlackEventLog
     nudges: NudgeLedger

@@ -15,9 +15,11 @@ from slack_sdk import WebClient
 from bot.background import Background
 from bot.commands import is_change
 from bot.execute import Executed, run_text
+from bot.render import Reply
 from bot.runtime import Attempt, Rapport
 from handlers import payloads
 from handlers.directory import SlackDirectory
+from handlers.report_chart import Deliver, report_of, send_chart
 from handlers.respond import (
     message_payload,
     post_to_response_url,
@@ -50,6 +52,14 @@ def register(app: App, rapport: Rapport, later: Background) -> None:
             return
         ack(response_type="ephemeral", **message_payload(reply_to(attempt)))
         later.submit(lambda: _after(rapport, later, client, line, attempt), name="after a command")
+        response_url = str(body.get("response_url", ""))
+        _chart_later(
+            later,
+            client,
+            line,
+            attempt,
+            lambda reply: post_to_response_url(client, response_url, reply),
+        )
 
     @app.event("app_mention")
     def on_mention(body: dict[str, Any], client: WebClient) -> None:
@@ -72,6 +82,13 @@ def _answer_a_newcomer(
     attempt = _run(rapport, line)  # in their zone now (UTC if Slack still would not say)
     post_to_response_url(client, response_url, reply_to(attempt))
     _after(rapport, later, client, line, attempt)
+    _chart_later(
+        later,
+        client,
+        line,
+        attempt,
+        lambda reply: post_to_response_url(client, response_url, reply),
+    )
 
 
 def _answer_event_later(
@@ -118,6 +135,43 @@ def _answer_event(
             channel=line.channel_id, thread_ts=line.thread_ts, **message_payload(reply)
         )
     _after(rapport, later, client, line, attempt)
+    _chart_later(later, client, line, attempt, lambda chart: _reply_again(client, line, chart))
+
+
+def _to_response_url(client: WebClient, response_url: str) -> Deliver:
+    return lambda reply: post_to_response_url(client, response_url, reply)
+
+
+def _reply_again(client: WebClient, line: payloads.TextRequest, reply: Reply) -> None:
+    """A second answer to a mention (only its sender sees it) or a DM."""
+    if line.direct:
+        client.chat_postMessage(channel=line.channel_id, **message_payload(reply))
+    else:
+        client.chat_postEphemeral(
+            channel=line.channel_id,
+            user=line.user_id,
+            thread_ts=line.thread_ts,
+            **message_payload(reply),
+        )
+
+
+def _chart_later(
+    later: Background,
+    client: WebClient,
+    line: payloads.TextRequest,
+    attempt: Attempt[Executed],
+    deliver: Deliver,
+) -> None:
+    """The team report's chart, after its answer (``handlers.report_chart``)."""
+    if report_of(attempt) is None:
+        return
+    channel = None if line.direct else line.channel_id
+    later.submit(
+        telling_the_user(
+            client, line.user_id, channel, lambda: send_chart(client, attempt, deliver)
+        ),
+        name="the team report's chart",
+    )
 
 
 def _run(

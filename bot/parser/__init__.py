@@ -86,6 +86,7 @@ _HANDLERS: Mapping[str, _Handler] = {
     "renewals": lists.parse_renewals,
     "notices": lists.parse_notices,
     "stale": lists.parse_stale,
+    "report": lists.parse_report,
     "renewed": accounts.parse_outcome(renewed=True),
     "churned": accounts.parse_outcome(renewed=False),
     "watch": accounts.parse_watch,

@@ -14,6 +14,7 @@ from bot.commands import (
     Overdue,
     Renewals,
     Scope,
+    ShowTeamReport,
     Stale,
 )
 from bot.domain import (
@@ -228,6 +229,12 @@ def renewals_line(command: Renewals | Notices) -> str:
     if command.within_days is not None:
         return f"{word} in {command.within_days} days"
     return word
+
+
+def parse_report(rest: str, context: ParseContext) -> ShowTeamReport:
+    if rest.strip():
+        raise Unreadable(f"`report` takes nothing after it, not {reading.quote(rest)}.")
+    return ShowTeamReport()
 
 
 def parse_mine(rest: str, context: ParseContext) -> Mine:

@@ -63,6 +63,7 @@ USAGE: Mapping[str, tuple[str, str]] = MappingProxyType(
         ),
         "notices": ("notices [in <N> days]", "notices in 60 days"),
         "stale": ("stale [@user|all]", "stale all"),
+        "report": ("report", "report"),
         "renewed": ("renewed <account>", "renewed Acme Corp"),
         "churned": ("churned <account>", "churned Initech Labs"),
         "watch": ("watch <account>", "watch Acme Corp"),

@@ -38,6 +38,8 @@ _ABOUT = {
     "date that needs action, with value and owner",
     "notices": "coming notice deadlines (renewal date minus notice), soonest first",
     "stale": "accounts past their cadence, longest first",
+    "report": "the weekly team report, now and only for you: touches per owner, overdue "
+    "follow-ups, the next 90 days' renewals and notices, the week's outcomes, and a chart",
     "renewed": "record a renewal: the next term starts",
     "churned": "record that a contract is not renewing",
     "watch": "an account you don't own: its renewal news in your own digest",

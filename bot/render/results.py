@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TypeVar
 
 from bot import commands as c
@@ -12,6 +13,7 @@ from bot.render import confirmations, lists, preferences
 from bot.render.cards import account_card
 from bot.render.help import render_help
 from bot.render.reply import Reply, Viewer
+from bot.render.team_report import render_team_report
 from bot.render.undo import taken_back
 from bot.render.watching import watch_changed
 from bot.services.accounts import AccountChange, ContactSaved
@@ -28,6 +30,7 @@ from bot.services.queries import (
     RenewalList,
 )
 from bot.services.settings import CadenceRuleChange, SettingsView
+from bot.services.team_report import TeamReport
 from bot.services.undo import Undone
 from bot.services.watchers import WatchChange
 
@@ -108,6 +111,9 @@ def _read(command: c.Command, value: object, viewer: Viewer) -> Reply:
             return lists.renewals(_expect(value, RenewalList), command, viewer)
         case c.Stale():
             return lists.stale(_page(value, Account), command, viewer)
+        case c.ShowTeamReport():
+            report = render_team_report(_expect(value, TeamReport), viewer)
+            return replace(report, ephemeral=True)  # the caller's own look, not the channel's
         case c.ShowSettings():
             return preferences.show_settings(_expect(value, SettingsView), viewer)
         case (

@@ -22,6 +22,8 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from bot.reporting.labels import month_label
+
 __all__ = [
     "ChartSeries",
     "PixelBox",
@@ -32,7 +34,6 @@ __all__ = [
     "short_amount",
 ]
 
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _UNITS = (
     (Decimal(10) ** 12, "T"),
     (Decimal(10) ** 9, "B"),
@@ -85,11 +86,6 @@ class PixelBox:
     top: float
     width: float
     height: float
-
-
-def month_label(month: date) -> str:
-    """``Jan 27``: English month names whatever the process's locale, two-digit year."""
-    return f"{_MONTH_NAMES[month.month - 1]} {month.year % 100:02d}"
 
 
 def short_amount(value: float) -> str:

@@ -201,7 +201,7 @@ class SqlContractRepository(Scoped):
 
         renewing = live_and_open(contract.renewal_date <= renewals_by)
         noticing = live_and_open(
-            contract.notice_days.is_not(None), notice_deadline() <= _day(notices_by)
+            contract.notice_days.is_not(None), notice_deadline() <= day_literal(notices_by)
         )
         found = {i: o for query in (renewing, noticing) for i, o in self.session.execute(query)}
         return sorted(found.items())
@@ -220,8 +220,8 @@ class SqlContractRepository(Scoped):
             self._select().where(
                 contract.outcome.is_(None),
                 contract.notice_days.is_not(None),
-                notice_deadline() >= _day(first_day),
-                notice_deadline() <= _day(last_day),
+                notice_deadline() >= day_literal(first_day),
+                notice_deadline() <= day_literal(last_day),
             )
         )
 
@@ -264,7 +264,7 @@ class SqlContractRepository(Scoped):
             self._select().where(
                 contract.outcome.is_(None),
                 contract.renewal_date <= last_day,
-                or_(contract.notice_days.is_(None), notice_deadline() < _day(acting_from)),
+                or_(contract.notice_days.is_(None), notice_deadline() < day_literal(acting_from)),
             )
         )
         if not overdue:
@@ -321,16 +321,18 @@ class SqlContractRepository(Scoped):
             account.status.in_(LIVE_STATUSES),
         )
         deadline = notice_deadline()
-        coming_notice = and_(contract.notice_days.is_not(None), deadline >= _day(acting_from))
+        coming_notice = and_(
+            contract.notice_days.is_not(None), deadline >= day_literal(acting_from)
+        )
         next_action = case((coming_notice, deadline), else_=contract.renewal_date)
         query = select(contract).where(
             self.chosen_in_workspace(contract.__table__.c.team_id),
             contract.account_id.in_(theirs),
             contract.outcome.is_(None),
-            next_action <= _day(last_day),
+            next_action <= day_literal(last_day),
         )
         if not overdue:
-            query = query.where(next_action >= _day(acting_from))
+            query = query.where(next_action >= day_literal(acting_from))
         return read_page(
             self.session,
             query,
@@ -358,7 +360,7 @@ def notice_deadline() -> ColumnElement[date]:
     return models.NoticeDeadline()
 
 
-def _day(day: date) -> ColumnElement[date]:
+def day_literal(day: date) -> ColumnElement[date]:
     return literal(day, models.ContractRow.renewal_date.type)
 
 

@@ -52,6 +52,7 @@ from bot.commands import (
     SetWorkspaceCurrency,
     ShowAccount,
     ShowSettings,
+    ShowTeamReport,
     SnoozeFollowUp,
     Stale,
     TagAccount,
@@ -580,6 +581,7 @@ GOOD = {
         ("overdue all", Overdue(Scope.ALL)),
         ("overdue <@U02BOB|bob>", Overdue(Scope.USER, "U02BOB")),
     ],
+    "report": [("report", ShowTeamReport()), ("  Report ", ShowTeamReport())],
     "stale": [
         ("stale", Stale()),
         ("stale everyone", Stale(Scope.ALL)),
@@ -836,6 +838,7 @@ BAD = [
     ("accounts at", ["“at”"], "accounts"),
     ("overdue @bob", ["“@bob”", "pick the person"], "overdue"),
     ("stale bob", ["“bob”"], "stale"),
+    ("report weekly", ["“weekly”"], "report"),
     ("due tomorrow", ["“tomorrow”"], "due"),
     ("renewals soon", ["“soon”"], "renewals"),
     ("renewals in 0 days", ["“in 0 days”"], "renewals"),

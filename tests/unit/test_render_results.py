@@ -8,6 +8,7 @@ import typing
 from collections.abc import Callable
 from datetime import date, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,12 +19,14 @@ from bot.domain import (
     AccountFilter,
     AccountKind,
     AccountStatus,
+    ActionKind,
     AuditEvent,
     CadenceRule,
     ContractDirection,
     FollowUp,
     FollowUpStatus,
     InteractionKind,
+    NextAction,
     NudgeMode,
     Owner,
     RenewalOutcome,
@@ -34,6 +37,8 @@ from bot.execute import Executed
 from bot.health import Health, HealthBand
 from bot.paging import Cursor, Page
 from bot.render import Reply, Viewer, ids, render_result
+from bot.reporting.facts import OwnerCount, OwnerTouches, RenewingContract
+from bot.reporting.month_table import month_table, months_from
 from bot.services.accounts import AccountChange, ContactSaved
 from bot.services.audit import snapshot
 from bot.services.contracts import ContractChange, RenewalRecorded
@@ -51,6 +56,14 @@ from bot.services.queries import (
     RenewalWindow,
 )
 from bot.services.settings import CadenceRuleChange, SettingsView
+from bot.services.team_report import (
+    CurrencyTotal,
+    OutcomeTotal,
+    TeamReport,
+    UpcomingAction,
+    WeekOutcome,
+    week_window,
+)
 from bot.services.undo import Undone
 from bot.services.watchers import WatchChange, WatchResult
 from tests.unit.test_render_support import (
@@ -178,6 +191,7 @@ def _cases(
             ),
         ),
         (c.Stale(c.Scope.ALL), Page.of([a])),
+        (c.ShowTeamReport(), _team_report(name)),
         (
             c.RecordOutcome(name, renewed=True),
             RenewalRecorded(
@@ -248,6 +262,33 @@ def _undone(a: Account, renamed: Account, f: FollowUp) -> Undone:
     return Undone(events, NOW - timedelta(minutes=2), {a.id: renamed.name})
 
 
+def _team_report(name: str) -> TeamReport:
+    """A report naming ``name`` in each of its lists."""
+    today = date(2026, 12, 4)
+    return TeamReport(
+        zone="Europe/Berlin",
+        now=NOW,
+        week=week_window(NOW, ZoneInfo("Europe/Berlin")),
+        today=today,
+        touches=(OwnerTouches(ME, 2, 1),),
+        overdue=(OwnerCount(BOB, 1),),
+        upcoming=(
+            UpcomingAction(
+                name, ALI, NextAction(today, ActionKind.RENEWAL), Decimal("10.50"), "EUR"
+            ),
+        ),
+        upcoming_through=today + timedelta(days=90),
+        upcoming_totals=(CurrencyTotal("EUR", Decimal("10.50"), 1, 0),),
+        outcomes=(WeekOutcome(RenewalOutcome.CHURNED, name, ME, None, "USD", NOW),),
+        outcome_totals=(OutcomeTotal(RenewalOutcome.CHURNED, "USD", Decimal(0), 1, 1),),
+        months=month_table(
+            months_from(today),
+            [RenewingContract(1, 1, date(2027, 2, 1), Decimal(5), "EUR")],
+            {1: HealthBand.AT_RISK},
+        ),
+    )
+
+
 def _renewals(items: list[RenewalItem], page: Page[RenewalItem] | None = None) -> RenewalList:
     """A first page of `renewals` from today (the viewer's) on: ``items``, or ``page``."""
     window = RenewalWindow(date(2026, 12, 4), date(2027, 3, 4))
@@ -267,7 +308,8 @@ def test_every_command_type_has_a_case() -> None:
 def test_every_result_renders_within_limits(command: c.Command, value: object) -> None:
     reply = _render(command, value)
     check_reply(reply)
-    assert not reply.ephemeral
+    # Results are for the channel, but the team report is the caller's own look (PRODUCT).
+    assert reply.ephemeral == isinstance(command, c.ShowTeamReport)
     assert_reply_inert(reply)
 
 

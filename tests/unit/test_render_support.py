@@ -240,6 +240,14 @@ def check_block(block: dict[str, Any], where: str = "block") -> None:
             _text_object(element, 3000, where=where)
     elif kind == "divider":
         pass
+    elif kind == "image":
+        _require(0 < len(block["alt_text"]) <= 2000, f"{where}: alt_text 1-2000")
+        if "title" in block:
+            _text_object(block["title"], 2000, plain_only=True, where=where)
+        has_file = isinstance(block.get("slack_file"), dict) and (
+            block["slack_file"].get("id") or block["slack_file"].get("url")
+        )
+        _require(bool(has_file) != ("image_url" in block), f"{where}: image_url or slack_file")
     elif kind == "actions":
         elements = block["elements"]
         _require(0 < len(elements) <= 25, f"{where}: 1-25 actions elements")
