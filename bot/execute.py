@@ -24,6 +24,7 @@ from bot.services import (
     contracts,
     follow_ups,
     interactions,
+    notify_rules,
     queries,
     settings,
     undo,
@@ -346,6 +347,12 @@ def _settings(uow: UnitOfWork, actor: Actor, now: datetime, command: c.Command) 
             return settings.update_workspace(uow, actor, now, renewal_ladder=command.days)
         case c.SetHealthScore():
             return settings.update_workspace(uow, actor, now, health_enabled=command.enabled)
+        case c.AddNotifyRule():
+            return notify_rules.add_notify_rule(uow, actor, now, command.rule)
+        case c.RemoveNotifyRule():
+            return notify_rules.remove_notify_rule(
+                uow, actor, now, number=command.number, spec=command.rule
+            )
         case c.SetCadenceRule():
             return settings.set_cadence_rule(
                 uow,

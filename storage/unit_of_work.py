@@ -31,6 +31,7 @@ from storage.repositories import (
 )
 from storage.repositories.activity import SqlActivityRepository
 from storage.repositories.erasure import SqlWorkspaceErasure
+from storage.repositories.notify_rules import SqlNotifyRuleRepository
 from storage.repositories.watchers import SqlWatcherRepository
 
 
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
         self.contracts: ports.ContractRepository = SqlContractRepository(session, team_id)
         self.activity: ports.ActivityRepository = SqlActivityRepository(session, team_id)
         self.watchers: ports.WatcherRepository = SqlWatcherRepository(session, team_id)
+        self.notify_rules: ports.NotifyRuleRepository = SqlNotifyRuleRepository(session, team_id)
         # One key for every audit row this unit writes: `undo` takes back a change whole.
         change_key = uuid.uuid4().hex
         self.audit: ports.AuditLog = SqlAuditLog(session, team_id, change_key)

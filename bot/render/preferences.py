@@ -9,6 +9,7 @@ from bot.domain import CadenceRule, NudgeMode, UserPreferences, Workspace
 from bot.health import max_cadence
 from bot.render.blocks import section
 from bot.render.confirmations import confirmation
+from bot.render.notify_rules import rules_lines
 from bot.render.reply import Reply, Viewer
 from bot.render.text import channel, escape, plural, to_plain
 from bot.services.settings import CadenceRuleChange, SettingsView
@@ -66,16 +67,16 @@ def show_settings(view: SettingsView, viewer: Viewer) -> Reply:
         if w.dayfirst
         else "off (03/04/2027 is 4 March; 24.000 is twenty-four)"
     )
-    escalation = channel(w.escalation_channel) if w.escalation_channel else "none"
     workspace = "\n".join(
         [
             "*Workspace*",
             f"• Day-first dates: {dayfirst}",
             f"• Currency: *{escape(w.currency)}* (for values written without one)",
-            f"• Escalation channel: {escalation}",
             f"• Renewal reminders: {_ladder(w)} days before the renewal date",
             f"• Health score: {'on' if w.health_enabled else 'off'}",
             f"• Cadence by kind: {_cadences(w)}",
+            "*Channel notifications*",
+            *rules_lines(view.notify_rules, w.escalation_channel),
         ]
     )
     blocks = [section(mine), section(workspace)]

@@ -25,6 +25,7 @@ ERASED_TABLES: tuple[Table, ...] = (
         for row in (
             models.AccountTagRow,
             models.AccountWatcherRow,
+            models.NotifyRuleRow,
             models.InteractionRow,  # points at contacts too
             models.FollowUpRow,
             models.ContractRow,
