@@ -92,8 +92,10 @@ def parse_notify(value: str) -> Command:
     off = bool(rest) and rest[-1].casefold() in ("off", "remove", "stop")
     if off:
         rest, pieces = rest[:-1], pieces[:-1]
+    # The filter starts at `for`, `tier`, `tag`, or a kind written without `for`.
+    starts = (*_FILTER_WORDS, *_KINDS)
     cut = next(
-        (i for i, p in enumerate(pieces) if not p.quoted and p.text.casefold() in _FILTER_WORDS),
+        (i for i, p in enumerate(pieces) if not p.quoted and p.text.casefold() in starts),
         len(rest),
     )
     event = _EVENT_WORDS.get(_event_key(rest[:cut]))

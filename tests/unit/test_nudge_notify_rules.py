@@ -206,7 +206,9 @@ def test_archived_and_churned_accounts_never(event: NotifyEvent, status: Account
     gone = replace(
         data,
         contracts=[(c, replace(a, status=status)) for c, a in data.contracts],
-        follow_up_accounts={i: replace(a, status=status) for i, a in data.follow_up_accounts.items()},
+        follow_up_accounts={
+            i: replace(a, status=status) for i, a in data.follow_up_accounts.items()
+        },
         entered_at_risk=tuple((replace(a, status=status), t) for a, t in data.entered_at_risk),
     )
     assert posted(gone) == []
