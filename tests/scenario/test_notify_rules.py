@@ -18,6 +18,7 @@ from bot.fakeslack import requests as r
 from bot.fakeslack.records import StoredMessage
 from bot.notify import NotifyEvent, NotifyRule
 from bot.nudges.delivery import PassReport
+from bot.nudges.model import ItemKind, NudgeKind, NudgeStatus, Occasion
 from bot.render import ids
 from bot.settings import Settings
 from tests.integration.conftest import Harness
@@ -210,3 +211,35 @@ def test_a_follow_up_seven_days_overdue_is_posted_once(
     clock.advance(timedelta(days=1))
     _pass(clock, client, sessions)
     assert len(_in(acme, NEWS)) == 1
+
+
+def test_a_posting_planned_before_its_rule_was_removed_is_skipped(
+    acme: Slack,
+    app_db: Harness,
+    clock: FixedClock,
+    client: WebClient,
+    sessions: sessionmaker[Session],
+) -> None:
+    _admin(acme, f"settings workspace notify <#{NEWS}> when renewal step")
+    [rule] = _rules(app_db)
+    [contract] = app_db.read(r.TEAM, lambda work: work.contracts.all())
+    clock.advance(timedelta(days=1))
+    key = f"renewal:{contract.id}:step:30:notify:{rule.id}"
+    planned = Occasion(
+        key=key,
+        kind=NudgeKind.RENEWAL_STEP,
+        item_kind=ItemKind.CONTRACT,
+        item_id=contract.id,
+        recipient=NEWS,
+        deliver_after=clock.now(),
+        reason="Renews in 30 days (ladder step 30)",
+        details={"account_id": contract.account_id, "rule": rule.id},
+    )
+    app_db.read(r.TEAM, lambda work: work.nudges.record([planned], clock.now()))
+    _admin(acme, "settings workspace notify remove 1")
+    report = _pass(clock, client, sessions)
+    assert _in(acme, NEWS) == []
+    assert report.skipped == 1
+    assert app_db.read(r.TEAM, lambda work: work.nudges.statuses([key])) == {
+        key: NudgeStatus.SKIPPED
+    }
