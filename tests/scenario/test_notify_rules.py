@@ -243,3 +243,40 @@ def test_a_posting_planned_before_its_rule_was_removed_is_skipped(
     assert app_db.read(r.TEAM, lambda work: work.nudges.statuses([key])) == {
         key: NudgeStatus.SKIPPED
     }
+
+
+def test_an_account_entering_at_risk_is_posted_with_its_owner_and_no_buttons(
+    acme: Slack,
+    app_db: Harness,
+    clock: FixedClock,
+    client: WebClient,
+    sessions: sessionmaker[Session],
+) -> None:
+    """Planning's ``entered_at_risk`` is filled from stored health bands by the lead; here
+    the occasion planning makes of it is recorded as a pass would, and delivered."""
+    _admin(acme, f"settings workspace notify <#{NEWS}> when at risk")
+    [rule] = _rules(app_db)
+    acme_account = app_db.read(r.TEAM, lambda work: work.accounts.by_key("acme corp"))
+    assert acme_account is not None
+    acme_id = acme_account.id
+    entered = clock.now() - timedelta(hours=2)
+    planned = Occasion(
+        key=f"atrisk:{acme_id}:{entered.date().isoformat()}:notify:{rule.id}",
+        kind=NudgeKind.ENTERED_AT_RISK,
+        item_kind=ItemKind.ACCOUNT,
+        item_id=acme_id,
+        recipient=NEWS,
+        deliver_after=clock.now(),
+        reason="Health entered at risk",
+        details={"account_id": acme_id, "entered_at": entered.isoformat(), "rule": rule.id},
+    )
+    app_db.read(r.TEAM, lambda work: work.nudges.record([planned], clock.now()))
+    _pass(clock, client, sessions)
+    [posted] = _in(acme, NEWS)
+    assert "Accounts entering at risk" in posted.text
+    assert "Acme Corp" in posted.text and "<@UALICE>" in posted.text
+    assert "Health entered at risk" in posted.text and "since Wed 6 Jan" in posted.text
+    assert _action_ids(posted) == set()
+    clock.advance(timedelta(hours=1))
+    _pass(clock, client, sessions)
+    assert len(_in(acme, NEWS)) == 1

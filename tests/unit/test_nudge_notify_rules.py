@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -49,11 +50,11 @@ def rule(
     return NotifyRule(id, "T1", channel, event, "UADMIN", since, chosen)
 
 
-def touched(id: int, **changes: object) -> Account:
-    return replace(account(id, last_touch=NOW - timedelta(days=1)), **changes)  # type: ignore[arg-type]
+def touched(id: int, **changes: Any) -> Account:
+    return replace(account(id, last_touch=NOW - timedelta(days=1)), **changes)
 
 
-def everything(*rules: NotifyRule, **changes: object) -> PlanningInput:
+def everything(*rules: NotifyRule, **changes: Any) -> PlanningInput:
     """One of each event, each on an account of its own: a ladder step (account 1, step 30),
     a notice step (account 2, 7 days before its deadline; its ladder step too), an outcome
     recorded two hours ago (account 3), a follow-up 8 days overdue (account 1), an account
@@ -73,7 +74,7 @@ def everything(*rules: NotifyRule, **changes: object) -> PlanningInput:
         entered_at_risk=((touched(4, status=AccountStatus.AT_RISK), NOW - timedelta(days=1)),),
         notify_rules=rules,
     )
-    return replace(data, **changes)  # type: ignore[arg-type]
+    return replace(data, **changes)
 
 
 def posted(data: PlanningInput, channel: str = NEWS) -> list[Occasion]:
