@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from bot.notify import FilterBy, NotifyEvent, NotifyFilter, NotifyRule
 from bot.render.confirmations import confirmation
 from bot.render.reply import Reply
-from bot.render.text import channel, safe
+from bot.render.text import channel, pack_lines, safe
 from bot.services.notify_rules import NotifyRuleChange, RuleResult
 
+RULES_IN_CONTEXT = 1_800  # characters: a context element holds 2,000 with the lead
 ESCALATION_EVENTS = (
     "follow-ups 7 days overdue; renewals within 14 days with no outcome and no touch in 30 "
     "days; items whose owner is not an active Slack user"
@@ -61,7 +62,7 @@ def rules_lines(rules: Sequence[NotifyRule], escalation_channel: str | None) -> 
 def notify_rule_changed(change: NotifyRuleChange) -> Reply:
     rule = change.rule
     said = rule_text(rule.channel_id, rule.event, rule.filter)
-    listed = "\n".join(rules_lines(change.rules, change.escalation_channel))
+    listed = pack_lines(rules_lines(change.rules, change.escalation_channel), RULES_IN_CONTEXT)
     match change.result:
         case RuleResult.ADDED:
             return confirmation(

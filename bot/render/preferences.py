@@ -8,12 +8,13 @@ from bot import commands as c
 from bot.domain import CadenceRule, NudgeMode, UserPreferences, Workspace
 from bot.health import max_cadence
 from bot.render.blocks import section
-from bot.render.confirmations import confirmation
+from bot.render.confirmations import FALLBACK_TEXT, confirmation
 from bot.render.notify_rules import rules_lines
 from bot.render.reply import Reply, Viewer
-from bot.render.text import channel, escape, plural, to_plain
+from bot.render.text import channel, clip, escape, pack_lines, plural, to_plain
 from bot.services.settings import CadenceRuleChange, SettingsView
 
+RULES_IN_SECTION = 2_900  # characters: a section holds 3,000
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MODES = {
     NudgeMode.DIGEST: "one digest a working day at your digest time",
@@ -75,12 +76,13 @@ def show_settings(view: SettingsView, viewer: Viewer) -> Reply:
             f"• Renewal reminders: {_ladder(w)} days before the renewal date",
             f"• Health score: {'on' if w.health_enabled else 'off'}",
             f"• Cadence by kind: {_cadences(w)}",
-            "*Channel notifications*",
-            *rules_lines(view.notify_rules, w.escalation_channel),
         ]
     )
-    blocks = [section(mine), section(workspace)]
-    return Reply(text=to_plain(f"{mine}\n{workspace}"), blocks=blocks)
+    lines = rules_lines(view.notify_rules, w.escalation_channel)
+    notify = "*Channel notifications*\n" + pack_lines(lines, RULES_IN_SECTION)
+    blocks = [section(mine), section(workspace), section(notify)]
+    text = clip(to_plain(f"{mine}\n{workspace}\n{notify}"), FALLBACK_TEXT)
+    return Reply(text=text, blocks=blocks)
 
 
 def _cadences(w: Workspace) -> str:
