@@ -14,6 +14,7 @@ from typing import Literal
 
 from bot.dates import When
 from bot.domain import AccountKind, AccountStatus, InteractionKind, NudgeMode, RenewalPeriod
+from bot.notify import NotifyRuleSpec
 
 
 class Scope(enum.StrEnum):
@@ -345,6 +346,22 @@ class ShowTeamReport:
 
 
 @dataclass(frozen=True, slots=True)
+class AddNotifyRule:
+    """`settings workspace notify #channel when <event> [for <kind>|tier <t>|tag <t>]`."""
+
+    rule: NotifyRuleSpec
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveNotifyRule:
+    """`settings workspace notify remove <N>` (as `settings workspace` numbers the rules), or
+    the rule written out with `off` at the end."""
+
+    number: int | None = None
+    rule: NotifyRuleSpec | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ParseError:
     """Text the parser could not read: what was not understood, the usage line, an example."""
 
@@ -401,6 +418,8 @@ Command = (
     | SetHealthScore
     | SetCadenceRule
     | SetWeeklyReport
+    | AddNotifyRule
+    | RemoveNotifyRule
 )
 
 _QUESTIONS = (

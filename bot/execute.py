@@ -24,6 +24,7 @@ from bot.services import (
     contracts,
     follow_ups,
     interactions,
+    notify_rules,
     queries,
     settings,
     team_report,
@@ -358,6 +359,12 @@ def _settings(uow: UnitOfWork, actor: Actor, now: datetime, command: c.Command) 
                 report_weekday=command.weekday,
                 report_time=command.at,
                 report_timezone=actor.timezone,
+            )
+        case c.AddNotifyRule():
+            return notify_rules.add_notify_rule(uow, actor, now, command.rule)
+        case c.RemoveNotifyRule():
+            return notify_rules.remove_notify_rule(
+                uow, actor, now, number=command.number, spec=command.rule
             )
         case c.SetCadenceRule():
             return settings.set_cadence_rule(

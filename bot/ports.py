@@ -32,6 +32,7 @@ from bot.domain import (
 )
 from bot.drafts import NewAccount, NewContact, NewContract, NewFollowUp, NewInteraction
 from bot.health import AccountActivity, HealthBand, KeptBand
+from bot.notify import NotifyRule, NotifyRuleSpec
 from bot.nudges.model import ItemKind, LedgerEntry, NudgeStatus, Occasion
 from bot.paging import Cursor, Page
 from bot.reporting.facts import ContractOfAccount, OwnerCount, OwnerTouches, RenewingContract
@@ -485,9 +486,33 @@ class WatcherRepository(Protocol):
         """Everyone who watches the account of any of these contracts."""
         ...
 
-    def outcome_ids_since(self, since: datetime) -> list[tuple[int, str | None]]:
-        """Contracts of watched accounts whose outcome was recorded at or after ``since``,
-        as (contract id, the account's owner)."""
+    def outcome_ids_since(
+        self, since: datetime, *, watched_only: bool = True
+    ) -> list[tuple[int, str | None]]:
+        """Contracts of watched accounts (``watched_only`` False: of every account) whose
+        outcome was recorded at or after ``since``, as (contract id, the account's owner)."""
+        ...
+
+
+class NotifyRuleRepository(Protocol):
+    """Which channel hears which event, for which accounts (`settings workspace notify`)."""
+
+    def add(self, spec: NotifyRuleSpec, *, created_by: str, now: datetime) -> NotifyRule: ...
+
+    def restore(self, rule: NotifyRule) -> NotifyRule:
+        """The same rule back (its id, since when): `undo` of its removal."""
+        ...
+
+    def get(self, rule_id: int) -> NotifyRule | None: ...
+
+    def find(self, spec: NotifyRuleSpec) -> NotifyRule | None:
+        """The stored rule that is the same as ``spec`` (channel, event, filter key)."""
+        ...
+
+    def remove(self, rule: NotifyRule) -> None: ...
+
+    def all(self) -> list[NotifyRule]:
+        """Every rule, oldest first: the order `settings workspace` numbers them in."""
         ...
 
 
@@ -704,6 +729,7 @@ class UnitOfWork(Protocol):
     health_bands: HealthBandRepository
     watchers: WatcherRepository
     team_report: TeamReportRepository
+    notify_rules: NotifyRuleRepository
     audit: AuditLog
     events: SlackEventLog
     nudges: NudgeLedger

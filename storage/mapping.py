@@ -25,6 +25,7 @@ from bot.domain import (
     Watch,
     Workspace,
 )
+from bot.notify import FilterBy, NotifyEvent, NotifyFilter, NotifyRule, NotifyRuleSpec
 from bot.nudges.model import ItemKind, LedgerEntry, NudgeKind, NudgeStatus
 from storage import models
 
@@ -120,6 +121,30 @@ def watch(row: models.AccountWatcherRow) -> Watch:
         user_id=row.user_id,
         created_at=row.created_at,
     )
+
+
+def notify_rule(row: models.NotifyRuleRow) -> NotifyRule:
+    chosen = None
+    if row.filter_by is not None and row.filter_value is not None:
+        chosen = NotifyFilter(FilterBy(row.filter_by), row.filter_value)
+    return NotifyRule(
+        id=row.id,
+        team_id=row.team_id,
+        channel_id=row.channel_id,
+        event=NotifyEvent(row.event),
+        created_by=row.created_by,
+        created_at=row.created_at,
+        filter=chosen,
+    )
+
+
+def fill_notify_rule(row: models.NotifyRuleRow, spec: NotifyRuleSpec) -> None:
+    """A rule's where, when and for which accounts, onto its row."""
+    row.channel_id = spec.channel_id
+    row.event = spec.event.value
+    row.filter_by = spec.filter.by.value if spec.filter is not None else None
+    row.filter_value = spec.filter.value if spec.filter is not None else None
+    row.filter_key = spec.filter_key
 
 
 def interaction(row: models.InteractionRow) -> Interaction:

@@ -231,6 +231,24 @@ class AccountWatcherRow(Base):
     created_at: Mapped[datetime]
 
 
+class NotifyRuleRow(Base):
+    """A channel that hears one kind of event (`settings workspace notify #c when …`), for
+    every account or only one kind, tier or tag (``filter_key``: "" for none)."""
+
+    __tablename__ = "notify_rules"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", "event", "filter_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    channel_id: Mapped[str] = mapped_column(String(32))
+    event: Mapped[str] = mapped_column(String(32))
+    filter_by: Mapped[str | None] = mapped_column(String(8))  # kind, tier or tag
+    filter_value: Mapped[str | None] = mapped_column(String(100))  # as written
+    filter_key: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    created_by: Mapped[str] = mapped_column(USER_ID)
+    created_at: Mapped[datetime]
+
+
 class InteractionRow(Base):
     __tablename__ = "interactions"
     __table_args__ = (

@@ -32,6 +32,7 @@ from storage.repositories import (
 from storage.repositories.activity import SqlActivityRepository
 from storage.repositories.erasure import SqlWorkspaceErasure
 from storage.repositories.health_bands import SqlHealthBandRepository
+from storage.repositories.notify_rules import SqlNotifyRuleRepository
 from storage.repositories.team_report import SqlTeamReportRepository
 from storage.repositories.watchers import SqlWatcherRepository
 
@@ -55,6 +56,7 @@ class SqlUnitOfWork:
         self.health_bands: ports.HealthBandRepository = SqlHealthBandRepository(session, team_id)
         self.watchers: ports.WatcherRepository = SqlWatcherRepository(session, team_id)
         self.team_report: ports.TeamReportRepository = SqlTeamReportRepository(session, team_id)
+        self.notify_rules: ports.NotifyRuleRepository = SqlNotifyRuleRepository(session, team_id)
         # One key for every audit row this unit writes: `undo` takes back a change whole.
         change_key = uuid.uuid4().hex
         self.audit: ports.AuditLog = SqlAuditLog(session, team_id, change_key)

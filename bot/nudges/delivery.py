@@ -153,6 +153,7 @@ class _Loaded:
     accounts: Mapping[int, Account]
     open_contracts: Mapping[int, Contract]  # by account: the new term of an auto-renewed one
     last_touches: Mapping[int, Interaction]  # by account
+    notify_rules: frozenset[int] = frozenset()  # the ids of the channel notify rules there are
 
     @classmethod
     def of(cls, uow: UnitOfWork, entries: Sequence[LedgerEntry]) -> _Loaded:
@@ -170,6 +171,11 @@ class _Loaded:
             accounts=accounts,
             open_contracts=uow.contracts.open_for_accounts(renewed),
             last_touches=uow.interactions.latest_for_accounts(touched),
+            notify_rules=(
+                frozenset(r.id for r in uow.notify_rules.all())
+                if any("rule" in e.details for e in entries)
+                else frozenset()
+            ),
         )
 
 
@@ -187,6 +193,9 @@ def current_item(uow: UnitOfWork, entry: LedgerEntry, now: datetime) -> NudgeIte
 
 
 def _current(entry: LedgerEntry, loaded: _Loaded, now: datetime) -> NudgeItem | str:
+    rule = entry.details.get("rule")
+    if rule is not None and rule not in loaded.notify_rules:
+        return "notify rule removed"
     if entry.item_kind is ItemKind.FOLLOW_UP:
         follow_up = loaded.follow_ups.get(entry.item_id)
         if follow_up is None:
@@ -204,8 +213,8 @@ def _current(entry: LedgerEntry, loaded: _Loaded, now: datetime) -> NudgeItem | 
         news = entry.kind in (NudgeKind.AUTO_RENEWED, NudgeKind.OUTCOME_RECORDED)
         if contract.outcome is not None and not news:
             return f"outcome recorded: {contract.outcome.value}"
-        if contract.outcome is None and news and entry.details.get("watching"):
-            return "outcome taken back"  # a watcher's news of an outcome `undo` took back
+        if contract.outcome is None and news and (entry.details.get("watching") or rule):
+            return "outcome taken back"  # news of an outcome `undo` took back
         account = loaded.accounts.get(contract.account_id)
         if account is None:
             return "deleted"
@@ -218,6 +227,8 @@ def _current(entry: LedgerEntry, loaded: _Loaded, now: datetime) -> NudgeItem | 
         return "deleted"
     if account.status not in (AccountStatus.ACTIVE, AccountStatus.AT_RISK):
         return f"account {account.status.label}"
+    if entry.kind is NudgeKind.ENTERED_AT_RISK:  # news of its health, touched or not
+        return NudgeItem(entry, account, last_touch=loaded.last_touches.get(account.id))
     if account.next_touch_due >= now:
         return "touched since"
     return NudgeItem(entry, account, last_touch=loaded.last_touches.get(account.id))
@@ -621,9 +632,10 @@ class NudgePass:
         """The escalation channel would not take a post (private, archived, gone): ask the
         admins to invite the bot or pick another channel, rather than fail only in a log."""
         text = (
-            f"I could not post escalations to <#{channel}> ({error}). Please invite me there "
-            "(`/invite @Rapport`) or choose another channel with "
-            "`/crm settings workspace escalation #channel`. They stay in the nudge ledger."
+            f"I could not post escalations or notifications to <#{channel}> ({error}). Please "
+            "invite me there (`/invite @Rapport`) or choose another channel with "
+            "`/crm settings workspace escalation #channel` (or `… notify #channel when …`). "
+            "They stay in the nudge ledger."
         )
         blocks: list[dict[str, object]] = [
             {"type": "section", "text": {"type": "mrkdwn", "text": text}}

@@ -28,6 +28,7 @@ from bot.domain import (
     Watch,
     Workspace,
 )
+from bot.notify import NotifyEvent
 from bot.nudges.model import OwnerSettings, PlanningInput
 from bot.nudges.planning import ESCALATE_RENEWAL_WITHIN_DAYS, NOTICE_STEPS
 from bot.ports import Directory, UnitOfWork
@@ -123,7 +124,9 @@ def due_items(uow: UnitOfWork, now: datetime) -> DueItems:
     the contracts among them; nothing else is read."""
     follow_ups_before, renewals_by, notices_by = horizons(uow.workspaces.get_or_create(now), now)
     contracts = uow.contracts.open_due_ids(renewals_by, notices_by)
-    outcomes = uow.watchers.outcome_ids_since(now - OUTCOME_NEWS_FOR)
+    # A channel that hears every outcome needs them all, not only the watched accounts'.
+    heard = any(r.event is NotifyEvent.OUTCOME_RECORDED for r in uow.notify_rules.all())
+    outcomes = uow.watchers.outcome_ids_since(now - OUTCOME_NEWS_FOR, watched_only=not heard)
     return DueItems(
         follow_ups=uow.follow_ups.open_due_before_ids(follow_ups_before),
         contracts=contracts,
@@ -231,6 +234,10 @@ def planning_input(
     owner's are read once a pass."""
     workspace = uow.workspaces.get_or_create(now)
     contracts, accounts = items.contracts, items.accounts
+    rules = tuple(uow.notify_rules.all())
+    follow_up_accounts: dict[int, Account] = {}
+    if any(r.event is NotifyEvent.FOLLOW_UP_OVERDUE for r in rules):
+        follow_up_accounts = uow.accounts.by_ids({f.account_id for f in items.follow_ups})
     named = {f.owner_id for f in items.follow_ups} | set(admins)
     named |= {a.owner.user_id for a in [*accounts.values(), *items.stale] if a.owner.user_id}
     named |= {w.user_id for watches in items.watchers.values() for w in watches}
@@ -254,4 +261,6 @@ def planning_input(
         default_timezone=default_timezone,
         watchers=items.watchers,
         outcomes=[(c, accounts[c.account_id]) for c in items.outcomes],
+        notify_rules=rules,
+        follow_up_accounts=follow_up_accounts,
     )

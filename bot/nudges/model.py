@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from bot.domain import Account, Contract, FollowUp, NudgeMode, Watch, Workspace
+from bot.notify import NotifyRule
 
 # Who records what Rapport does by itself (an auto-renewal's roll-forward), in the audit log
 # and as a contract's ``outcome_by``.
@@ -27,6 +28,7 @@ class NudgeKind(enum.StrEnum):
     STALE = "stale"  # no touch for longer than the cadence: once per cadence period
     ESCALATION_FOLLOW_UP = "escalation_follow_up"  # 7 days overdue
     ESCALATION_RENEWAL = "escalation_renewal"  # renewal within 14 days, no outcome, no touch 30 d
+    ENTERED_AT_RISK = "entered_at_risk"  # to a notify rule's channel: the health band turned
 
 
 class ItemKind(enum.StrEnum):
@@ -71,6 +73,12 @@ class PlanningInput:
     watchers: Mapping[int, Sequence[Watch]] = field(default_factory=dict)
     # Contracts of watched accounts whose outcome was recorded lately (news for watchers).
     outcomes: Sequence[tuple[Contract, Account]] = ()
+    # Channel notify rules (`settings workspace notify #c when …`), oldest first.
+    notify_rules: Sequence[NotifyRule] = ()
+    # The accounts of ``follow_ups``, by id, when a rule needs them (its filter, its status).
+    follow_up_accounts: Mapping[int, Account] = field(default_factory=dict)
+    # Accounts whose health band entered "at risk" in the last 7 days, and when it did.
+    entered_at_risk: tuple[tuple[Account, datetime], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,19 @@ Decisions where PRODUCT.md and the issue are silent (the module's contract, test
   contract itself (so a watcher hears of it whenever their own slot opens; a watcher never
   triggers a roll-forward). A watcher who owns the account gets nothing as a watcher; an
   inactive one gets nothing.
+- Channel notify rules (``data.notify_rules``) post to their channel now, like escalations,
+  each (rule, item, occasion) once: keys end ``:notify:{rule id}``. A rule tells what happens
+  from its own day on (a ladder or notice step reached, a follow-up turning 7 days overdue,
+  on or after the day it was made in the default zone; an outcome recorded or an account
+  entering at risk at or after it was made), so adding one does not replay the past. Renewal
+  steps are the ladder steps only (not "record the outcome"); notice deadlines are the notice
+  steps and "notice passed"; outcomes include auto-renewals; follow-ups count 7 days overdue
+  as the escalation does; an account's entering at risk is keyed by its UTC date, so leaving
+  and entering again is told again. The filter (kind, tier in any case, tag by key) is the
+  item's account's; archived and churned accounts never (an outcome's churn is its news).
+  Snoozes do not hold a channel's news back. The escalation channel stays the workspace
+  setting it was, with its own keys (``escalate:…``), so nothing is told twice after an
+  upgrade; `settings workspace` lists it among the rules.
 """
 
 from __future__ import annotations
@@ -62,6 +75,7 @@ from bot.domain import (
     NudgeMode,
     Watch,
 )
+from bot.notify import NotifyEvent, NotifyRule
 from bot.nudges.model import (
     SYSTEM_ACTOR,
     ItemKind,
@@ -83,6 +97,7 @@ __all__ = [
     "outcome_news",
     "plan",
     "renewal_occasions",
+    "rule_occasions",
     "slot_for",
     "stale_occasions",
     "watched_renewal_occasions",
@@ -416,6 +431,129 @@ def escalations(data: PlanningInput) -> list[Occasion]:
     return found
 
 
+# --- channel notify rules ----------------------------------------------------------------
+
+NOTIFY_AT_RISK_FOR = timedelta(days=7)
+_RULE_EVENT_KINDS = {
+    NotifyEvent.RENEWAL_STEP: frozenset({NudgeKind.RENEWAL_STEP}),
+    NotifyEvent.NOTICE_DEADLINE: frozenset({NudgeKind.NOTICE_STEP, NudgeKind.NOTICE_PASSED}),
+}
+
+
+def rule_occasions(rule: NotifyRule, data: PlanningInput) -> list[Occasion]:
+    """What one rule tells its channel now, each once (keys end ``:notify:{rule id}``): what
+    happened from the rule's day on, about the accounts its filter lets through."""
+    zone = zone_named(data.default_timezone)
+    slot = replace(channel_slot(rule.channel_id, data.now, zone), key_suffix=f":notify:{rule.id}")
+    since = rule.created_at.astimezone(zone).date()
+    match rule.event:
+        case NotifyEvent.RENEWAL_STEP | NotifyEvent.NOTICE_DEADLINE:
+            found = _rule_contract_steps(rule, data, slot, since)
+        case NotifyEvent.OUTCOME_RECORDED:
+            found = _rule_outcomes(rule, data, slot)
+        case NotifyEvent.FOLLOW_UP_OVERDUE:
+            found = _rule_overdue_follow_ups(rule, data, slot, since)
+        case NotifyEvent.ACCOUNT_AT_RISK:
+            found = _rule_entered_at_risk(rule, data, slot)
+    return [replace(o, details={**o.details, "rule": rule.id}) for o in found]
+
+
+def _told(rule: NotifyRule, account: Account) -> bool:
+    return account.status in _LIVE and rule.concerns(account)
+
+
+def _rule_contract_steps(
+    rule: NotifyRule, data: PlanningInput, slot: Slot, since: date
+) -> list[Occasion]:
+    """Ladder steps, or notice steps and "notice passed", reached on or after ``since``."""
+    kinds = _RULE_EVENT_KINDS[rule.event]
+    found: list[Occasion] = []
+    for contract, account in data.contracts:
+        if contract.outcome is not None or not _told(rule, account):
+            continue
+        found += [
+            o
+            for o in renewal_occasions(contract, slot, ladder=data.workspace.renewal_ladder)
+            + notice_occasions(contract, slot)
+            if o.kind in kinds and _reached_on(contract, o) >= since
+        ]
+    return found
+
+
+def _rule_outcomes(rule: NotifyRule, data: PlanningInput, slot: Slot) -> list[Occasion]:
+    """Each outcome recorded since the rule was made (an auto-renewal as AUTO_RENEWED). A
+    churn makes its account churned: that is the news, so only archived accounts are quiet."""
+    found: list[Occasion] = []
+    for contract, account in data.outcomes:
+        recorded = contract.outcome_at
+        if recorded is None or account.status is AccountStatus.ARCHIVED:
+            continue
+        if rule.concerns(account) and recorded >= rule.created_at:
+            found += outcome_news(contract, slot)
+    return found
+
+
+def _rule_overdue_follow_ups(
+    rule: NotifyRule, data: PlanningInput, slot: Slot, since: date
+) -> list[Occasion]:
+    """Open follow-ups 7 days overdue (counted as the escalation counts), once each, that
+    reached it on or after ``since``."""
+    now = _utc(data.now)
+    found: list[Occasion] = []
+    for follow_up in data.follow_ups:
+        account = data.follow_up_accounts.get(follow_up.account_id)
+        if account is None or not _told(rule, account):
+            continue
+        overdue_for = now - follow_up.effective_due
+        reached = (follow_up.effective_due + ESCALATE_FOLLOW_UP_AFTER).astimezone(slot.zone)
+        if follow_up.status is not FollowUpStatus.OPEN or overdue_for < ESCALATE_FOLLOW_UP_AFTER:
+            continue
+        if reached.date() < since:
+            continue
+        details: dict[str, str | int] = {
+            "days_overdue": overdue_for // _DAY,
+            "owner_id": follow_up.owner_id,
+            "account_id": follow_up.account_id,
+        }
+        reason = f"{_days(overdue_for // _DAY)} overdue"
+        item = (ItemKind.FOLLOW_UP, follow_up.id)
+        key = f"overdue7:{follow_up.id}"
+        found += slot.occasion(key, NudgeKind.FOLLOW_UP_OVERDUE, item, reason, details)
+    return found
+
+
+def _rule_entered_at_risk(rule: NotifyRule, data: PlanningInput, slot: Slot) -> list[Occasion]:
+    """Accounts whose health band entered "at risk" in the last 7 days and since the rule;
+    keyed by the account and that instant's UTC date, so entering again is told again."""
+    now = _utc(data.now)
+    found: list[Occasion] = []
+    for account, entered in data.entered_at_risk:
+        if not _told(rule, account) or entered < rule.created_at:
+            continue
+        if not now - NOTIFY_AT_RISK_FOR <= entered <= now:
+            continue
+        day = entered.astimezone(UTC).date().isoformat()
+        details: dict[str, str | int] = {
+            "account_id": account.id,
+            "entered_at": entered.astimezone(UTC).isoformat(),
+        }
+        item = (ItemKind.ACCOUNT, account.id)
+        key = f"atrisk:{account.id}:{day}"
+        reason = "Health entered at risk"
+        found += slot.occasion(key, NudgeKind.ENTERED_AT_RISK, item, reason, details)
+    return found
+
+
+def _reached_on(contract: Contract, occasion: Occasion) -> date:
+    """The day a ladder or notice step (or the notice deadline's passing) was reached."""
+    if occasion.kind is NudgeKind.RENEWAL_STEP:
+        return contract.renewal_date - timedelta(days=int(occasion.details["step"]))
+    assert contract.notice_deadline is not None, "notice occasions have a deadline"
+    if occasion.kind is NudgeKind.NOTICE_PASSED:
+        return contract.notice_deadline + _DAY
+    return contract.notice_deadline - timedelta(days=int(occasion.details["step"]))
+
+
 # --- the whole workspace ---------------------------------------------------------------
 
 
@@ -466,6 +604,8 @@ def plan(data: PlanningInput) -> Plan:
             found += stale_occasions(account, slot, snoozed_until=snoozed_until)
 
     found += escalations(data)
+    for rule in data.notify_rules:
+        found += rule_occasions(rule, data)
     unique: dict[str, Occasion] = {}
     for occasion in found:
         unique.setdefault(occasion.key, occasion)  # an item listed twice in the input

@@ -29,6 +29,7 @@ from bot.commands import (
 from bot.domain import AccountKind, NudgeMode
 from bot.parser import reading
 from bot.parser.accounts import cadence_days
+from bot.parser.notify import parse_notify
 from bot.parser.reading import ParseContext, Unreadable
 
 _CLOCK = re.compile(
@@ -250,6 +251,7 @@ _WORKSPACE_SETTINGS: Mapping[str, tuple[str, _SettingParser]] = {
     "health": ("settings workspace health", _set_health),
     "cadence": ("settings workspace cadence", _set_cadence),
     "report": ("settings workspace report", _set_report),
+    "notify": ("settings workspace notify", parse_notify),
 }
 
 

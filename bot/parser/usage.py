@@ -78,7 +78,7 @@ USAGE: Mapping[str, tuple[str, str]] = MappingProxyType(
         "settings workdays": ("settings workdays mon-fri|mon,tue,thu", "settings workdays mon-fri"),
         "settings hours": ("settings hours <HH:MM>-<HH:MM>", "settings hours 08:00-18:00"),
         "settings workspace": (
-            "settings workspace dayfirst|currency|escalation|ladder …",
+            "settings workspace dayfirst|currency|escalation|notify|ladder …",
             "settings workspace dayfirst on",
         ),
         "settings workspace dayfirst": (
@@ -105,6 +105,11 @@ USAGE: Mapping[str, tuple[str, str]] = MappingProxyType(
         "settings workspace health": (
             "settings workspace health on|off",
             "settings workspace health off",
+        ),
+        "settings workspace notify": (
+            "settings workspace notify #channel when <event> [for <kind>|tier <t>|tag <t>] [off]"
+            " | notify remove <N>",
+            "settings workspace notify #customer-success when renewal step for customer",
         ),
         "settings workspace cadence": (
             "settings workspace cadence <kind> <N> days|weeks|months [max <M> days|weeks|months]"

@@ -13,6 +13,7 @@ from bot.nudges.model import NudgeKind
 from bot.render import ids
 from bot.render.blocks import actions, context, header, section
 from bot.render.items import (
+    account_line,
     follow_up_item,
     interaction_text,
     log_touch_button,
@@ -43,7 +44,12 @@ _SECTIONS: tuple[tuple[str, frozenset[NudgeKind]], ...] = (
         ),
     ),
     ("Stale accounts", frozenset({NudgeKind.STALE})),
+    # Only channel notify rules post these two.
+    ("Outcomes recorded", frozenset({NudgeKind.OUTCOME_RECORDED})),
+    ("Accounts entering at risk", frozenset({NudgeKind.ENTERED_AT_RISK})),
 )
+# What a channel rule posts with nothing to decide (outcomes told, not asked for).
+_NEWS = frozenset({NudgeKind.OUTCOME_RECORDED, NudgeKind.ENTERED_AT_RISK})
 # Items about accounts the recipient watches: their own section, whatever their kind.
 WATCHED_SECTION = "Accounts you watch"
 
@@ -91,10 +97,31 @@ def _watched_item(item: NudgeItem, viewer: Viewer) -> Item:
     return Item(f"{line} — {why}", (section(line), context(*notes), buttons))
 
 
+def _news_item(item: NudgeItem, viewer: Viewer) -> Item:
+    """A channel rule's news that asks nothing of the channel (an outcome recorded, an account
+    entering at risk): the account, its owner, when, the value; no buttons."""
+    entry = item.entry
+    why = _why(item, viewer)
+    if item.contract is not None:
+        line = renewal_line(item.contract, item.account, viewer, show_owner=True)
+        by = str(entry.details.get("by") or "")
+        if by:
+            why = f"{why} · recorded by {mention(by)}"
+    else:
+        line = account_line(item.account)
+        entered = str(entry.details.get("entered_at") or "")
+        if entered:
+            day = calendar_day(datetime.fromisoformat(entered).astimezone(viewer.tz).date(), viewer)
+            why = f"{why} · since {day}"
+    return Item(f"{line} — {why}", (section(line), context(why)))
+
+
 def _item(item: NudgeItem, viewer: Viewer, *, show_owner: bool) -> Item:
     entry = item.entry
     if _watched(item):
         return _watched_item(item, viewer)
+    if entry.kind in _NEWS:
+        return _news_item(item, viewer)
     if item.follow_up is not None:
         shown = follow_up_item(item.follow_up, item.account, viewer, show_owner=show_owner)
     elif item.contract is not None:
@@ -137,10 +164,11 @@ def nudge_message(
     watched = [_watched_item(i, viewer) for i in items if _watched(i)]
     parts.append(Part(title=f"*{WATCHED_SECTION}*", items=watched, empty=""))
     parts = [p for p in parts if p.items]
-    lead = (
-        "Rapport: these need someone's attention"
-        if to_channel
-        else f"Your Rapport digest for {calendar_day(viewer.today, viewer)}"
-    )
+    if not to_channel:
+        lead = f"Your Rapport digest for {calendar_day(viewer.today, viewer)}"
+    elif all("rule" in i.entry.details for i in items):
+        lead = "Rapport: news for this channel"
+    else:
+        lead = "Rapport: these need someone's attention"
     blocks = [header(lead), *fit(parts, MESSAGE_BLOCKS - 1)]
     return fallback_text(lead, parts), blocks

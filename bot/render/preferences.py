@@ -8,11 +8,13 @@ from bot import commands as c
 from bot.domain import CadenceRule, NudgeMode, UserPreferences, Workspace
 from bot.health import max_cadence
 from bot.render.blocks import section
-from bot.render.confirmations import confirmation
+from bot.render.confirmations import FALLBACK_TEXT, confirmation
+from bot.render.notify_rules import rules_lines
 from bot.render.reply import Reply, Viewer
-from bot.render.text import channel, escape, plural, to_plain
+from bot.render.text import channel, clip, escape, pack_lines, plural, to_plain
 from bot.services.settings import CadenceRuleChange, SettingsView
 
+RULES_IN_SECTION = 2_900  # characters: a section holds 3,000
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MODES = {
     NudgeMode.DIGEST: "one digest a working day at your digest time",
@@ -66,21 +68,22 @@ def show_settings(view: SettingsView, viewer: Viewer) -> Reply:
         if w.dayfirst
         else "off (03/04/2027 is 4 March; 24.000 is twenty-four)"
     )
-    escalation = channel(w.escalation_channel) if w.escalation_channel else "none"
     workspace = "\n".join(
         [
             "*Workspace*",
             f"• Day-first dates: {dayfirst}",
             f"• Currency: *{escape(w.currency)}* (for values written without one)",
-            f"• Escalation channel: {escalation}",
             f"• Renewal reminders: {_ladder(w)} days before the renewal date",
             f"• Weekly report: {_report(w)}",
             f"• Health score: {'on' if w.health_enabled else 'off'}",
             f"• Cadence by kind: {_cadences(w)}",
         ]
     )
-    blocks = [section(mine), section(workspace)]
-    return Reply(text=to_plain(f"{mine}\n{workspace}"), blocks=blocks)
+    lines = rules_lines(view.notify_rules, w.escalation_channel)
+    notify = "*Channel notifications*\n" + pack_lines(lines, RULES_IN_SECTION)
+    blocks = [section(mine), section(workspace), section(notify)]
+    text = clip(to_plain(f"{mine}\n{workspace}\n{notify}"), FALLBACK_TEXT)
+    return Reply(text=text, blocks=blocks)
 
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -12,6 +12,7 @@ from bot.paging import Page
 from bot.render import confirmations, lists, preferences
 from bot.render.cards import account_card
 from bot.render.help import render_help
+from bot.render.notify_rules import notify_rule_changed
 from bot.render.reply import Reply, Viewer
 from bot.render.team_report import render_team_report
 from bot.render.undo import taken_back
@@ -20,6 +21,7 @@ from bot.services.accounts import AccountChange, ContactSaved
 from bot.services.contracts import ContractChange, RenewalRecorded
 from bot.services.follow_ups import FollowUpChange, FollowUpChanges
 from bot.services.interactions import LoggedInteraction
+from bot.services.notify_rules import NotifyRuleChange
 from bot.services.queries import (
     AccountCard,
     AccountList,
@@ -131,4 +133,6 @@ def _read(command: c.Command, value: object, viewer: Viewer) -> Reply:
             return preferences.workspace_changed(command, _expect(value, Workspace))
         case c.SetCadenceRule():
             return preferences.cadence_rule_changed(_expect(value, CadenceRuleChange))
+        case c.AddNotifyRule() | c.RemoveNotifyRule():
+            return notify_rule_changed(_expect(value, NotifyRuleChange))
     raise TypeError(f"no renderer for {command!r}")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.domain import AccountStatus, AuditEvent
+from bot.notify import NotifyEvent
 from bot.render.confirmations import confirmation
 from bot.render.reply import Reply, Viewer
-from bot.render.text import mention, one_line, plural, safe
+from bot.render.text import channel, mention, one_line, plural, safe
 from bot.services.undo import Undone
 
 _NAME = 200
@@ -92,6 +93,12 @@ def _said(event: AuditEvent, undone: Undone) -> str | None:
             watched = _bold(undone.account_names.get(_int(state.get("account_id")), "an account"))
             verb = "started" if event.action == "watch.create" else "stopped"
             return f"{verb} watching {watched}"
+        case "notify_rule.create" | "notify_rule.delete":
+            state = after or before
+            event_words = NotifyEvent(str(state.get("event"))).words
+            verb = "added" if event.action == "notify_rule.create" else "removed"
+            where = channel(str(state.get("channel_id")))
+            return f"{verb} the channel rule: {where} hears of *{event_words}*"
         case "contract.nudges_snoozed":
             return f"snoozed the renewal reminders of {account}"
         case "user.settings":

@@ -18,6 +18,7 @@ from bot.domain import (
     Workspace,
 )
 from bot.errors import InvalidInput, PermissionDenied
+from bot.notify import NotifyRule
 from bot.ports import UnitOfWork
 from bot.services import audit
 from bot.validation import check_cadence, check_currency
@@ -28,6 +29,7 @@ class SettingsView:
     preferences: UserPreferences
     workspace: Workspace
     effective_timezone: str
+    notify_rules: tuple[NotifyRule, ...] = ()  # oldest first: numbered so
 
 
 def _preferences(uow: UnitOfWork, actor: Actor) -> UserPreferences:
@@ -42,6 +44,7 @@ def show_settings(uow: UnitOfWork, actor: Actor, now: datetime) -> SettingsView:
         preferences=preferences,
         workspace=uow.workspaces.get_or_create(now),
         effective_timezone=preferences.zone_name(actor.timezone),
+        notify_rules=tuple(uow.notify_rules.all()),
     )
 
 
@@ -74,7 +77,8 @@ def update_preferences(
     return saved
 
 
-def _only_admins(actor: Actor) -> None:
+def only_admins(actor: Actor) -> None:
+    """Refuse anyone but a Rapport admin (workspace settings are theirs)."""
     if not actor.is_admin:
         raise PermissionDenied(
             "Only a Rapport admin can change workspace settings.",
@@ -85,7 +89,7 @@ def _only_admins(actor: Actor) -> None:
 def update_workspace(uow: UnitOfWork, actor: Actor, now: datetime, **changes: Any) -> Workspace:
     """Change workspace settings (``dayfirst``, ``currency``, ``escalation_channel``,
     ``renewal_ladder``, ``health_enabled``)."""
-    _only_admins(actor)
+    only_admins(actor)
     ladder = changes.get("renewal_ladder")
     if ladder is not None and (not ladder or any(d <= 0 for d in ladder)):
         raise InvalidInput("ladder", "A ladder is positive day counts, e.g. `90,60,30,14,7,1`.")
@@ -130,7 +134,7 @@ def set_cadence_rule(
     default again). New accounts of the kind get it; existing ones whose cadence was not set
     for them move to it, counted from their last touch, each written only if unchanged since
     read and audited, so `undo` takes the whole change back."""
-    _only_admins(actor)
+    only_admins(actor)
     if ideal_days is not None:
         check_cadence(ideal_days)
         if max_days is not None and check_cadence(max_days) < ideal_days:

@@ -10,7 +10,8 @@ as it is and the whole undo refused, so an undo never overwrites another's chang
 
 Every undo is audited (``<entity>.undo``, before and after), each row naming the row it took
 back, so the next `undo` goes one further back. A watch is the one thing a change removes
-that `undo` brings back: `unwatch` taken back watches again (the watch is all there was).
+that `undo` brings back: `unwatch` taken back watches again (the watch is all there was);
+so is a channel notify rule (`settings workspace notify … off` taken back adds it again).
 A bulk import is never taken back: when it is the caller's last change, `undo` says so and
 goes no further back (taking back something older instead would surprise).
 """
@@ -39,6 +40,7 @@ from bot.domain import (
     name_key,
 )
 from bot.errors import NothingToDo, RapportError
+from bot.notify import NotifyRule
 from bot.ports import UnitOfWork
 from bot.services import audit
 
@@ -73,9 +75,11 @@ _EDITS = frozenset(
         "workspace.settings",
     }
 )
-_CREATED = frozenset({"account", "contact", "contract", "follow_up", "interaction", "watch"})
+_CREATED = frozenset(
+    {"account", "contact", "contract", "follow_up", "interaction", "watch", "notify_rule"}
+)
 # What a change removed and `undo` puts back.
-_REMOVED = frozenset({"watch.delete"})
+_REMOVED = frozenset({"watch.delete", "notify_rule.delete"})
 
 
 class CannotUndo(RapportError):
@@ -176,23 +180,32 @@ def _removed(event: AuditEvent) -> bool:
 def _put_back(
     uow: UnitOfWork, actor: Actor, now: datetime, event: AuditEvent, current: object | None
 ) -> None:
-    """Watch again what `unwatch` stopped watching, unless it is watched again since."""
+    """Watch again what `unwatch` stopped watching, unless it is watched again since; a
+    channel rule removed comes back, unless the same rule was added again since."""
     assert event.before is not None, "a removal has a before"
     if current is not None:
-        raise CannotUndo(f"{_what(event)} is watched again since, so there is nothing to undo.")
-    removed = audit.revive(Watch, event.before)
-    if uow.accounts.get(removed.account_id) is None:
-        raise CannotUndo(f"{_what(event)} is gone since, so there is nothing to take back.")
+        again = "watched" if event.entity == "watch" else "there"
+        raise CannotUndo(f"{_what(event)} is {again} again since, so there is nothing to undo.")
     # The same row back (its id, since when): an `undo` after this one finds it as it was.
-    watch = uow.watchers.restore(removed)
+    back: Watch | NotifyRule
+    if event.entity == "notify_rule":
+        rule = audit.revive(NotifyRule, event.before)
+        if uow.notify_rules.find(rule.spec) is not None:
+            raise CannotUndo(f"{_what(event)} is there again since, so there is nothing to undo.")
+        back = uow.notify_rules.restore(rule)
+    else:
+        removed = audit.revive(Watch, event.before)
+        if uow.accounts.get(removed.account_id) is None:
+            raise CannotUndo(f"{_what(event)} is gone since, so there is nothing to take back.")
+        back = uow.watchers.restore(removed)
     audit.record(
         uow,
         actor,
         now,
         f"{event.entity}.undo",
         entity=event.entity,
-        entity_id=watch.id,
-        after=watch,
+        entity_id=back.id,
+        after=back,
         undoes=event.id,
     )
 
@@ -223,6 +236,8 @@ def _current(uow: UnitOfWork, now: datetime, event: AuditEvent) -> object | None
             return uow.workspaces.get_or_create(now)
         case "watch":
             return uow.watchers.get(int(str(state.get("account_id"))), str(state.get("user_id")))
+        case "notify_rule":
+            return uow.notify_rules.get(int(key))
     return None
 
 
@@ -263,6 +278,8 @@ def _remove(uow: UnitOfWork, actor: Actor, now: datetime, current: object) -> ob
             uow.interactions.delete(current.id)
         case Watch():
             uow.watchers.remove(current)
+        case NotifyRule():
+            uow.notify_rules.remove(current)
         case _:
             raise TypeError(f"no way to take back {current!r}")
     return None
@@ -331,6 +348,8 @@ def _what(event: AuditEvent) -> str:
             return "The workspace's settings"
         case "watch":
             return "The account you watched"
+        case "notify_rule":
+            return "The channel rule"
     return f"The {event.entity.replace('_', '-')} you changed"
 
 

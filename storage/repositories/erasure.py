@@ -26,6 +26,7 @@ ERASED_TABLES: tuple[Table, ...] = (
             models.AccountTagRow,
             models.AccountWatcherRow,
             models.AccountHealthRow,
+            models.NotifyRuleRow,
             models.InteractionRow,  # points at contacts too
             models.FollowUpRow,
             models.ContractRow,

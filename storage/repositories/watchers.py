@@ -86,22 +86,26 @@ class SqlWatcherRepository(Scoped):
             )
         return found
 
-    def outcome_ids_since(self, since: datetime) -> list[tuple[int, str | None]]:
+    def outcome_ids_since(
+        self, since: datetime, *, watched_only: bool = True
+    ) -> list[tuple[int, str | None]]:
         watcher, contract, account = (
             models.AccountWatcherRow,
             models.ContractRow,
             models.AccountRow,
         )
         watched = select(watcher.account_id).where(watcher.team_id == self.team_id)
-        rows = self.session.execute(
+        query = (
             select(contract.id, account.owner_id)
             .join(account, account.id == contract.account_id)
             .where(
                 contract.team_id == self.team_id,
-                contract.account_id.in_(watched),
                 contract.outcome.is_not(None),
                 contract.outcome_at >= since,
             )
             .order_by(contract.id)
         )
+        if watched_only:
+            query = query.where(contract.account_id.in_(watched))
+        rows = self.session.execute(query)
         return [(int(contract_id), owner) for contract_id, owner in rows]

@@ -3,6 +3,7 @@ transaction, recorded in the operator's audit trail; other workspaces keep every
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Callable
 from datetime import timedelta
@@ -17,8 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import app
 from bot.domain import OPERATOR_TEAM, Actor, AuditEvent, InteractionKind
+from bot.notify import NotifyEvent, NotifyRuleSpec
 from bot.nudges.model import ItemKind, NudgeKind, Occasion
-from bot.services import accounts, contracts, interactions, settings, watchers
+from bot.services import accounts, contracts, interactions, notify_rules, settings, watchers
 from bot.services.health import keep_bands, score_workspace
 from bot.services.workspace_deletion import (
     NotAWorkspace,
@@ -71,6 +73,9 @@ def _in_every_table(sessions: sessionmaker[Session], team_id: str) -> None:
         watcher = Actor(team_id=team_id, user_id=f"W{team_id}", timezone="Europe/Berlin")
         watchers.watch_account(uow, watcher, NOW, account="Acme")
         keep_bands(uow, score_workspace(uow, NOW, NOW.date()))
+        admin = dataclasses.replace(actor, is_admin=True)
+        rule = NotifyRuleSpec("CNEWS", NotifyEvent.OUTCOME_RECORDED)
+        notify_rules.add_notify_rule(uow, admin, NOW, rule)
         uow.nudges.record(
             [
                 Occasion(

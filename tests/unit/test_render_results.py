@@ -35,6 +35,7 @@ from bot.domain import (
 )
 from bot.execute import Executed
 from bot.health import Health, HealthBand
+from bot.notify import FilterBy, NotifyEvent, NotifyFilter, NotifyRule, NotifyRuleSpec
 from bot.paging import Cursor, Page
 from bot.render import Reply, Viewer, ids, render_result
 from bot.reporting.facts import OwnerCount, OwnerTouches, RenewingContract
@@ -44,6 +45,7 @@ from bot.services.audit import snapshot
 from bot.services.contracts import ContractChange, RenewalRecorded
 from bot.services.follow_ups import FollowUpChange, FollowUpChanges
 from bot.services.interactions import LoggedInteraction
+from bot.services.notify_rules import NotifyRuleChange, RuleResult
 from bot.services.queries import (
     AccountCard,
     AccountList,
@@ -85,6 +87,12 @@ from tests.unit.test_render_support import (
 )
 
 FRIDAY = When(day=date(2026, 12, 11), time_of_day=None, text="next friday")
+
+
+def _rule(tag: str) -> NotifyRule:
+    """A channel rule for accounts of one tag (``tag`` cut to a tag's length)."""
+    chosen = NotifyFilter(FilterBy.TAG, tag[:50] or "t")
+    return NotifyRule(1, "T1", ESCALATION, NotifyEvent.ACCOUNT_AT_RISK, ME, NOW, chosen)
 
 
 def _cases(
@@ -227,6 +235,14 @@ def _cases(
         (
             c.SetCadenceRule(AccountKind.SUPPLIER, 60, 120),
             CadenceRuleChange(ws, CadenceRule(AccountKind.SUPPLIER, 60, 120), False, 3),
+        ),
+        (
+            c.AddNotifyRule(NotifyRuleSpec(ESCALATION, NotifyEvent.ACCOUNT_AT_RISK)),
+            NotifyRuleChange(_rule(text), RuleResult.ADDED, (_rule(text),), ESCALATION),
+        ),
+        (
+            c.RemoveNotifyRule(number=1),
+            NotifyRuleChange(_rule(text), RuleResult.REMOVED, (), None),
         ),
         (
             c.ListAccounts(c.Scope.ALL, by_health=True),
