@@ -40,6 +40,7 @@ from bot.console.shell import run_console
 from bot.domain import OPERATOR_TEAM, Actor
 from bot.errors import RapportError
 from bot.manifest import manifest
+from bot.nudges.planning import zone_named
 from bot.nudges.preview import print_preview
 from bot.render.reply import Viewer
 from bot.render.team_report import chart_png, render_team_report
@@ -121,7 +122,9 @@ def _parser() -> argparse.ArgumentParser:
     reporting.add_argument("--png", type=Path, metavar="FILE", help="write the chart to FILE")
     reporting.add_argument("--team", help="the workspace (T…)")
     reporting.add_argument(
-        "--zone", type=_zone, default=ZoneInfo("UTC"), help="the weeks' zone (default UTC)"
+        "--zone",
+        type=_zone,
+        help="the weeks' zone (default: the weekly report's, set with the report's channel)",
     )
     reporting.set_defaults(command=_report)
 
@@ -245,8 +248,9 @@ def _report(arguments: argparse.Namespace, settings: Settings, out: TextIO) -> i
     team_id = _team(sessions, arguments.team, settings)
     now = arguments.now or SystemClock().now()
     with unit_of_work(sessions, team_id, dry_run=True) as work:
-        report = build_report(work, now, arguments.zone)
-    reader = Viewer(user_id="", tz=arguments.zone, now=now)
+        zone = arguments.zone or zone_named(work.workspaces.get_or_create(now).report_timezone)
+        report = build_report(work, now, zone)
+    reader = Viewer(user_id="", tz=zone, now=now)
     print(render_blocks(render_team_report(report, reader).blocks).text, file=out)
     if arguments.png is not None:
         png = chart_png(report, reader)

@@ -35,6 +35,7 @@ from handlers.directory import SlackDirectory
 from handlers.nudges import SlackNudgeSender
 from handlers.paced import pace_listener_clients
 from handlers.verification import SlackSignatureCheck
+from handlers.weekly_report import SlackWeeklyReporter
 from storage import migrate
 from storage.database import create_database_engine, create_session_factory
 from storage.unit_of_work import team_ids, unit_of_work
@@ -114,10 +115,12 @@ def create_nudge_pass(
             longest_wait=NUDGE_LONGEST_WAIT,
         )
     sessions = session_factory or open_database(settings)
+    sender = SlackNudgeSender(client)
     return NudgePass(
         units=units_of_work(sessions),
         wall=wall or SystemClock(),
-        sender=SlackNudgeSender(client),
+        sender=sender,
+        reporter=SlackWeeklyReporter(client, sender),
         render=nudge_message,
         worker=worker or worker_name(),
         admins=settings.admins,

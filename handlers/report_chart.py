@@ -49,13 +49,15 @@ def send_chart(client: WebClient, attempt: Attempt[Executed], deliver: Deliver) 
     if png is None:
         deliver(render_no_chart())
         return
-    file_id = _upload(client, report, reader, png)
+    file_id = upload_chart(client, report, reader, png)
     deliver(
         render_chart_failed() if file_id is None else render_chart_message(report, reader, file_id)
     )
 
 
-def _upload(client: WebClient, report: TeamReport, reader: Viewer, png: bytes) -> str | None:
+def upload_chart(client: WebClient, report: TeamReport, reader: Viewer, png: bytes) -> str | None:
+    """The chart uploaded with Slack's current flow, shared with no channel: its file id, or
+    None when Slack would not take it (logged)."""
     try:
         answer = client.files_upload_v2(
             content=png,

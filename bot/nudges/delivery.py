@@ -34,6 +34,8 @@ from bot.domain import (
     Interaction,
     SlackProfile,
 )
+from bot.health import HealthBand
+from bot.notify import NotifyEvent
 from bot.nudges.gather import (
     DueItems,
     ask_slack,
@@ -55,11 +57,12 @@ from bot.nudges.model import (
     OwnerSettings,
     PlanningInput,
 )
-from bot.nudges.planning import orphans_with_nowhere_to_go, plan
+from bot.nudges.planning import NOTIFY_AT_RISK_FOR, orphans_with_nowhere_to_go, plan, zone_named
 from bot.nudges.weekly import report_channel, report_occasion
 from bot.ports import Directory, UnitOfWork
 from bot.services import contracts
 from bot.services.health import BAND_CHECK_EVERY, keep_bands, score_workspace
+from bot.services.team_report import TeamReport, build_report
 
 logger = logging.getLogger(__name__)
 
@@ -90,11 +93,11 @@ class NudgeSender(Protocol):
 
 
 class WeeklyReporter(Protocol):
-    """The weekly team report, as delivery needs it: built, its chart uploaded, posted."""
+    """Slack, as the weekly team report needs it: its chart drawn and uploaded, and posted."""
 
-    def post(self, team_id: str, channel: str, now: datetime) -> tuple[str, str]:
-        """Post the report as it stands at ``now`` to ``channel``; return (channel id,
-        message ts); raise DeliveryFailed. Called outside any transaction."""
+    def post(self, channel: str, report: TeamReport) -> tuple[str, str]:
+        """Post ``report`` to ``channel``; return (channel id, message ts); raise
+        DeliveryFailed. Called outside any transaction."""
         ...
 
 
@@ -259,6 +262,7 @@ class NudgePass:
             self._check_health(team_id, planning_now)
             self._plan(team_id, planning_now, report)
             self._plan_report(team_id, planning_now, report)
+            self._plan_health_news(team_id, planning_now, report)
             self._deliver(team_id, planning_now, report)
         return report
 
@@ -288,6 +292,37 @@ class NudgePass:
             occasion = report_occasion(uow.workspaces.get_or_create(now), now)
             if occasion is not None:
                 report.planned += uow.nudges.record([occasion], self.wall.now())
+
+    def _plan_health_news(self, team_id: str, now: datetime, report: PassReport) -> None:
+        """Accounts whose kept band entered "at risk" lately, for the channels whose rules ask
+        to hear it: planned on their own, since they are news of the workspace, not due items."""
+        with self.units(team_id) as uow:
+            rules = tuple(
+                rule for rule in uow.notify_rules.all() if rule.event is NotifyEvent.ACCOUNT_AT_RISK
+            )
+            if not rules:
+                return
+            entered = uow.health_bands.entered(HealthBand.AT_RISK, now - NOTIFY_AT_RISK_FOR)
+            accounts = uow.accounts.by_ids(band.account_id for band in entered)
+            data = PlanningInput(
+                team_id=team_id,
+                now=now,
+                workspace=uow.workspaces.get_or_create(now),
+                admins=self.admins,
+                owners={},
+                follow_ups=(),
+                contracts=(),
+                accounts=(),
+                notify_rules=rules,
+                entered_at_risk=tuple(
+                    (accounts[band.account_id], band.since)
+                    for band in entered
+                    if band.account_id in accounts
+                ),
+            )
+            occasions = plan(data).occasions
+            if occasions:
+                report.planned += uow.nudges.record(occasions, self.wall.now())
 
     def _check_health(self, team_id: str, now: datetime) -> None:
         """Keep the accounts' health bands, about hourly (one replica claims each check): the
@@ -462,8 +497,11 @@ class NudgePass:
         if held < len(ids):
             report.lost_leases += len(ids)
             return
+        with self.units(team_id, dry_run=True) as uow:
+            zone = zone_named(uow.workspaces.get_or_create(now).report_timezone)
+            built = build_report(uow, now, zone)
         try:
-            posted_to, ts = self.reporter.post(team_id, channel, now)
+            posted_to, ts = self.reporter.post(channel, built)
         except DeliveryFailed as failure:
             self._give_back(team_id, recipient, entries, failure, report)
             return

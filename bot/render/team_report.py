@@ -116,6 +116,11 @@ def render_team_report(
             _touch_lines(report),
             "No touches logged this week or last.",
         ),
+        _part(
+            "*Moved into at risk this week*",
+            _at_risk_lines(report, viewer),
+            "No account moved into at risk this week.",
+        ),
         _part("*Overdue follow-ups per owner*", _overdue_lines(report), "No follow-up is overdue."),
         _part(
             f"*Renewals and notice deadlines through {through}*",
@@ -133,10 +138,10 @@ def render_team_report(
     for index, (text, plain_lines) in enumerate(parts):
         blocks.append(section(text))
         lines.extend(plain_lines)
-        if index == 2 and report.upcoming_totals:
+        if index == 3 and report.upcoming_totals:
             blocks.append(fields_section(_total_fields(report.upcoming_totals)))
             lines.extend(_total_fields(report.upcoming_totals))
-        if index == 3 and report.outcome_totals:
+        if index == 4 and report.outcome_totals:
             blocks.append(fields_section(_outcome_fields(report.outcome_totals)))
             lines.extend(_outcome_fields(report.outcome_totals))
     blocks.append(divider())
@@ -195,6 +200,17 @@ def _touch_lines(report: TeamReport) -> list[str]:
         this = sum(t.this_week for t in report.touches)
         last = sum(t.last_week for t in report.touches)
         lines.append(f"Everyone: {this} · {last}")
+    return lines
+
+
+def _at_risk_lines(report: TeamReport, viewer: Viewer) -> list[str]:
+    lines = []
+    for entered in report.entered_at_risk:
+        since = calendar_day(entered.since.astimezone(viewer.tz).date(), viewer)
+        lines.append(
+            f"• {_name(entered.account_name)} · {entered.score} · since {since}"
+            f" · {_owner(entered.owner_id)}"
+        )
     return lines
 
 

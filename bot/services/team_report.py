@@ -15,6 +15,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.domain import NextAction, RenewalOutcome
+from bot.health import HealthBand
 from bot.ports import UnitOfWork
 from bot.reporting.facts import ContractOfAccount, OwnerCount, OwnerTouches, WeekWindow
 from bot.reporting.month_table import MonthTable, month_table, months_from
@@ -63,6 +64,16 @@ class OutcomeTotal:
 
 
 @dataclass(frozen=True, slots=True)
+class EnteredAtRisk:
+    """An account whose kept health band moved into "at risk" this week (and is there still)."""
+
+    account_name: str
+    owner_id: str | None
+    since: datetime
+    score: int
+
+
+@dataclass(frozen=True, slots=True)
 class TeamReport:
     zone: str
     now: datetime
@@ -76,6 +87,7 @@ class TeamReport:
     outcomes: tuple[WeekOutcome, ...]
     outcome_totals: tuple[OutcomeTotal, ...]
     months: MonthTable
+    entered_at_risk: tuple[EnteredAtRisk, ...] = ()
 
     @property
     def week_of(self) -> date:
@@ -86,6 +98,7 @@ class TeamReport:
     def is_empty(self) -> bool:
         return (
             not (self.touches or self.overdue or self.upcoming or self.outcomes)
+            and not self.entered_at_risk
             and self.months.is_empty
         )
 
@@ -120,6 +133,24 @@ def build_report(uow: UnitOfWork, now: datetime, zone: ZoneInfo) -> TeamReport:
         outcomes=outcomes,
         outcome_totals=tuple(_outcome_totals(outcomes)),
         months=renewing_per_month(uow, now, today),
+        entered_at_risk=entered_at_risk(uow, week.this_week_from),
+    )
+
+
+def entered_at_risk(uow: UnitOfWork, since: datetime) -> tuple[EnteredAtRisk, ...]:
+    """The accounts whose kept band entered "at risk" at or after ``since`` and is there still
+    (the scheduler's hourly check keeps the bands), earliest first."""
+    bands = uow.health_bands.entered(HealthBand.AT_RISK, since)
+    accounts = uow.accounts.by_ids(band.account_id for band in bands)
+    return tuple(
+        EnteredAtRisk(
+            accounts[band.account_id].name,
+            accounts[band.account_id].owner.user_id,
+            band.since,
+            band.score,
+        )
+        for band in bands
+        if band.account_id in accounts
     )
 
 

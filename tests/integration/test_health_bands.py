@@ -4,11 +4,15 @@ claimed by one replica an hour, and read back as "entered at risk since …"."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.domain import AccountFilter, AccountStatus, InteractionKind
 from bot.health import HealthBand
+from bot.render import Viewer
+from bot.render.team_report import render_team_report
 from bot.services import accounts, interactions, queries
 from bot.services.health import BAND_CHECK_EVERY, keep_bands, score_workspace
+from bot.services.team_report import build_report
 from storage.unit_of_work import SqlUnitOfWork
 from tests.integration.conftest import ALICE, NOW, Harness, when
 
@@ -132,3 +136,25 @@ def test_a_long_list_by_health_follows_the_kept_order_and_shows_scores_as_of_now
     ]
     # Short: scored now and ordered by it.
     assert [name for name, _ in listed(100)][:1] == ["Cool"]
+
+
+def test_the_weekly_report_names_the_accounts_that_moved_into_at_risk_this_week(
+    app: Harness,
+) -> None:
+    app.run(ALICE, accounts.add_account, NOW - timedelta(days=3), name="Acme")
+    app.run(ALICE, accounts.add_account, NOW - timedelta(days=3), name="Globex")
+    app.run(ALICE, accounts.set_status, NOW, account="Globex", status=AccountStatus.AT_RISK)
+    _check(app)  # Globex was at risk before the first check: kept from its creation
+    app.run(ALICE, accounts.set_status, NOW, account="Acme", status=AccountStatus.AT_RISK)
+    _check(app, NOW + BAND_CHECK_EVERY)
+    zone = ZoneInfo("Europe/Berlin")
+    report = app.read("T1", lambda w: build_report(w, NOW + 2 * BAND_CHECK_EVERY, zone))
+    assert [(a.account_name, a.owner_id, a.since) for a in report.entered_at_risk] == [
+        ("Acme", "UALICE", NOW + BAND_CHECK_EVERY)
+    ]
+    viewer = Viewer(user_id="UALICE", tz=zone, now=NOW)
+    shown = [b["text"]["text"] for b in render_team_report(report, viewer).blocks if "text" in b]
+    assert "*Moved into at risk this week*\n• *Acme* · 39 · since Wed 6 Jan · <@UALICE>" in shown
+    # Next week it is old news.
+    later = app.read("T1", lambda w: build_report(w, NOW + timedelta(days=7), zone))
+    assert later.entered_at_risk == ()

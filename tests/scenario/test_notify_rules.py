@@ -280,3 +280,26 @@ def test_an_account_entering_at_risk_is_posted_with_its_owner_and_no_buttons(
     clock.advance(timedelta(hours=1))
     _pass(clock, client, sessions)
     assert len(_in(acme, NEWS)) == 1
+
+
+def test_the_hourly_health_check_tells_a_rules_channel_of_an_account_entering_at_risk(
+    acme: Slack, clock: FixedClock, client: WebClient, sessions: sessionmaker[Session]
+) -> None:
+    """End to end: the band check of a pass keeps the bands; an hour later the account marked
+    at risk has entered "at risk", and the rule's channel hears it once; the other not."""
+    _admin(acme, f"settings workspace notify <#{NEWS}|renewals> when at risk")
+    _admin(acme, f"settings workspace notify <#{OTHER}|cs-other> when outcome recorded")
+    _pass(clock, client, sessions)  # the first check: every band kept, nothing entered
+    assert _in(acme, NEWS) == []
+    acme.answer(acme.command("status acme corp at risk"))
+    clock.advance(timedelta(minutes=59))
+    _pass(clock, client, sessions)  # within the hour: not checked again
+    assert _in(acme, NEWS) == []
+    clock.advance(timedelta(minutes=1))
+    _pass(clock, client, sessions)  # checked: entered at risk, and told
+    [posted] = _in(acme, NEWS)
+    assert "Acme Corp" in posted.text and "Health entered at risk" in posted.text
+    assert _in(acme, OTHER) == []
+    clock.advance(timedelta(hours=2))
+    assert _pass(clock, client, sessions).delivered == 0
+    assert len(_in(acme, NEWS)) == 1
