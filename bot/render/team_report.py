@@ -215,7 +215,7 @@ def _at_risk_lines(report: TeamReport, viewer: Viewer) -> list[str]:
 
 
 def _overdue_lines(report: TeamReport) -> list[str]:
-    return [f"• {mention(o.owner_id)}: {plural(o.count, 'overdue')}" for o in report.overdue]
+    return [f"• {mention(o.owner_id)}: {o.count} overdue" for o in report.overdue]
 
 
 def _upcoming_lines(report: TeamReport, viewer: Viewer) -> list[str]:
