@@ -53,13 +53,7 @@ def register(app: App, rapport: Rapport, later: Background) -> None:
         ack(response_type="ephemeral", **message_payload(reply_to(attempt)))
         later.submit(lambda: _after(rapport, later, client, line, attempt), name="after a command")
         response_url = str(body.get("response_url", ""))
-        _chart_later(
-            later,
-            client,
-            line,
-            attempt,
-            lambda reply: post_to_response_url(client, response_url, reply),
-        )
+        _chart_later(later, client, line, attempt, _to_response_url(client, response_url))
 
     @app.event("app_mention")
     def on_mention(body: dict[str, Any], client: WebClient) -> None:
@@ -82,13 +76,7 @@ def _answer_a_newcomer(
     attempt = _run(rapport, line)  # in their zone now (UTC if Slack still would not say)
     post_to_response_url(client, response_url, reply_to(attempt))
     _after(rapport, later, client, line, attempt)
-    _chart_later(
-        later,
-        client,
-        line,
-        attempt,
-        lambda reply: post_to_response_url(client, response_url, reply),
-    )
+    _chart_later(later, client, line, attempt, _to_response_url(client, response_url))
 
 
 def _answer_event_later(
